@@ -1,0 +1,78 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../common/connection.js';
+import type { RequestContext } from '../common/context.js';
+import { orderTerms } from '../common/inputs.js';
+import { byIdLoader, likeContains, listConnection, nestedConnectionLoader, whereInSubtree, type Where } from '../common/query.js';
+import { Area } from './area.entity.js';
+import { AREA_ORDER_COLUMNS, AreaFilter, AreaInput, AreaOrder, type AreaOrderField } from './area.inputs.js';
+import { createArea, deleteArea, updateArea } from './area.service.js';
+import { AreaConnection } from './area.types.js';
+
+function areaWhere(filter: AreaFilter | null | undefined): Where {
+  return (qb, knex) => {
+    if (!filter) return;
+    if (filter.codes) qb.whereIn('t.code', filter.codes);
+    if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
+    if (filter.within) whereInSubtree(qb, knex, 't.id', [filter.within]);
+    if (filter.parentCode) qb.whereRaw('t.parent_id = (select id from area where code = ?)', [filter.parentCode]);
+    if (filter.mountain !== null && filter.mountain !== undefined) qb.where('t.mountain', filter.mountain);
+    if (filter.scenicGrades) qb.whereIn('t.scenic_grade', filter.scenicGrades);
+    if (filter.nameContains) qb.whereILike('t.name', likeContains(filter.nameContains));
+  };
+}
+
+@Resolver(() => Area)
+export class AreaResolver {
+  @Query(() => AreaConnection, { description: '区域列表 Areas, filtered and sorted, as a cursor connection.' })
+  areas(
+    @Args() page: ConnectionArgs,
+    @Arg('filter', () => AreaFilter, { nullable: true, description: '筛选 Filter.' }) filter: AreaFilter | null,
+    @Arg('orderBy', () => [AreaOrder], { nullable: true, description: '排序 Sort keys, in order; default by code.' })
+    orderBy: { field: AreaOrderField; direction: never }[] | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const order = orderTerms(orderBy, AREA_ORDER_COLUMNS, [{ column: 'code', direction: 'asc' }]);
+    return listConnection(ctx, Area, areaWhere(filter), order, page);
+  }
+
+  @Query(() => Area, { nullable: true, description: '区域 One area by its division code; null if there is none.' })
+  area(@Arg('code', { description: '行政区划代码 Division code.' }) code: string, @Ctx() ctx: RequestContext) {
+    return ctx.em.findOne(Area, { code });
+  }
+
+  @FieldResolver(() => Area, { nullable: true, description: '上级 The area this one belongs to; null for the district.' })
+  parent(@Root() area: Area, @Ctx() ctx: RequestContext) {
+    return area.parent ? byIdLoader(ctx, Area).load(area.parent.id) : null;
+  }
+
+  @FieldResolver(() => AreaConnection, { description: '下级 Areas directly under this one, by code.' })
+  children(@Root() area: Area, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return nestedConnectionLoader(
+      ctx,
+      'Area.children',
+      Area,
+      (knex, ids) => knex({ t: 'area' }).select('t.*', 't.parent_id as _parent').whereIn('t.parent_id', ids),
+      [{ column: 'code', direction: 'asc' }],
+      page,
+    ).load(area.id);
+  }
+
+  @Mutation(() => Area, { description: '新建区域 Create an area.' })
+  createArea(@Arg('input', () => AreaInput, { description: '字段 Fields.' }) input: AreaInput, @Ctx() ctx: RequestContext) {
+    return createArea(ctx.em, input);
+  }
+
+  @Mutation(() => Area, { description: '修改区域 Update the area with this code; only given fields change.' })
+  updateArea(
+    @Arg('code', { description: '行政区划代码 Division code of the area to change.' }) code: string,
+    @Arg('input', () => AreaInput, { description: '字段 Fields to change.' }) input: AreaInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateArea(ctx.em, code, input);
+  }
+
+  @Mutation(() => ID, { description: '删除区域 Delete the area with this code; CONFLICT while anything refers to it. Returns its ID.' })
+  deleteArea(@Arg('code', { description: '行政区划代码 Division code.' }) code: string, @Ctx() ctx: RequestContext) {
+    return deleteArea(ctx.em, code);
+  }
+}
