@@ -9,11 +9,11 @@ import { createArea, deleteArea, updateArea } from './area.service.js';
 import { AreaConnection } from './area.types.js';
 
 function areaWhere(filter: AreaFilter | null | undefined): Where {
-  return (qb, knex) => {
+  return (qb) => {
     if (!filter) return;
     if (filter.codes) qb.whereIn('t.code', filter.codes);
     if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
-    if (filter.within) whereInSubtree(qb, knex, 't.id', [filter.within]);
+    if (filter.within) whereInSubtree(qb, 't.id', [filter.within]);
     if (filter.parentCode) qb.whereRaw('t.parent_id = (select id from area where code = ?)', [filter.parentCode]);
     if (filter.mountain !== null && filter.mountain !== undefined) qb.where('t.mountain', filter.mountain);
     if (filter.scenicGrades) qb.whereIn('t.scenic_grade', filter.scenicGrades);

@@ -1,4 +1,5 @@
 import {
+  DriverException,
   ForeignKeyConstraintViolationException,
   UniqueConstraintViolationException,
   type EntityManager,
@@ -29,7 +30,10 @@ export async function removeOrConflict(tx: EntityManager, entity: object, label:
     tx.remove(entity);
     await tx.flush();
   } catch (e) {
-    if (e instanceof ForeignKeyConstraintViolationException) {
+    // Note: ON DELETE RESTRICT raises 23001 (restrict_violation), which MikroORM does not map to
+    // ForeignKeyConstraintViolationException; NO ACTION raises 23503.
+    const code = (e as { code?: string }).code;
+    if (e instanceof ForeignKeyConstraintViolationException || (e instanceof DriverException && code === '23001')) {
       const { table, constraint } = e as unknown as { table?: string; constraint?: string };
       throw new ConflictError(`${label} is still referenced by ${table ?? 'other'} records; delete or change those first`, {
         referencedBy: table,

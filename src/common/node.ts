@@ -11,11 +11,9 @@ export function fromGlobalId(globalId: string): { typeName: string; id: number }
   return m ? { typeName: m[1], id: Number(m[2]) } : null;
 }
 
-/** Relay Node interface: every record type implements it. */
+/** Relay Node interface: every record type implements it (records compute `nodeId` from their class and key). */
 @InterfaceType('Node', { description: '节点 Node: any object with a globally unique, opaque ID (Relay object identification).' })
 export abstract class Node {
   @Field(() => ID, { name: 'id', description: '全局标识 Globally unique opaque ID; use with the `node(id:)` root field.' })
-  get nodeId(): string {
-    throw new Error('implemented by each record type');
-  }
+  nodeId!: string;
 }

@@ -107,9 +107,9 @@ export function nestedConnectionLoader<T extends object>(
           knex
             .from(ranked.as('x'))
             .joinRaw('join unnest(?::int[], ?::int[], ?::int[]) as r(p, lo, hi) on r.p = x._parent', [
-              wanted.map((s) => s.id),
-              wanted.map((s) => s.start),
-              wanted.map((s) => s.end),
+              intArray(wanted.map((s) => s.id)),
+              intArray(wanted.map((s) => s.start)),
+              intArray(wanted.map((s) => s.end)),
             ])
             .whereRaw('x._rn > r.lo and x._rn <= r.hi')
             .select('x.*')
@@ -126,16 +126,25 @@ export function nestedConnectionLoader<T extends object>(
   );
 }
 
+/** A PostgreSQL array literal of integers (knex would expand a JS array into a list). */
+function intArray(values: number[]): string {
+  return `{${values.map((v) => Math.trunc(v)).join(',')}}`;
+}
+
 /** Escapes LIKE wildcards so user text matches literally. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Restricts `column` (an area id) to the areas with these codes and everything under them. */
-export function whereInSubtree(qb: Knex.QueryBuilder, knex: Knex, column: string, codes: readonly string[]): void {
+export function whereInSubtree(qb: Knex.QueryBuilder, column: string, codes: readonly string[]): void {
+  if (codes.length === 0) {
+    qb.whereRaw('false');
+    return;
+  }
   qb.whereRaw(
-    `${column} in (with recursive sub as (select id from area where code = any(?::text[]) ` +
+    `${column} in (with recursive sub as (select id from area where code in (${codes.map(() => '?').join(', ')}) ` +
       'union select a.id from area a join sub on a.parent_id = sub.id) select id from sub)',
-    [[...codes]],
+    [...codes],
   );
 }

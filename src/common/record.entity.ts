@@ -1,5 +1,5 @@
 import { PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { toGlobalId } from './node.js';
 
 /** What every record keeps: a surrogate key, its provenance and its timestamps. */
@@ -9,7 +9,7 @@ export abstract class RecordEntity {
   @PrimaryKey()
   id!: number;
 
-  @Field(() => ID, { name: 'id', description: '全局标识 Globally unique opaque ID; use with the `node(id:)` root field.' })
+  /** Global ID (the GraphQL `id` field comes from the Node interface). */
   get nodeId(): string {
     return toGlobalId(this.constructor.name, this.id);
   }

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129005831 } from './Migration20261129005831.js';
 
 /** Migrations in the order they apply; each new file is added here. */
-export const MIGRATIONS: MigrationObject[] = [];
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261129005831', class: Migration20261129005831 }];

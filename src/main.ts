@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { openDatabase, openOptionsFromEnv } from './db/database.js';
+import { buildRegistrySchema } from './schema/build.js';
+import { startApp } from './server/app.js';
+
+/** `npm start`: database (embedded unless DATABASE_URL), migrations, then the API on PORT (default 4000). */
+const log = (msg: string) => console.log(`[registry] ${msg}`);
+const db = await openDatabase(openOptionsFromEnv(log));
+log(`database: ${db.description}`);
+const app = await startApp(
+  { orm: db.orm, schema: await buildRegistrySchema(), development: process.env.NODE_ENV === 'development', log },
+  Number(process.env.PORT ?? 4000),
+);
+log(`GraphQL API ready at ${app.url}`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down`);
+  await app.stop();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,6 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+
+/** The committed SDL: sorted so diffs only show real changes. */
+export function schemaSdl(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

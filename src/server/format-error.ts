@@ -1,0 +1,44 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import {
+  CheckConstraintViolationException,
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/postgresql';
+
+/**
+ * The one place where errors become what a client sees: our GraphQLErrors pass through,
+ * database constraint violations get a stable code, anything else is masked.
+ * Stack traces and SQL never leave the server unless `exposeDetails` (development).
+ */
+export function formatError(exposeDetails: boolean, log: (e: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const strip = (ext: Record<string, unknown> | undefined) => {
+      if (!ext) return ext;
+      const { stacktrace, ...rest } = ext;
+      return exposeDetails ? ext : (void stacktrace, rest);
+    };
+    if (original instanceof DriverException) {
+      const { constraint } = original as unknown as { constraint?: string };
+      if (original instanceof UniqueConstraintViolationException) {
+        return { ...base, message: `Conflict: a record with the same natural key already exists (${constraint})`, extensions: { code: 'CONFLICT', constraint } };
+      }
+      if (original instanceof ForeignKeyConstraintViolationException) {
+        return { ...base, message: `Conflict: the change breaks a reference between records (${constraint})`, extensions: { code: 'CONFLICT', constraint } };
+      }
+      if (original instanceof CheckConstraintViolationException || original instanceof NotNullConstraintViolationException) {
+        return { ...base, message: `Invalid input: violates the database rule ${constraint}`, extensions: { code: 'BAD_USER_INPUT', rule: constraint } };
+      }
+    }
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      log(original);
+      if (!exposeDetails) return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return { ...base, extensions: strip(formatted.extensions as Record<string, unknown> | undefined) };
+  };
+}
