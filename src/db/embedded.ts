@@ -442,7 +442,7 @@ async function stopServer(embedded: EmbeddedPostgres, pid: number | undefined): 
 }
 
 async function ensureDatabase(embedded: EmbeddedPostgres, name: string): Promise<void> {
-  const client = embedded.getPgClient('postgres', '127.0.0.1') as PgClient;
+  const client = embedded.getPgClient('postgres', '127.0.0.1') as unknown as PgClient;
   await client.connect();
   try {
     const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

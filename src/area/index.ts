@@ -1,0 +1,4 @@
+import { AreaResolver } from './area.resolver.js';
+
+/** Resolver classes of this feature, collected by src/schema/build.ts. */
+export const resolvers: Function[] = [AreaResolver];
