@@ -126,6 +126,34 @@ export function nestedConnectionLoader<T extends object>(
   );
 }
 
+/**
+ * A DataLoader for a short, unpaged nested list (e.g. a project's investors): one query per batch.
+ * `source` selects `t.*` and the parent id as `_parent`, as for nestedConnectionLoader.
+ */
+export function nestedListLoader<T extends object>(
+  ctx: RequestContext,
+  name: string,
+  entity: EntityClass<T>,
+  source: NestedSource,
+  order: OrderTerm[],
+): DataLoader<number, T[]> {
+  return ctx.loaders.get(`list:${name}`, () =>
+    new DataLoader<number, T[]>(async (parentIds) => {
+      const knex = ctx.em.getKnex();
+      const rows = await ctx.em.execute<Record<string, unknown>[]>(
+        knex.from(source(knex, parentIds).as('s')).select('s.*').orderByRaw(`s._parent, ${orderSql(order, 's')}`),
+      );
+      const byParent = new Map<number, Record<string, unknown>[]>();
+      for (const row of rows) {
+        const p = Number(row._parent);
+        if (!byParent.has(p)) byParent.set(p, []);
+        byParent.get(p)!.push(row);
+      }
+      return parentIds.map((id) => mapRows(ctx.em, entity, byParent.get(id) ?? []));
+    }),
+  );
+}
+
 /** A PostgreSQL array literal of integers (knex would expand a JS array into a list). */
 function intArray(values: number[]): string {
   return `{${values.map((v) => Math.trunc(v)).join(',')}}`;

@@ -1,2 +1,5 @@
+import { AreaProjectsResolver, EnterpriseProjectsResolver, PairingProjectsResolver } from './project.relations.js';
+import { ProjectResolver } from './project.resolver.js';
+
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [];
+export const resolvers: Function[] = [ProjectResolver, AreaProjectsResolver, EnterpriseProjectsResolver, PairingProjectsResolver];

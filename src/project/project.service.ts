@@ -1,0 +1,146 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { areaByCode } from '../area/area.service.js';
+import { AreaKind } from '../area/area.enums.js';
+import type { Area } from '../area/area.entity.js';
+import { NotFoundError, ProblemList } from '../common/errors.js';
+import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { Pairing } from '../pairing/pairing.entity.js';
+import { Project, ProjectInvestor, ProjectStage } from './project.entity.js';
+import type { ProjectInput, ProjectStageInput } from './project.inputs.js';
+import { Stage } from './project.enums.js';
+import { checkStages } from './stages.js';
+
+const HOST_KINDS = [AreaKind.PLATFORM, AreaKind.TOWN, AreaKind.VILLAGE, AreaKind.COMMUNITY];
+const CODE_RULE = { max: 64, pattern: /^[\p{L}\p{N}._\-/]+$/u, rule: 'may only contain letters, digits, ".", "_", "-" and "/"' };
+
+async function investorsByCode(tx: EntityManager, p: ProblemList, codes: string[]): Promise<Enterprise[]> {
+  const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
+  const found = await tx.find(Enterprise, { creditCode: { $in: wanted } });
+  const known = new Set(found.map((e) => e.creditCode));
+  codes.forEach((c, i) => {
+    if (!known.has(c.trim().toUpperCase())) p.add(`input.investorCreditCodes[${i}]`, `no enterprise has credit code ${c}`, c);
+  });
+  return found;
+}
+
+interface Resolved {
+  investors?: Enterprise[];
+  stages?: ProjectStageInput[];
+}
+
+async function applyProjectInput(tx: EntityManager, project: Project, input: ProjectInput, mode: Mode): Promise<Resolved> {
+  const p = new ProblemList();
+  const code = requiredText(p, 'input.code', input.code, mode, CODE_RULE);
+  const name = requiredText(p, 'input.name', input.name, mode);
+  const sector = requiredText(p, 'input.sector', input.sector, mode, { max: 100 });
+  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const signedAmount = required(p, 'input.signedAmount', input.signedAmount, mode);
+  if (signedAmount !== undefined && signedAmount.startsWith('-')) p.add('input.signedAmount', 'must not be negative', signedAmount);
+  const signedOn = required(p, 'input.signedOn', input.signedOn, mode);
+  let host: Area | undefined;
+  const hostCode = requiredText(p, 'input.hostAreaCode', input.hostAreaCode, mode);
+  if (hostCode) {
+    host = await areaByCode(tx, p, 'input.hostAreaCode', hostCode);
+    if (host && !HOST_KINDS.includes(host.kind)) p.add('input.hostAreaCode', `a project is hosted by a platform, town, village or community, not a ${host.kind}`, hostCode);
+  }
+  let pairing: Pairing | null | undefined;
+  if (input.pairingCode === null || input.pairingCode?.trim() === '') pairing = null;
+  else if (input.pairingCode !== undefined) {
+    pairing = await tx.findOne(Pairing, { code: input.pairingCode.trim() });
+    if (!pairing) p.add('input.pairingCode', `no pairing has code ${input.pairingCode}`, input.pairingCode);
+  }
+  const resolved: Resolved = {};
+  if (input.investorCreditCodes === null) resolved.investors = [];
+  else if (input.investorCreditCodes) resolved.investors = await investorsByCode(tx, p, input.investorCreditCodes);
+
+  const finalSignedOn = signedOn ?? project.signedOn;
+  if (input.stages === null) p.add('input.stages', 'must not be null (give [] to keep only SIGNED)');
+  else if (input.stages) resolved.stages = input.stages;
+  else if (mode === 'create') resolved.stages = [];
+  if (resolved.stages && finalSignedOn && !resolved.stages.some((s) => s.stage === Stage.SIGNED)) {
+    resolved.stages = [{ stage: Stage.SIGNED, reachedOn: finalSignedOn }, ...resolved.stages];
+  }
+  if (resolved.stages) checkStages(p, 'input.stages', resolved.stages, finalSignedOn);
+  else if (signedOn && signedOn !== project.signedOn) {
+    const stages = await tx.find(ProjectStage, { project });
+    checkStages(p, 'input.signedOn', stages.map((s) => (s.stage === Stage.SIGNED ? { ...s, reachedOn: signedOn } : s)), signedOn);
+  }
+  if (code && code !== project.code && (await tx.count(Project, { code }))) p.add('input.code', `a project with code ${code} already exists`, code);
+  p.throwIfAny();
+  assignDefined(project, { code, name, sector, source, signedAmount, signedOn, host, pairing });
+  return resolved;
+}
+
+async function saveParts(tx: EntityManager, project: Project, resolved: Resolved): Promise<void> {
+  if (resolved.investors) {
+    const current = await tx.find(ProjectInvestor, { project });
+    const keep = new Set(resolved.investors.map((e) => e.id));
+    for (const link of current) if (!keep.has(link.enterprise.id)) tx.remove(link);
+    const have = new Set(current.map((l) => l.enterprise.id));
+    for (const e of resolved.investors) if (!have.has(e.id)) tx.persist(Object.assign(new ProjectInvestor(), { project, enterprise: e }));
+  }
+  if (resolved.stages) {
+    const current = await tx.find(ProjectStage, { project });
+    const byStage = new Map(current.map((s) => [s.stage, s]));
+    for (const s of current) if (!resolved.stages.some((r) => r.stage === s.stage)) tx.remove(s);
+    for (const r of resolved.stages) {
+      const row = byStage.get(r.stage);
+      if (row) row.reachedOn = r.reachedOn;
+      else tx.persist(Object.assign(new ProjectStage(), { project, stage: r.stage, reachedOn: r.reachedOn }));
+    }
+  } else {
+    const signed = await tx.findOne(ProjectStage, { project, stage: Stage.SIGNED });
+    if (signed && signed.reachedOn !== project.signedOn) signed.reachedOn = project.signedOn;
+  }
+}
+
+export function createProject(em: EntityManager, input: ProjectInput): Promise<Project> {
+  return atomically(em, async (tx) => {
+    const project = new Project();
+    const resolved = await applyProjectInput(tx, project, input, 'create');
+    tx.persist(project);
+    await saveParts(tx, project, resolved);
+    await flushOrConflict(tx, `project ${project.code}`);
+    return project;
+  });
+}
+
+export function updateProject(em: EntityManager, code: string, input: ProjectInput): Promise<Project> {
+  return atomically(em, async (tx) => {
+    const project = await tx.findOne(Project, { code });
+    if (!project) throw new NotFoundError('Project', code, 'code');
+    const resolved = await applyProjectInput(tx, project, input, 'update');
+    await saveParts(tx, project, resolved);
+    await flushOrConflict(tx, `project ${project.code}`);
+    return project;
+  });
+}
+
+/** Records (or moves) the date one stage was reached, keeping the other stages. */
+export function setProjectStage(em: EntityManager, code: string, stage: Stage, reachedOn: string): Promise<Project> {
+  return atomically(em, async (tx) => {
+    const project = await tx.findOne(Project, { code });
+    if (!project) throw new NotFoundError('Project', code, 'code');
+    const stages = await tx.find(ProjectStage, { project });
+    const next = [...stages.filter((s) => s.stage !== stage).map((s) => ({ stage: s.stage, reachedOn: s.reachedOn })), { stage, reachedOn }];
+    const p = new ProblemList();
+    checkStages(p, 'reachedOn', next, project.signedOn);
+    p.throwIfAny();
+    await saveParts(tx, project, { stages: next });
+    await tx.flush();
+    return project;
+  });
+}
+
+/** Deletes a project with its stages and investor links; CONFLICT while fund flows refer to it. */
+export function deleteProject(em: EntityManager, code: string): Promise<string> {
+  return atomically(em, async (tx) => {
+    const project = await tx.findOne(Project, { code });
+    if (!project) throw new NotFoundError('Project', code, 'code');
+    const id = project.nodeId;
+    await removeOrConflict(tx, project, `project ${code}`);
+    return id;
+  });
+}
