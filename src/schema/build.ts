@@ -1,5 +1,5 @@
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { resolvers as area } from '../area/index.js';
 import { resolvers as enterprise } from '../enterprise/index.js';
 import { resolvers as fundFlow } from '../fund-flow/index.js';
@@ -12,7 +12,15 @@ import { NodeResolver } from './node.resolver.js';
 /** Every resolver class of the API, feature by feature. */
 export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop] as NonEmptyArray<Function>;
 
-/** Builds the executable schema from the decorated classes. */
-export function buildRegistrySchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: RESOLVERS, validate: false });
+/** Builds the executable schema from the decorated classes, with described root types. */
+export async function buildRegistrySchema(): Promise<GraphQLSchema> {
+  const config = (await buildSchema({ resolvers: RESOLVERS, validate: false })).toConfig();
+  const describe = (type: GraphQLObjectType | null | undefined, description: string) =>
+    type ? new GraphQLObjectType({ ...type.toConfig(), description }) : undefined;
+  return new GraphQLSchema({
+    ...config,
+    query: describe(config.query, '查询 Read the registry: areas, enterprises, pairings, projects, fund flows, workshops and collective income.'),
+    mutation: describe(config.mutation, '变更 Change the registry; every mutation is atomic and reports all invalid fields at once.'),
+    types: config.types.filter((t) => t !== config.query && t !== config.mutation),
+  });
 }
