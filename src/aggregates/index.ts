@@ -1,0 +1,2 @@
+/** Resolver classes of this feature, collected by src/schema/build.ts. */
+export const resolvers: Function[] = [];
