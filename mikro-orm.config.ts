@@ -20,6 +20,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       migrationsList: MIGRATIONS,
       transactional: true,
       allOrNothing: true,
+      snapshot: false,
     },
     pool: { min: 0, max: Number(process.env.DB_POOL_MAX ?? 10) },
     ...overrides,

@@ -1,2 +1,4 @@
+import { EnterpriseResolver } from './enterprise.resolver.js';
+
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [];
+export const resolvers: Function[] = [EnterpriseResolver];

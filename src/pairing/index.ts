@@ -1,2 +1,5 @@
+import { AreaPairingsResolver, EnterprisePairingsResolver } from './pairing.relations.js';
+import { PairingResolver } from './pairing.resolver.js';
+
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [];
+export const resolvers: Function[] = [PairingResolver, AreaPairingsResolver, EnterprisePairingsResolver];

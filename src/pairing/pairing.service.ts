@@ -1,0 +1,184 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Area } from '../area/area.entity.js';
+import { AreaKind } from '../area/area.enums.js';
+import { areaByCode } from '../area/area.service.js';
+import { NotFoundError, ProblemList } from '../common/errors.js';
+import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
+import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { Ownership } from '../enterprise/enterprise.enums.js';
+import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
+import { Pairing } from './pairing.entity.js';
+import { PairingScheme } from './pairing.enums.js';
+import type { PairingInput } from './pairing.inputs.js';
+
+/** Rule of a pairing code (the natural key). */
+export const PAIRING_CODE_RULE = {
+  max: 64,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  rule: 'must be letters, digits, ".", "_" or "-", starting with a letter or digit',
+};
+
+/** An area or an enterprise taking part in a pairing. */
+export type PartyEntity = Area | Enterprise;
+
+/** Which parties a scheme admits on each side; a scheme without an entry admits anyone. */
+interface SideRule {
+  ok: (party: PartyEntity) => boolean;
+  want: string;
+}
+const SCHEME_RULES: Partial<Record<PairingScheme, { lead: SideRule; partner: SideRule }>> = {
+  CITY_MOUNTAIN: {
+    lead: { ok: (x) => x instanceof Area && x.kind === AreaKind.PLATFORM, want: 'a PLATFORM area' },
+    partner: { ok: (x) => x instanceof Area && x.kind === AreaKind.TOWN && x.mountain, want: 'a mountain TOWN' },
+  },
+  SOE_TOWN: {
+    lead: { ok: (x) => x instanceof Enterprise && x.ownership === Ownership.STATE_OWNED, want: 'a STATE_OWNED enterprise' },
+    partner: { ok: (x) => x instanceof Area && x.kind === AreaKind.TOWN, want: 'a TOWN' },
+  },
+  ENTERPRISE_VILLAGE: {
+    lead: { ok: (x) => x instanceof Enterprise, want: 'an enterprise' },
+    partner: { ok: (x) => x instanceof Area && (x.kind === AreaKind.VILLAGE || x.kind === AreaKind.COMMUNITY), want: 'a VILLAGE or COMMUNITY' },
+  },
+};
+
+/** Names a party in messages, e.g. `TOWN area 330110109 (径山镇)` or `PRIVATE enterprise 91330110… (华立集团)`. */
+function describeParty(x: PartyEntity): string {
+  if (x instanceof Enterprise) return `${x.ownership} enterprise ${x.creditCode} (${x.name})`;
+  return `${x.mountain ? 'mountain ' : ''}${x.kind} area ${x.code} (${x.name})`;
+}
+
+function sameParty(a: PartyEntity, b: PartyEntity): boolean {
+  return a.constructor === b.constructor && a.id === b.id;
+}
+
+/** One side of a pairing as given in the input. */
+interface SideInput {
+  /** whether the input names this side at all */
+  given: boolean;
+  /** the input field naming it (for problems) */
+  field: string;
+  /** the party found, or undefined when not given or not found */
+  party?: PartyEntity;
+}
+
+/** Reads `<side>AreaCode` / `<side>EnterpriseCreditCode`: exactly one on create, at most one on update (null = not given). */
+async function sideInput(
+  tx: EntityManager,
+  p: ProblemList,
+  side: 'lead' | 'partner',
+  areaCode: string | null | undefined,
+  creditCode: string | null | undefined,
+  mode: Mode,
+): Promise<SideInput> {
+  const areaField = `input.${side}AreaCode`;
+  const enterpriseField = `input.${side}EnterpriseCreditCode`;
+  const hasArea = areaCode !== null && areaCode !== undefined;
+  const hasEnterprise = creditCode !== null && creditCode !== undefined;
+  if (hasArea && hasEnterprise) {
+    p.add(areaField, `give either ${side}AreaCode or ${side}EnterpriseCreditCode, not both`);
+    return { given: true, field: areaField };
+  }
+  if (hasArea) return { given: true, field: areaField, party: await areaByCode(tx, p, areaField, areaCode) };
+  if (hasEnterprise) return { given: true, field: enterpriseField, party: await enterpriseByCreditCode(tx, p, enterpriseField, creditCode) };
+  if (mode === 'create') p.add(areaField, `a ${side} is required: give ${side}AreaCode or ${side}EnterpriseCreditCode`);
+  return { given: false, field: areaField };
+}
+
+/** Checks who may take part under the scheme, and that the two sides differ. */
+function checkParties(p: ProblemList, scheme: PairingScheme | undefined, schemeGiven: boolean, lead: SideInput, partner: SideInput): void {
+  if (lead.party && partner.party && sameParty(lead.party, partner.party)) {
+    p.add(partner.given ? partner.field : lead.field, `the partner must be a different party from the lead (${describeParty(lead.party)})`);
+  }
+  const rules = scheme && SCHEME_RULES[scheme];
+  if (!rules) return;
+  for (const [name, side] of [['lead', lead], ['partner', partner]] as const) {
+    const rule = rules[name];
+    if (side.party && !rule.ok(side.party)) {
+      // When only the scheme changed, the problem is the scheme; otherwise it is the party given.
+      const field = side.given ? side.field : schemeGiven ? 'input.scheme' : side.field;
+      p.add(field, `the ${name} of a ${scheme} pairing must be ${rule.want}, not ${describeParty(side.party)}`);
+    }
+  }
+}
+
+async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: PairingInput, mode: Mode): Promise<void> {
+  const p = new ProblemList();
+  const code = requiredText(p, 'input.code', input.code, mode, PAIRING_CODE_RULE);
+  const scheme = required(p, 'input.scheme', input.scheme, mode);
+  const lead = await sideInput(tx, p, 'lead', input.leadAreaCode, input.leadEnterpriseCreditCode, mode);
+  const partner = await sideInput(tx, p, 'partner', input.partnerAreaCode, input.partnerEnterpriseCreditCode, mode);
+  const startDate = required(p, 'input.startDate', input.startDate, mode);
+  const endDate = input.endDate;
+  const note = optionalText(p, 'input.note', input.note, { max: 2000 });
+  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+
+  if (mode === 'create' || scheme || lead.given || partner.given) {
+    const current = (side: SideInput, area?: Area | null, enterprise?: Enterprise | null): SideInput =>
+      side.given ? side : { ...side, party: area ?? enterprise ?? undefined };
+    checkParties(
+      p,
+      scheme ?? pairing.scheme,
+      scheme !== undefined,
+      current(lead, pairing.leadArea, pairing.leadEnterprise),
+      current(partner, pairing.partnerArea, pairing.partnerEnterprise),
+    );
+  }
+  const finalStart = startDate ?? pairing.startDate;
+  const finalEnd = endDate === undefined ? pairing.endDate : endDate;
+  if (finalStart && finalEnd && finalEnd < finalStart) {
+    if (endDate) p.add('input.endDate', `must not be before the start date ${finalStart}`, endDate);
+    else p.add('input.startDate', `must not be after the end date ${finalEnd}`, startDate);
+  }
+  if (code && code !== pairing.code && (await tx.count(Pairing, { code }))) p.add('input.code', `a pairing with code ${code} already exists`, code);
+  p.throwIfAny();
+
+  assignDefined(pairing, { code, scheme, startDate, endDate, note, source });
+  if (lead.party) {
+    pairing.leadArea = lead.party instanceof Area ? lead.party : null;
+    pairing.leadEnterprise = lead.party instanceof Enterprise ? lead.party : null;
+  }
+  if (partner.party) {
+    pairing.partnerArea = partner.party instanceof Area ? partner.party : null;
+    pairing.partnerEnterprise = partner.party instanceof Enterprise ? partner.party : null;
+  }
+}
+
+/** Loads a pairing with both sides, for validation; NOT_FOUND when there is none. */
+async function findPairing(tx: EntityManager, code: string): Promise<Pairing> {
+  const pairing = await tx.findOne(Pairing, { code: code.trim() }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] });
+  if (!pairing) throw new NotFoundError('Pairing', code, 'code');
+  return pairing;
+}
+
+/** Creates a pairing; BAD_USER_INPUT lists every invalid field. */
+export function createPairing(em: EntityManager, input: PairingInput): Promise<Pairing> {
+  return atomically(em, async (tx) => {
+    const pairing = new Pairing();
+    await applyPairingInput(tx, pairing, input, 'create');
+    tx.persist(pairing);
+    await flushOrConflict(tx, `pairing ${pairing.code}`);
+    return pairing;
+  });
+}
+
+/** Changes the given fields of the pairing with this code. */
+export function updatePairing(em: EntityManager, code: string, input: PairingInput): Promise<Pairing> {
+  return atomically(em, async (tx) => {
+    const pairing = await findPairing(tx, code);
+    await applyPairingInput(tx, pairing, input, 'update');
+    await flushOrConflict(tx, `pairing ${pairing.code}`);
+    return pairing;
+  });
+}
+
+/** Deletes a pairing (CONFLICT while anything refers to it); returns its global ID. */
+export function deletePairing(em: EntityManager, code: string): Promise<string> {
+  return atomically(em, async (tx) => {
+    const pairing = await tx.findOne(Pairing, { code: code.trim() });
+    if (!pairing) throw new NotFoundError('Pairing', code, 'code');
+    const id = pairing.nodeId;
+    await removeOrConflict(tx, pairing, `pairing ${pairing.code}`);
+    return id;
+  });
+}
