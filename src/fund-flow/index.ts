@@ -1,2 +1,5 @@
+import { ProjectFundFlowsResolver } from './fund-flow.relations.js';
+import { FundFlowResolver } from './fund-flow.resolver.js';
+
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [];
+export const resolvers: Function[] = [FundFlowResolver, ProjectFundFlowsResolver];

@@ -1,2 +1,5 @@
+import { AreaCollectiveIncomesResolver } from './collective-income.relations.js';
+import { CollectiveIncomeResolver } from './collective-income.resolver.js';
+
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [];
+export const resolvers: Function[] = [CollectiveIncomeResolver, AreaCollectiveIncomesResolver];

@@ -1,0 +1,26 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../common/connection.js';
+import type { RequestContext } from '../common/context.js';
+import { nestedConnectionLoader } from '../common/query.js';
+import { Project } from '../project/project.entity.js';
+import { FundFlow } from './fund-flow.entity.js';
+import { FundFlowConnection } from './fund-flow.types.js';
+
+/** `Project.fundFlows`: the money movements of a project. */
+@Resolver(() => Project)
+export class ProjectFundFlowsResolver {
+  @FieldResolver(() => FundFlowConnection, { description: '资金流 Money committed to or landed in this project, by date, then kind.' })
+  fundFlows(@Root() project: Project, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return nestedConnectionLoader(
+      ctx,
+      'Project.fundFlows',
+      FundFlow,
+      (knex, ids) => knex({ t: 'fund_flow' }).select('t.*', 't.project_id as _parent').whereIn('t.project_id', ids),
+      [
+        { column: 'occurred_on', direction: 'asc' },
+        { column: 'kind', direction: 'asc' },
+      ],
+      page,
+    ).load(project.id);
+  }
+}

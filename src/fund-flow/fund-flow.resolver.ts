@@ -1,0 +1,82 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../common/connection.js';
+import type { RequestContext } from '../common/context.js';
+import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
+import { byIdLoader, listConnection, whereInSubtree, type Where } from '../common/query.js';
+import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
+import { Project } from '../project/project.entity.js';
+import { FundFlow } from './fund-flow.entity.js';
+import { FUND_FLOW_ORDER_COLUMNS, FundFlowFilter, FundFlowInput, FundFlowKeyInput, FundFlowOrder, type FundFlowOrderField } from './fund-flow.inputs.js';
+import { createFundFlow, deleteFundFlow, findFundFlow, updateFundFlow } from './fund-flow.service.js';
+import { FundFlowConnection } from './fund-flow.types.js';
+
+function fundFlowWhere(filter: FundFlowFilter | null | undefined): Where {
+  return (qb, knex) => {
+    if (!filter) return;
+    if (filter.projectCodes) {
+      const codes = filter.projectCodes.map((c) => c.trim());
+      qb.whereIn('t.project_id', knex('project').select('id').whereIn('code', codes));
+    }
+    if (filter.within) {
+      const hosted = knex({ p: 'project' }).select('p.id');
+      whereInSubtree(hosted, 'p.host_id', [filter.within]);
+      qb.whereIn('t.project_id', hosted);
+    }
+    if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
+    if (filter.occurredOn?.from) qb.where('t.occurred_on', '>=', filter.occurredOn.from);
+    if (filter.occurredOn?.to) qb.where('t.occurred_on', '<=', filter.occurredOn.to);
+  };
+}
+
+/** Queries, fields and mutations of project fund flows. */
+@Resolver(() => FundFlow)
+export class FundFlowResolver {
+  @Query(() => FundFlowConnection, { description: '资金流列表 Money committed to or landed in projects, filtered and sorted (default: by date, then kind), as a cursor connection.' })
+  fundFlows(
+    @Args() page: ConnectionArgs,
+    @Arg('filter', () => FundFlowFilter, { nullable: true, description: '筛选 Filter.' }) filter: FundFlowFilter | null,
+    @Arg('orderBy', () => [FundFlowOrder], { nullable: true, description: '排序 Sort keys, in order; default by date, then kind.' })
+    orderBy: { field: FundFlowOrderField; direction: never }[] | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const order = orderTerms(orderBy, FUND_FLOW_ORDER_COLUMNS, [
+      { column: 'occurred_on', direction: 'asc' },
+      { column: 'kind', direction: 'asc' },
+    ]);
+    return listConnection(ctx, FundFlow, fundFlowWhere(filter), order, page);
+  }
+
+  @Query(() => FundFlow, { nullable: true, description: '资金流 One fund flow by project, kind and date; null if there is none.' })
+  fundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date.' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+    return findFundFlow(ctx.em, key);
+  }
+
+  @FieldResolver(() => Project, { description: '项目 The project the money is for.' })
+  project(@Root() flow: FundFlow, @Ctx() ctx: RequestContext) {
+    return byIdLoader(ctx, Project).load(flow.project.id);
+  }
+
+  @FieldResolver(() => MoneyScalar, { description: '金额 Amount of the movement (always more than 0).' })
+  amount(@Root() flow: FundFlow, @Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit) {
+    return inUnit(flow.amount, unit);
+  }
+
+  @Mutation(() => FundFlow, { description: '新建资金流 Record money committed to or landed in a project on a date.' })
+  createFundFlow(@Arg('input', () => FundFlowInput, { description: '字段 Fields.' }) input: FundFlowInput, @Ctx() ctx: RequestContext) {
+    return createFundFlow(ctx.em, input);
+  }
+
+  @Mutation(() => FundFlow, { description: '修改资金流 Update the fund flow with this key; only given fields change.' })
+  updateFundFlow(
+    @Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date of the flow to change.' }) key: FundFlowKeyInput,
+    @Arg('input', () => FundFlowInput, { description: '字段 Fields to change.' }) input: FundFlowInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateFundFlow(ctx.em, key, input);
+  }
+
+  @Mutation(() => ID, { description: '删除资金流 Delete the fund flow with this key. Returns its ID.' })
+  deleteFundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date.' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+    return deleteFundFlow(ctx.em, key);
+  }
+}

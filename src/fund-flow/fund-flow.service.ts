@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { compareYuan } from '../common/decimal.js';
+import { NotFoundError, ProblemList } from '../common/errors.js';
+import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { Project } from '../project/project.entity.js';
+import { FundFlow } from './fund-flow.entity.js';
+import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
+
+/** Exclusive bound of a numeric(20,2) column in yuan. */
+const MONEY_LIMIT = '1000000000000000000';
+
+/** Finds a fund flow by its natural key (project code, kind, date); null when there is none. */
+export function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<FundFlow | null> {
+  return em.findOne(FundFlow, { project: { code: key.projectCode.trim() }, kind: key.kind, occurredOn: key.occurredOn });
+}
+
+/** Finds a project by code inside a mutation, recording a problem on `field` when there is none. */
+async function projectByCode(tx: EntityManager, p: ProblemList, field: string, code: string): Promise<Project | undefined> {
+  const project = await tx.findOne(Project, { code: code.trim() });
+  if (!project) p.add(field, `no project has code ${code}`, code);
+  return project ?? undefined;
+}
+
+async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: FundFlowInput, mode: Mode): Promise<void> {
+  const p = new ProblemList();
+  const kind = required(p, 'input.kind', input.kind, mode);
+  const occurredOn = required(p, 'input.occurredOn', input.occurredOn, mode);
+  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const projectCode = requiredText(p, 'input.projectCode', input.projectCode, mode, { max: 64 });
+  const project = projectCode === undefined ? undefined : await projectByCode(tx, p, 'input.projectCode', projectCode);
+
+  let amount = required(p, 'input.amount', input.amount, mode);
+  if (amount !== undefined) {
+    const before = p.problems.length;
+    p.check(compareYuan(amount, '0') > 0, 'input.amount', 'must be more than 0', amount);
+    p.check(compareYuan(amount, MONEY_LIMIT) < 0, 'input.amount', 'must be less than 10^18 yuan', amount);
+    if (p.problems.length > before) amount = undefined;
+  }
+
+  // The natural key as the row will have it; one row per project, kind and day.
+  const finalProject = input.projectCode === undefined ? flow.project : project;
+  const finalKind = input.kind === undefined ? flow.kind : kind;
+  const finalDate = input.occurredOn === undefined ? flow.occurredOn : occurredOn;
+  const changed = finalProject?.id !== flow.project?.id || finalKind !== flow.kind || finalDate !== flow.occurredOn;
+  if (finalProject && finalKind && finalDate && changed) {
+    const taken = await tx.count(FundFlow, { project: finalProject, kind: finalKind, occurredOn: finalDate });
+    p.check(taken === 0, 'input.occurredOn', `the project already has a ${finalKind} flow on ${finalDate}; update that row with the day’s total`, finalDate);
+  }
+  p.throwIfAny();
+  assignDefined(flow, { project, kind, occurredOn, amount, source });
+}
+
+function label(projectCode: string | null | undefined, kind: string | null | undefined, occurredOn: string | null | undefined): string {
+  return `${kind} fund flow of project ${projectCode} on ${occurredOn}`;
+}
+
+/** Records a fund flow. */
+export function createFundFlow(em: EntityManager, input: FundFlowInput): Promise<FundFlow> {
+  return atomically(em, async (tx) => {
+    const flow = new FundFlow();
+    await applyFundFlowInput(tx, flow, input, 'create');
+    tx.persist(flow);
+    await flushOrConflict(tx, label(input.projectCode, input.kind, input.occurredOn));
+    return flow;
+  });
+}
+
+async function existing(tx: EntityManager, key: FundFlowKeyInput): Promise<FundFlow> {
+  const flow = await findFundFlow(tx, key);
+  if (!flow) throw new NotFoundError('FundFlow', `${key.projectCode}/${key.kind}/${key.occurredOn}`, 'key');
+  return flow;
+}
+
+/** Updates the fund flow with this key; only given fields change. */
+export function updateFundFlow(em: EntityManager, key: FundFlowKeyInput, input: FundFlowInput): Promise<FundFlow> {
+  return atomically(em, async (tx) => {
+    const flow = await existing(tx, key);
+    await applyFundFlowInput(tx, flow, input, 'update');
+    await flushOrConflict(tx, label(input.projectCode ?? key.projectCode, input.kind ?? key.kind, input.occurredOn ?? key.occurredOn));
+    return flow;
+  });
+}
+
+/** Deletes the fund flow with this key; returns its global ID. */
+export function deleteFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<string> {
+  return atomically(em, async (tx) => {
+    const flow = await existing(tx, key);
+    const id = flow.nodeId;
+    await removeOrConflict(tx, flow, label(key.projectCode, key.kind, key.occurredOn));
+    return id;
+  });
+}

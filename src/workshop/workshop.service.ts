@@ -1,0 +1,133 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AreaKind } from '../area/area.enums.js';
+import type { Area } from '../area/area.entity.js';
+import { areaByCode } from '../area/area.service.js';
+import { compareYuan } from '../common/decimal.js';
+import { NotFoundError, ProblemList } from '../common/errors.js';
+import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { assignDefined, checkInt, required, requiredText, type Mode } from '../common/validate.js';
+import type { Enterprise } from '../enterprise/enterprise.entity.js';
+import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
+import { Workshop } from './workshop.entity.js';
+import type { WorkshopInput, WorkshopKeyInput } from './workshop.inputs.js';
+
+/** Area kinds that can set up a workshop. */
+const VILLAGE_KINDS: readonly AreaKind[] = [AreaKind.VILLAGE, AreaKind.COMMUNITY];
+
+/** Upper bound for head counts (a sanity limit, far above any real workshop). */
+const MAX_JOBS = 1_000_000;
+
+/** Exclusive bound of a numeric(20,2) column in yuan. */
+const MONEY_LIMIT = '1000000000000000000';
+
+/** Finds a workshop by its natural key (village code and name); null when there is none. */
+export function findWorkshop(em: EntityManager, key: WorkshopKeyInput): Promise<Workshop | null> {
+  return em.findOne(Workshop, { village: { code: key.villageCode.trim() }, name: key.name.trim() });
+}
+
+async function applyWorkshopInput(tx: EntityManager, workshop: Workshop, input: WorkshopInput, mode: Mode): Promise<void> {
+  const p = new ProblemList();
+  const name = requiredText(p, 'input.name', input.name, mode);
+  const type = required(p, 'input.type', input.type, mode);
+  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+
+  let village: Area | undefined;
+  const villageCode = required(p, 'input.villageCode', input.villageCode, mode);
+  if (villageCode !== undefined) {
+    village = await areaByCode(tx, p, 'input.villageCode', villageCode);
+    if (village && !VILLAGE_KINDS.includes(village.kind)) {
+      p.add('input.villageCode', `must be a VILLAGE or COMMUNITY, not a ${village.kind}`, villageCode);
+      village = undefined;
+    }
+  }
+
+  let hostEnterprise: Enterprise | null | undefined;
+  if (input.hostEnterpriseCreditCode === null || input.hostEnterpriseCreditCode?.trim() === '') hostEnterprise = null;
+  else if (input.hostEnterpriseCreditCode !== undefined) {
+    hostEnterprise = await enterpriseByCreditCode(tx, p, 'input.hostEnterpriseCreditCode', input.hostEnterpriseCreditCode);
+  }
+
+  const count = (field: 'jobsCreated' | 'lowIncomeJobs'): number | undefined => {
+    const v = input[field];
+    if (v === undefined) return undefined;
+    if (v === null) {
+      p.add(`input.${field}`, 'must not be null');
+      return undefined;
+    }
+    return checkInt(p, `input.${field}`, v, 0, MAX_JOBS);
+  };
+  const jobsCreated = count('jobsCreated');
+  const lowIncomeJobs = count('lowIncomeJobs');
+  // Compare the values the record will have, so changing either side alone is checked too.
+  const finalJobs = input.jobsCreated === undefined ? workshop.jobsCreated : jobsCreated;
+  const finalLow = input.lowIncomeJobs === undefined ? workshop.lowIncomeJobs : lowIncomeJobs;
+  if (finalJobs !== undefined && finalLow !== undefined) {
+    p.check(finalLow <= finalJobs, 'input.lowIncomeJobs', `must not exceed jobsCreated (${finalJobs})`, finalLow);
+  }
+
+  const gain = input.incomeGainPerPerson;
+  if (gain !== undefined && gain !== null) {
+    p.check(compareYuan(gain, '0') >= 0, 'input.incomeGainPerPerson', 'must be 0 or more', gain);
+    p.check(compareYuan(gain, MONEY_LIMIT) < 0, 'input.incomeGainPerPerson', 'must be less than 10^18 yuan', gain);
+  }
+
+  const finalVillage = villageCode === undefined ? workshop.village : village;
+  const finalName = input.name === undefined ? workshop.name : name;
+  if (finalVillage && finalName && (finalVillage.id !== workshop.village?.id || finalName !== workshop.name)) {
+    const taken = await tx.count(Workshop, { village: finalVillage, name: finalName });
+    p.check(taken === 0, 'input.name', `the village already has a workshop named ${finalName}`, finalName);
+  }
+  p.throwIfAny();
+  assignDefined(workshop, {
+    name,
+    type,
+    source,
+    village,
+    hostEnterprise,
+    openedOn: input.openedOn,
+    jobsCreated,
+    lowIncomeJobs,
+    incomeGainPerPerson: gain,
+  });
+}
+
+function label(villageCode: string | null | undefined, name: string | null | undefined): string {
+  return `workshop ${name} of village ${villageCode}`;
+}
+
+/** Creates a workshop. */
+export function createWorkshop(em: EntityManager, input: WorkshopInput): Promise<Workshop> {
+  return atomically(em, async (tx) => {
+    const workshop = new Workshop();
+    await applyWorkshopInput(tx, workshop, input, 'create');
+    tx.persist(workshop);
+    await flushOrConflict(tx, label(input.villageCode, input.name));
+    return workshop;
+  });
+}
+
+async function existing(tx: EntityManager, key: WorkshopKeyInput): Promise<Workshop> {
+  const workshop = await findWorkshop(tx, key);
+  if (!workshop) throw new NotFoundError('Workshop', `${key.villageCode}/${key.name}`, 'key');
+  return workshop;
+}
+
+/** Updates the workshop with this key; only given fields change. */
+export function updateWorkshop(em: EntityManager, key: WorkshopKeyInput, input: WorkshopInput): Promise<Workshop> {
+  return atomically(em, async (tx) => {
+    const workshop = await existing(tx, key);
+    await applyWorkshopInput(tx, workshop, input, 'update');
+    await flushOrConflict(tx, label(input.villageCode ?? key.villageCode, input.name ?? key.name));
+    return workshop;
+  });
+}
+
+/** Deletes the workshop with this key; returns its global ID. */
+export function deleteWorkshop(em: EntityManager, key: WorkshopKeyInput): Promise<string> {
+  return atomically(em, async (tx) => {
+    const workshop = await existing(tx, key);
+    const id = workshop.nodeId;
+    await removeOrConflict(tx, workshop, label(key.villageCode, key.name));
+    return id;
+  });
+}
