@@ -21,6 +21,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     pool: { min: 0, max: Number(process.env.DB_POOL_MAX ?? 10) },
     ...overrides,

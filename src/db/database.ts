@@ -5,6 +5,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded.j
 
 export interface Database {
   orm: MikroORM;
+  /** Connection URL (with password), for tools that talk to PostgreSQL directly. */
+  url: string;
   /** Where the data lives, for logs (password removed). */
   description: string;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     if (applied.length > 0) opts.log?.(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
     return {
       orm,
+      url,
       description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}` : url.replace(/:[^:@/]*@/, ':***@'),
       async close() {
         await orm.close(true);

@@ -123,7 +123,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (ids) await checkReachable(parent, ids);
   await preflightBinaries(ids, !initialised);
 
-  await recoverFromCrash(dataDir, log);
+  const { inUsePort } = await recoverFromCrash(dataDir, log);
+  if (inUsePort) {
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${inUsePort}/${DATABASE}`, port: inUsePort, stop: async () => {} };
+  }
 
   const port = opts.port ?? (await findFreePort());
   const embedded = new EmbeddedPostgres({
@@ -271,6 +274,7 @@ async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Pro
 interface PidFile {
   pid: number;
   dataDir: string | undefined;
+  port: number | undefined;
 }
 
 async function readPidFile(dataDir: string): Promise<PidFile | undefined> {
@@ -280,9 +284,10 @@ async function readPidFile(dataDir: string): Promise<PidFile | undefined> {
   } catch {
     return undefined;
   }
-  const [first, second] = text.split('\n');
+  const [first, second, , fourth] = text.split('\n');
   const pid = Number.parseInt(first ?? '', 10);
-  return { pid: Number.isInteger(pid) && pid > 0 ? pid : 0, dataDir: second?.trim() || undefined };
+  const port = Number.parseInt(fourth ?? '', 10);
+  return { pid: Number.isInteger(pid) && pid > 0 ? pid : 0, dataDir: second?.trim() || undefined, port: Number.isInteger(port) && port > 0 ? port : undefined };
 }
 
 /** Alive and not a zombie (an orphan's PID 1 may never reap it). */
@@ -382,25 +387,40 @@ async function shutDown(pid: number, log: (msg: string) => void): Promise<void> 
  * and postmaster.pid), and the next start would fail. Shut such a server down cleanly, or
  * remove a postmaster.pid whose process is gone.
  */
-async function recoverFromCrash(dataDir: string, log: (msg: string) => void): Promise<void> {
+async function recoverFromCrash(dataDir: string, log: (msg: string) => void): Promise<{ inUsePort?: number }> {
   const pidFilePath = path.join(dataDir, 'postmaster.pid');
   const pidFile = await readPidFile(dataDir);
-  if (!pidFile) return;
+  if (!pidFile) return {};
   const { pid } = pidFile;
   const args = pid > 0 && (await isAlive(pid)) ? await commandLine(pid) : undefined;
   // argv[0] of the postmaster is the postgres binary (backends retitle themselves "postgres: ...")
   const isPostgres = args !== undefined && path.basename(args[0] ?? '').startsWith('postgres');
   if (isPostgres && (await servesDataDir(pid, args, dataDir, pidFile))) {
+    // Note: a server whose parent node process is alive belongs to a running API or command
+    // (e.g. `npm run import` while `npm start` runs): share it instead of shutting it down.
+    const owner = await parentOf(pid);
+    if (owner && owner > 1 && (await isAlive(owner)) && path.basename((await commandLine(owner))?.[0] ?? '').startsWith('node') && pidFile.port) {
+      log(`using the PostgreSQL (pid ${pid}, port ${pidFile.port}) that process ${owner} runs on ${dataDir}`);
+      return { inUsePort: pidFile.port };
+    }
     log(`found a postgres (pid ${pid}) left by a previous run on ${dataDir}; shutting it down`);
     const started = Date.now();
     await shutDown(pid, log);
     log(`previous postgres (pid ${pid}) stopped after ${Date.now() - started} ms`);
     // A clean shutdown removes postmaster.pid; SIGKILL does not.
     await fs.rm(pidFilePath, { force: true });
-    return;
+    return {};
   }
   log(`removing stale ${pidFilePath} (pid ${pid} is ${isPostgres ? 'a postgres for another data dir' : 'not running postgres'})`);
   await fs.rm(pidFilePath, { force: true });
+  return {};
+}
+
+/** Parent process id, from /proc (undefined where there is none). */
+async function parentOf(pid: number): Promise<number | undefined> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UnreadableFileError, type ImportLimits } from './limits.js';
+import type { RawSheet } from './read/cells.js';
+import { csvKind, readCsv } from './read/csv.js';
+import { readXlsx } from './read/xlsx.js';
+import { SHEETS } from './sheets.js';
+
+/** The files an import reads: the given files, and the .xlsx/.csv files directly in given folders. */
+export async function expandPaths(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      throw new UnreadableFileError(p, 'no such file or folder');
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(p)).filter((n) => /\.(xlsx|csv)$/i.test(n) && !n.startsWith('~$')).sort();
+      if (names.length === 0) throw new UnreadableFileError(p, 'the folder has no .xlsx or .csv files');
+      files.push(...names.map((n) => path.join(p, n)));
+    } else files.push(p);
+  }
+  return files;
+}
+
+/** Reads one file into raw sheets, by its extension; refuses what it cannot read, with the reason. */
+export async function readFileSheets(file: string, limits: ImportLimits, rowBudget: { left: number }): Promise<RawSheet[]> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.xlsx' || ext === '.xlsm') return readXlsx(file, limits, rowBudget);
+  if (ext === '.csv' || ext === '.txt') {
+    const kind = csvKind(file, SHEETS);
+    if (!kind) throw new UnreadableFileError(file, `cannot tell which records this CSV holds: put one of ${SHEETS.map((s) => s.name).join(', ')} (or its Chinese name) in the file name`);
+    return [await readCsv(file, kind, limits, rowBudget)];
+  }
+  if (ext === '.xls') throw new UnreadableFileError(file, 'old Excel 97–2003 (.xls) files are not supported; save it as .xlsx (Excel Workbook) and import that');
+  throw new UnreadableFileError(file, `unsupported file type "${ext || '(none)'}"; import .xlsx workbooks or .csv files`);
+}

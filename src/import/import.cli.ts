@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { openDatabase, openOptionsFromEnv } from '../db/database.js';
+import { limitsFromEnv } from './limits.js';
+import { problemsCsv } from './problems.js';
+import { outcomeLines, progressPrinter } from './report.js';
+import { runImport } from './run.js';
+
+/**
+ * `npm run import -- <file.xlsx | file.csv | folder>... [--dry-run] [--report problems.csv] [--no-wait]`
+ * Exit codes: 0 imported (or dry run clean), 1 input rejected (nothing written), 2 could not run.
+ */
+const program = new Command()
+  .name('import')
+  .description('Validate spreadsheets (.xlsx or .csv) and write them to the registry, all or nothing.')
+  .argument('<paths...>', 'workbooks, CSV files, or folders holding them')
+  .option('--dry-run', 'check and report, write nothing')
+  .option('--report <file.csv>', 'write every problem to a CSV file (opens in Excel)')
+  .option('--no-wait', 'give up instead of waiting when another import is running')
+  .exitOverride();
+
+let code = 2;
+try {
+  program.parse();
+  const opts = program.opts<{ dryRun?: boolean; report?: string; wait: boolean }>();
+  const log = (msg: string) => console.error(`[import] ${msg}`);
+  const db = await openDatabase(openOptionsFromEnv(log));
+  try {
+    const outcome = await runImport(db.url, { paths: program.args, dryRun: opts.dryRun, noWait: !opts.wait, limits: limitsFromEnv(), log, progress: progressPrinter(process.stderr) });
+    for (const line of outcomeLines(outcome, Boolean(opts.dryRun))) console.log(line);
+    if (opts.report) {
+      await writeFile(opts.report, problemsCsv(outcome.problems.problems));
+      console.log(`problems written to ${opts.report}`);
+    }
+    code = outcome.status === 'ok' ? 0 : outcome.status === 'rejected' ? 1 : 2;
+  } finally {
+    await db.close();
+  }
+} catch (e) {
+  const err = e as { code?: string; exitCode?: number; message: string };
+  if (err.code?.startsWith('commander.')) code = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+  else console.error(`import could not run: ${err.message}`);
+}
+process.exit(code);

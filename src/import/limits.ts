@@ -1,0 +1,39 @@
+/** Bounds that keep an import small in memory and time, whatever the file. Configurable by env. */
+export interface ImportLimits {
+  /** Largest input file, in bytes. */
+  maxFileBytes: number;
+  /** Most bytes inflated out of one workbook (all its parts). */
+  maxInflatedBytes: number;
+  /** Most data rows over all sheets and files of one import. */
+  maxRows: number;
+  /** Longest cell text, in characters (Excel's own limit is 32,767). */
+  maxCellChars: number;
+  /** Most problems kept (the count of all problems is still reported). */
+  maxProblems: number;
+}
+
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : fallback;
+}
+
+export function limitsFromEnv(): ImportLimits {
+  return {
+    maxFileBytes: envInt('IMPORT_MAX_FILE_MB', 100) * 1024 * 1024,
+    maxInflatedBytes: envInt('IMPORT_MAX_INFLATED_MB', 512) * 1024 * 1024,
+    maxRows: envInt('IMPORT_MAX_ROWS', 500_000),
+    maxCellChars: envInt('IMPORT_MAX_CELL_CHARS', 32_767),
+    maxProblems: envInt('IMPORT_MAX_PROBLEMS', 10_000),
+  };
+}
+
+/** The file cannot be read at all (wrong format, too large, corrupt): reported with exit code 1. */
+export class UnreadableFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'UnreadableFileError';
+  }
+}

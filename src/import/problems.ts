@@ -1,0 +1,55 @@
+/** One thing wrong with an import, located the way the user sees their file. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  file: string;
+  sheet: string;
+  /** Row number as Excel shows it (or the CSV line); null for a whole-sheet problem. */
+  row: number | null;
+  /** Column header as written in the file, or the expected header. */
+  column: string | null;
+  value: string | null;
+  rule: string;
+}
+
+/** Collects problems, keeping at most `max` of them but counting all. */
+export class ProblemLog {
+  readonly problems: Problem[] = [];
+  errors = 0;
+  warnings = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(p: Problem): void {
+    if (p.severity === 'error') this.errors++;
+    else this.warnings++;
+    if (this.problems.length < this.max) this.problems.push(p);
+  }
+
+  get truncated(): boolean {
+    return this.errors + this.warnings > this.problems.length;
+  }
+}
+
+/** "projects.xlsx › projects › row 12 › 签约金额: "abc": money is not a number" */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.sheet, p.row === null ? null : `row ${p.row}`, p.column].filter(Boolean).join(' › ');
+  const value = p.value === null ? '' : ` "${p.value.length > 80 ? `${p.value.slice(0, 77)}...` : p.value}"`;
+  return `${p.severity === 'error' ? 'ERROR' : 'warning'} ${where}:${value} ${p.rule}`;
+}
+
+/** Makes a cell safe to open in Excel: text starting with = + - @ (or tab/CR) is prefixed with '. */
+export function escapeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function csvField(text: string): string {
+  const safe = escapeFormula(text);
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The problems as a UTF-8 (BOM) CSV that Excel opens with Chinese intact and never runs a formula from. */
+export function problemsCsv(problems: Problem[]): string {
+  const header = ['severity 级别', 'file 文件', 'sheet 工作表', 'row 行', 'column 列', 'value 值', 'rule 规则'];
+  const lines = [header, ...problems.map((p) => [p.severity, p.file, p.sheet, p.row === null ? '' : String(p.row), p.column ?? '', p.value ?? '', p.rule])];
+  return `\ufeff${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

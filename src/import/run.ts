@@ -1,0 +1,119 @@
+import path from 'node:path';
+import pg from 'pg';
+import { checkSheets, referencedKeys, type Existing } from './check.js';
+import { expandPaths, readFileSheets } from './files.js';
+import { UnreadableFileError, type ImportLimits } from './limits.js';
+import { parseSheets } from './parse/rows.js';
+import { ProblemLog } from './problems.js';
+import type { RawSheet } from './read/cells.js';
+import type { Stage } from '../project/project.enums.js';
+import { sqlOf, type Sql } from './write/sql.js';
+import { writeSheets, type SheetSummary } from './write/write-sheets.js';
+
+/** Key of the advisory lock that keeps two imports from interleaving. */
+const IMPORT_LOCK = 7_370_110;
+
+export interface ImportOptions {
+  paths: string[];
+  dryRun?: boolean;
+  /** Give up instead of waiting when another import holds the lock. */
+  noWait?: boolean;
+  limits: ImportLimits;
+  log?: (msg: string) => void;
+  /** Called with the number of rows written so far and the total to write. */
+  progress?: (done: number, total: number) => void;
+}
+
+/** ok: written (or would be, on a dry run); rejected: bad input, nothing written; failed: could not run. */
+export type ImportStatus = 'ok' | 'rejected' | 'failed';
+
+export interface ImportOutcome {
+  status: ImportStatus;
+  problems: ProblemLog;
+  summaries: SheetSummary[];
+  rows: number;
+  message?: string;
+}
+
+async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, stageProjects: string[]): Promise<Existing> {
+  const areas = await sql.query('select code, kind, mountain from area where code = any($1)', [[...keys.areas]]);
+  const enterprises = await sql.query('select credit_code, ownership from enterprise where credit_code = any($1)', [[...keys.enterprises]]);
+  const pairings = await sql.query('select code from pairing where code = any($1)', [[...keys.pairings]]);
+  const projects = await sql.query('select code, signed_on from project where code = any($1)', [[...keys.projects]]);
+  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [stageProjects]);
+  const stageMap = new Map<string, { stage: Stage; reachedOn: string }[]>();
+  for (const s of stages) stageMap.set(s.code, [...(stageMap.get(s.code) ?? []), { stage: s.stage, reachedOn: s.reached_on }]);
+  return {
+    areas: new Map(areas.map((a) => [a.code, { kind: a.kind, mountain: a.mountain }])),
+    enterprises: new Map(enterprises.map((e) => [e.credit_code, { ownership: e.ownership }])),
+    pairings: new Set(pairings.map((p) => p.code)),
+    projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
+    stages: stageMap,
+  };
+}
+
+/**
+ * Imports spreadsheets: reads and checks everything first, reporting every problem; then, if
+ * there are none and this is not a dry run, writes all rows in one transaction under an
+ * advisory lock. Any failure leaves the database as it was.
+ */
+export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
+  const log = new ProblemLog(opts.limits.maxProblems);
+  const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, ...extra });
+  const raw: RawSheet[] = [];
+  const rowBudget = { left: opts.limits.maxRows };
+  try {
+    for (const file of await expandPaths(opts.paths)) raw.push(...(await readFileSheets(file, opts.limits, rowBudget)));
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
+    return outcome('rejected');
+  }
+  const sheets = parseSheets(raw, log);
+  const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
+  if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: raw.map((s) => path.basename(s.file)).join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+  } catch (e) {
+    return outcome('failed', { message: `cannot connect to the database: ${(e as Error).message}` });
+  }
+  const sql = sqlOf(client);
+  try {
+    await client.query('begin');
+    const [{ locked }] = await sql.query('select pg_try_advisory_xact_lock($1) as locked', [IMPORT_LOCK]);
+    if (!locked) {
+      if (opts.noWait) {
+        await client.query('rollback');
+        return outcome('failed', { message: 'another import is running; try again when it has finished' });
+      }
+      opts.log?.('another import is running; waiting for it to finish…');
+      await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+    }
+    const stageProjects = sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? [];
+    checkSheets(sheets, await loadExisting(sql, referencedKeys(sheets), stageProjects), log);
+    if (log.errors > 0) {
+      await client.query('rollback');
+      const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
+      return outcome('rejected', { rows, summaries });
+    }
+    let done = 0;
+    const summaries = await writeSheets(sql, sheets, (n) => {
+      done += n;
+      opts.progress?.(done, rows);
+    });
+    await client.query(opts.dryRun ? 'rollback' : 'commit');
+    return outcome('ok', { summaries, rows });
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    const err = e as { code?: string; message: string; constraint?: string; detail?: string };
+    if (err.code && /^(22|23)/.test(err.code)) {
+      log.add({ severity: 'error', file: '', sheet: '', row: null, column: null, value: err.detail ?? null, rule: `the database refused the data (${err.constraint ?? err.code}): ${err.message}` });
+      return outcome('rejected', { rows });
+    }
+    return outcome('failed', { message: `import failed, nothing was written: ${err.message}` });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
