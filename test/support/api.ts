@@ -12,6 +12,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestApi {
   url: string;
+  /** URL of this API's own database. */
+  databaseUrl: string;
   orm: MikroORM;
   /** Posts a GraphQL document over real HTTP. */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
@@ -47,6 +49,7 @@ export async function startTestApi(): Promise<TestApi> {
   };
   return {
     url: app.url,
+    databaseUrl: database.url,
     orm: db.orm,
     gql,
     async data(query, variables) {
