@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { openDatabase, openOptionsFromEnv } from './db/database.js';
+import { seedIfEmpty } from './db/seed-if-empty.js';
 import { buildRegistrySchema } from './schema/build.js';
 import { startApp } from './server/app.js';
 
@@ -7,6 +8,7 @@ import { startApp } from './server/app.js';
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const db = await openDatabase(openOptionsFromEnv(log));
 log(`database: ${db.description}`);
+await seedIfEmpty(db, log);
 const app = await startApp(
   { orm: db.orm, schema: await buildRegistrySchema(), development: process.env.NODE_ENV === 'development', log },
   Number(process.env.PORT ?? 4000),
