@@ -22,6 +22,6 @@ export class Enterprise extends RecordEntity {
   ownership!: Ownership;
 
   @Field(() => [String], { description: '标签 Tags, e.g. 乡创 (rural-innovation brand).' })
-  @Property({ type: ArrayType })
+  @Property({ type: ArrayType, defaultRaw: "'{}'" })
   tags: string[] = [];
 }

@@ -60,6 +60,8 @@ async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, s
 export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
   const log = new ProblemLog(opts.limits.maxProblems);
   const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, ...extra });
+  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
+  let t0 = Date.now();
   const raw: RawSheet[] = [];
   const rowBudget = { left: opts.limits.maxRows };
   try {
@@ -69,7 +71,11 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
     return outcome('rejected');
   }
+  timing('read', t0);
+  t0 = Date.now();
   const sheets = parseSheets(raw, log);
+  raw.length = 0; // Note: the raw cells are no longer needed; let them go before writing.
+  timing('parse', t0);
   const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
   if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: raw.map((s) => path.basename(s.file)).join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
@@ -92,7 +98,10 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     }
     const stageProjects = sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? [];
+    t0 = Date.now();
     checkSheets(sheets, await loadExisting(sql, referencedKeys(sheets), stageProjects), log);
+    timing('check', t0);
+    t0 = Date.now();
     if (log.errors > 0) {
       await client.query('rollback');
       const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
@@ -103,6 +112,7 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       done += n;
       opts.progress?.(done, rows);
     });
+    timing('write', t0);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     return outcome('ok', { summaries, rows });
   } catch (e) {

@@ -12,10 +12,10 @@ export interface SheetRow {
   sheet: string;
   row: number;
   values: Record<string, unknown>;
-  /** Column keys whose cells were present (so an update only touches what the file gives). */
-  given: Set<string>;
-  /** The header the user wrote for each column key, for messages. */
-  headers: Record<string, string>;
+  /** Column keys the sheet has (so an update only touches what the file gives); shared by the sheet's rows. */
+  given: ReadonlySet<string>;
+  /** The header the user wrote for each column key, for messages; shared by the sheet's rows. */
+  headers: Readonly<Record<string, string>>;
   /** Set when any cell of the row broke its rule: the row is not checked further. */
   invalid: boolean;
 }
@@ -51,13 +51,13 @@ export function parseSheets(raw: RawSheet[], log: ProblemLog): ParsedSheet[] {
     if (match.missing.length > 0 || match.duplicate.length > 0) continue;
     const rows = bySpec.get(spec) ?? [];
     bySpec.set(spec, rows);
+    const given = new Set(match.columns.map((c) => c.spec.key));
+    const headers = Object.fromEntries(match.columns.map((c) => [c.spec.key, c.header]));
     for (const raw of sheet.rows) {
-      const row: SheetRow = { file, sheet: sheet.name, row: raw.rowNumber, values: {}, given: new Set(), headers: {}, invalid: false };
+      const row: SheetRow = { file, sheet: sheet.name, row: raw.rowNumber, values: {}, given, headers, invalid: false };
       for (const col of match.columns) {
-        row.headers[col.spec.key] = col.header;
         const cell = raw.cells[col.index];
         if (isBlank(cell)) {
-          row.given.add(col.spec.key);
           row.values[col.spec.key] = null;
           if (col.spec.required) {
             log.add({ severity: 'error', file, sheet: sheet.name, row: raw.rowNumber, column: col.header, value: '', rule: 'is required' });
@@ -66,7 +66,6 @@ export function parseSheets(raw: RawSheet[], log: ProblemLog): ParsedSheet[] {
           continue;
         }
         const result = parseCell(col.spec, cell!, col.unit);
-        row.given.add(col.spec.key);
         if (result.ok) row.values[col.spec.key] = result.value;
         else {
           row.invalid = true;

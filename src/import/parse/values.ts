@@ -1,6 +1,6 @@
 import { DecimalError, parseYuan } from '../../common/decimal.js';
 import type { RawCell } from '../read/cells.js';
-import type { ColumnSpec } from '../sheets.js';
+import { SHEETS, type ColumnSpec } from '../sheets.js';
 import type { HeaderUnit } from './headers.js';
 
 /** A cell value after its column's rule, or the rule it broke. */
@@ -11,7 +11,26 @@ const fail = (rule: string): CellResult => ({ ok: false, rule });
 
 /** Folds full-width digits and letters, and trims (including ideographic spaces). */
 export function fold(text: string): string {
-  return text.normalize('NFKC').trim();
+  // Note: NFKC is slow; plain ASCII needs only the trim.
+  return /^[\x20-\x7e]*$/.test(text) ? text.trim() : text.normalize('NFKC').trim();
+}
+
+function wordsOf(spec: ColumnSpec): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [value, words] of Object.entries(spec.values ?? {})) {
+    map.set(value.toLowerCase(), value);
+    for (const w of words) map.set(w.normalize('NFKC').toLowerCase(), value);
+  }
+  return map;
+}
+
+/** Word (folded, lower case) → enum value, per enum column of the format; constant. */
+const ENUM_WORDS: ReadonlyMap<ColumnSpec, ReadonlyMap<string, string>> = new Map(
+  SHEETS.flatMap((s) => s.columns).filter((c) => c.values).map((c) => [c, wordsOf(c)]),
+);
+
+function enumWords(spec: ColumnSpec): ReadonlyMap<string, string> {
+  return ENUM_WORDS.get(spec) ?? wordsOf(spec);
 }
 
 /** A number as Excel stored it, as plain decimal text ("1.5E+3" → "1500"; float noise removed). */
@@ -99,10 +118,8 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
       return fail('must be 是 or 否');
     }
     case 'enum': {
-      const word = fold(cell.text).toLowerCase();
-      for (const [value, words] of Object.entries(spec.values ?? {})) {
-        if (word === value.toLowerCase() || words.some((w) => w.normalize('NFKC').toLowerCase() === word)) return ok(value);
-      }
+      const value = enumWords(spec).get(fold(cell.text).toLowerCase());
+      if (value) return ok(value);
       const allowed = Object.values(spec.values ?? {}).map((w) => w[0]);
       return fail(`must be one of ${allowed.join(', ')}`);
     }
@@ -115,5 +132,5 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
 
 /** Whether a cell counts as blank (missing). */
 export function isBlank(cell: RawCell | undefined): boolean {
-  return !cell || (!cell.uncalculated && cell.text.replace(/[\s\u3000]/g, '') === '');
+  return !cell || (!cell.uncalculated && (cell.text === '' || /^[\s\u3000]*$/.test(cell.text)));
 }

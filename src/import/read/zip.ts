@@ -75,7 +75,7 @@ export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left:
   }
   if (entry.method !== 8) throw new ZipError(`${entry.name} uses unsupported compression method ${entry.method}`);
   await new Promise<void>((resolve, reject) => {
-    const inflater = createInflateRaw({ chunkSize: 64 * 1024 });
+    const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
     inflater.on('data', (chunk: Buffer) => {
       try {
         take(chunk);

@@ -37,6 +37,8 @@ class Ids {
   }
 }
 
+const STAGE_TYPES = { project_id: 'int', stage: 'text', reached_on: 'date' };
+
 const AREA_LEVEL: Record<string, number> = { DISTRICT: 0, PLATFORM: 1, TOWN: 1, VILLAGE: 2, COMMUNITY: 2 };
 
 /** Copies the columns the row gives, mapping sheet keys to database columns and blanks to defaults. */
@@ -112,7 +114,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   const hosts = await ids.load('area', 'code', projectRows.map((r) => String(r.values.host_area_code ?? '')));
   const prPairings = await ids.load('pairing', 'code', projectRows.map((r) => String(r.values.pairing_code ?? '')));
   const projects = await run(
-    { table: 'project', keyCols: ['code'], decimalCols: ['signed_amount'], timestamps: true },
+    { table: 'project', keyCols: ['code'], decimalCols: ['signed_amount'], timestamps: true, columnTypes: { code: 'text', name: 'text', sector: 'text', signed_amount: 'numeric', signed_on: 'date', source: 'text', host_id: 'int', pairing_id: 'int' } },
     projectRows.map((r) => ({
       key: String(r.values.code),
       cols: {
@@ -134,7 +136,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     const projectId = idOf(stageProjects, r.values.project_code);
     return { key: `${projectId}|${r.values.stage}`, cols: { project_id: projectId, stage: r.values.stage, reached_on: r.values.reached_on } };
   });
-  const stages = await run({ table: 'project_stage', keyCols: ['project_id', 'stage'] }, stageIncoming);
+  const stages = await run({ table: 'project_stage', keyCols: ['project_id', 'stage'], columnTypes: STAGE_TYPES }, stageIncoming);
   record('project_stages', stages);
   const implied = projectRows
     .filter((r) => !explicit.has(String(r.values.code)))
@@ -142,12 +144,12 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
       const projectId = projects.ids.get(String(r.values.code))!;
       return { key: `${projectId}|SIGNED`, cols: { project_id: projectId, stage: Stage.SIGNED, reached_on: r.values.signed_on } };
     });
-  await upsert(sql, { table: 'project_stage', keyCols: ['project_id', 'stage'] }, implied);
+  await upsert(sql, { table: 'project_stage', keyCols: ['project_id', 'stage'], columnTypes: STAGE_TYPES }, implied);
 
   const flowRows = rowsOf('fund_flows');
   const flowProjects = await ids.load('project', 'code', flowRows.map((r) => String(r.values.project_code)));
   const flows = await run(
-    { table: 'fund_flow', keyCols: ['project_id', 'kind', 'occurred_on'], decimalCols: ['amount'], timestamps: true },
+    { table: 'fund_flow', keyCols: ['project_id', 'kind', 'occurred_on'], decimalCols: ['amount'], timestamps: true, columnTypes: { project_id: 'int', kind: 'text', amount: 'numeric', occurred_on: 'date', source: 'text' } },
     flowRows.map((r) => {
       const projectId = idOf(flowProjects, r.values.project_code);
       return { key: `${projectId}|${r.values.kind}|${r.values.occurred_on}`, cols: { project_id: projectId, ...cols(r, { kind: 'kind', amount: 'amount', occurred_on: 'occurred_on', source: 'source' }) } };
