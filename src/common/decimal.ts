@@ -185,3 +185,8 @@ export function roundDecimal(value: string, scale: number): string {
   if (d.scale <= scale) return format(d.units, d.scale);
   return format(divHalfUp(d.units, pow10(d.scale - scale)), scale);
 }
+
+/** Largest amount a money column holds (numeric(20,2)): below 10^18 yuan. */
+export function withinMoneyRange(yuan: string): boolean {
+  return yuan.replace(/^-/, '').split('.')[0].length <= 18;
+}

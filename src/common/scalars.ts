@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { registerEnumType } from 'type-graphql';
-import { DecimalError, parseYuan } from './decimal.js';
+import { DecimalError, parseYuan, withinMoneyRange } from './decimal.js';
 
 function inputError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -11,7 +11,9 @@ function parseMoney(value: unknown): string {
     throw inputError('Money must be a decimal string in yuan, e.g. "710000000" or "1234.50"');
   }
   try {
-    return parseYuan(value);
+    const yuan = parseYuan(value);
+    if (!withinMoneyRange(yuan)) throw inputError('Money must be less than 10^18 yuan');
+    return yuan;
   } catch (e) {
     if (e instanceof DecimalError) throw inputError(`Money: ${e.message}`);
     throw e;

@@ -34,6 +34,9 @@ export function formatError(exposeDetails: boolean, log: (e: unknown) => void) {
         return { ...base, message: `Invalid input: violates the database rule ${constraint}`, extensions: { code: 'BAD_USER_INPUT', rule: constraint } };
       }
     }
+    if ((original as { code?: string } | undefined)?.code === '22003') {
+      return { ...base, message: 'Invalid input: a number is out of range', extensions: { code: 'BAD_USER_INPUT', rule: 'out of range' } };
+    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       log(original);

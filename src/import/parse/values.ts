@@ -1,4 +1,4 @@
-import { DecimalError, parseYuan } from '../../common/decimal.js';
+import { DecimalError, parseYuan, withinMoneyRange } from '../../common/decimal.js';
 import type { RawCell } from '../read/cells.js';
 import { SHEETS, type ColumnSpec } from '../sheets.js';
 import type { HeaderUnit } from './headers.js';
@@ -49,7 +49,8 @@ function parseMoneyCell(cell: RawCell, unit: HeaderUnit | undefined): CellResult
   let text = cell.type === 'number' ? plainNumber(cell.text) : fold(cell.text);
   if (!/[元万亿]$/.test(text) && unit) text += UNIT_SUFFIX[unit];
   try {
-    return ok(parseYuan(text));
+    const yuan = parseYuan(text);
+    return withinMoneyRange(yuan) ? ok(yuan) : fail('money must be less than 10^18 yuan');
   } catch (e) {
     if (e instanceof DecimalError) return fail(`money ${e.message}; write yuan like 1234.50, or with a unit like 7.1亿 or 450万`);
     throw e;
