@@ -1,0 +1,90 @@
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../common/context.js';
+import { INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
+import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
+import { FUNDS_LANDED_MEASURES, fundsLandedFacts } from './funds-landed.sql.js';
+import { FundsLandedTotal, type FundsLandedRow } from './funds-landed.types.js';
+import { keyedStatement } from './grouping.js';
+import type { DateBounds } from './period.input.js';
+import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
+import type { ProjectTiersFilter } from './project-tiers.inputs.js';
+import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
+import { ProjectTierSummary, type ProjectTiersRow } from './project-tiers.types.js';
+import { Sql, subtreesOf } from './sql.js';
+
+type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: string };
+
+/**
+ * A per-request DataLoader that computes one aggregate for many records in one statement:
+ * the facts carry the record id as `_key` and are grouped by it; records without facts get `empty`.
+ */
+function keyedLoader<R, T>(ctx: RequestContext, name: string, facts: Facts, measures: (sql: Sql) => string, make: (row: R | undefined) => T, before?: () => Promise<void>) {
+  return ctx.loaders.get(`aggregate:${name}`, () =>
+    new DataLoader<number, T>(async (ids) => {
+      await before?.();
+      const sql = new Sql(ctx);
+      const { ctes, facts: text } = facts(sql, ids);
+      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: measures(sql) }));
+      const byKey = new Map(rows.map((r) => [Number(r.key), r]));
+      return ids.map((id) => make(byKey.get(id)));
+    }),
+  );
+}
+
+/** `Area.fundsLanded(period)`: funds landed in projects hosted in each area or anywhere under it. */
+export function areaFundsLandedLoader(ctx: RequestContext, bounds: DateBounds) {
+  return keyedLoader<FundsLandedRow, FundsLandedTotal>(
+    ctx,
+    `Area.fundsLanded:${JSON.stringify(bounds)}`,
+    (sql, ids) => {
+      const subtrees = subtreesOf(sql, ids);
+      const { ctes, facts } = fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: 'join area_subtree s on s.id = p.host_id' });
+      return { ctes: [subtrees, ...ctes], facts };
+    },
+    () => FUNDS_LANDED_MEASURES,
+    (row) => new FundsLandedTotal().setMeasures(row),
+  );
+}
+
+/** `Pairing.fundsLanded(period)`: funds landed in projects signed under each pairing. */
+export function pairingFundsLandedLoader(ctx: RequestContext, bounds: DateBounds) {
+  return keyedLoader<FundsLandedRow, FundsLandedTotal>(
+    ctx,
+    `Pairing.fundsLanded:${JSON.stringify(bounds)}`,
+    (sql, ids) => fundsLandedFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] }),
+    () => FUNDS_LANDED_MEASURES,
+    (row) => new FundsLandedTotal().setMeasures(row),
+  );
+}
+
+/** `Enterprise.projectTiers(filter)`: tiers of the projects each enterprise invests in. */
+export function enterpriseTiersLoader(ctx: RequestContext, filter: ProjectTiersFilter | null, bounds: TierBounds) {
+  return keyedLoader<ProjectTiersRow, ProjectTierSummary>(
+    ctx,
+    `Enterprise.projectTiers:${JSON.stringify(filter)}`,
+    (sql, ids) =>
+      projectTiersFacts(sql, filter, bounds, {
+        key: 'inv.enterprise_id',
+        joins: 'join project_investor inv on inv.project_id = p.id',
+        where: [`inv.enterprise_id = any(${sql.ints(ids)})`],
+      }),
+    projectTiersMeasures,
+    (row) => new ProjectTierSummary().setMeasures(row),
+    () => checkKnownCodes(ctx, projectScopeCodes(filter, 'filter')),
+  );
+}
+
+/** `Area.collectiveIncome(year)`: collective income of the villages and communities in each area or under it (a village: itself). */
+export function areaIncomeLoader(ctx: RequestContext, year: number) {
+  return keyedLoader<IncomeRow, CollectiveIncomeTotals>(
+    ctx,
+    `Area.collectiveIncome:${year}`,
+    (sql, ids) => {
+      const subtrees = subtreesOf(sql, ids);
+      const { ctes, facts } = incomeFacts(sql, year, null, { key: 's.root', joins: 'join area_subtree s on s.id = a.id' });
+      return { ctes: [subtrees, ...ctes], facts };
+    },
+    () => INCOME_MEASURES,
+    (row) => new CollectiveIncomeTotals().setMeasures(year, row),
+  );
+}

@@ -1,0 +1,60 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { AreaKind } from '../area/area.enums.js';
+import type { RequestContext } from '../common/context.js';
+import { ProblemList } from '../common/errors.js';
+import { CollectiveIncomeGroupOrder, CollectiveIncomeGrouping, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
+import { INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
+import { CollectiveIncomeGroup, CollectiveIncomeSummary, type IncomeRow } from './collective-income-summary.types.js';
+import { checkDimensions, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkKnownCodes } from './project-scope.js';
+import { Sql, VILLAGE_KINDS } from './sql.js';
+
+const MIN_YEAR = 1950;
+const MAX_YEAR = 2100;
+
+/** Checks a summary year (it and the year before must be possible income years). */
+export function checkIncomeYear(year: number, field: string, problems: ProblemList): void {
+  problems.check(Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR, field, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}`, year);
+}
+
+/** `collectiveIncomeSummary`: village collective operating income of a year against the year before, in SQL. */
+@Resolver()
+export class CollectiveIncomeSummaryResolver {
+  @Query(() => CollectiveIncomeSummary, {
+    description:
+      '村集体经济经营性收入汇总 Village collective economy operating income of a year and of the year before, the change, ' +
+      'the growth rate and the average per village, over the villages and communities in scope, optionally grouped. ' +
+      'Villages missing a figure are counted and listed, never taken as zero.',
+  })
+  async collectiveIncomeSummary(
+    @Arg('year', () => Int, { description: '年度 The year; it is compared with the year before.' }) year: number,
+    @Arg('filter', () => CollectiveIncomeSummaryFilter, { nullable: true, description: '筛选 Which villages and communities count.' })
+    filter: CollectiveIncomeSummaryFilter | null,
+    @Arg('groupBy', () => [CollectiveIncomeGrouping], { nullable: true, description: '分组 Dimensions to group by; at most one area level.' })
+    groupBy: CollectiveIncomeGrouping[] | null,
+    @Arg('orderBy', () => CollectiveIncomeGroupOrder, { defaultValue: CollectiveIncomeGroupOrder.KEY, description: '分组排序 Order of the groups.' })
+    orderBy: CollectiveIncomeGroupOrder,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CollectiveIncomeSummary> {
+    const problems = new ProblemList();
+    checkIncomeYear(year, 'year', problems);
+    const dims = checkDimensions(groupBy, problems);
+    filter?.kinds?.forEach((kind, i) => {
+      problems.check(kind === AreaKind.VILLAGE || kind === AreaKind.COMMUNITY, `filter.kinds[${i}]`, 'must be VILLAGE or COMMUNITY', kind);
+    });
+    problems.throwIfAny();
+    await checkKnownCodes(ctx, [
+      { field: 'filter.areaCodes', table: 'area', column: 'code', codes: filter?.areaCodes?.map((c) => c.trim()) },
+      { field: 'filter.villageCodes', table: 'area', column: 'code', codes: filter?.villageCodes?.map((c) => c.trim()), condition: `kind in ${VILLAGE_KINDS}`, what: 'village or community' },
+    ]);
+    const sql = new Sql(ctx);
+    const { ctes, facts } = incomeFacts(sql, year, filter);
+    const rows = await sql.run<{ overall: IncomeRow; grp: (IncomeRow & KeyRow) | null }>(
+      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy] }),
+    );
+    const { overall, groups } = splitGrouped(rows);
+    const result = new CollectiveIncomeSummary().setMeasures(year, overall);
+    result.groups = groups.map((g) => new CollectiveIncomeGroup().setMeasures(year, g).setKeys(g));
+    return result;
+  }
+}

@@ -1,0 +1,41 @@
+import { Field, InputType, registerEnumType } from 'type-graphql';
+import { PeriodInput } from './period.input.js';
+import { ProjectScopeFilter } from './project-scope.js';
+
+/** What funds landed can be grouped by. */
+export enum FundsLandedGrouping {
+  PLATFORM = 'PLATFORM',
+  TOWN = 'TOWN',
+  VILLAGE = 'VILLAGE',
+  MOUNTAIN = 'MOUNTAIN',
+  SCHEME = 'SCHEME',
+  PAIRING = 'PAIRING',
+  INVESTOR = 'INVESTOR',
+  SECTOR = 'SECTOR',
+  YEAR = 'YEAR',
+  QUARTER = 'QUARTER',
+  MONTH = 'MONTH',
+}
+registerEnumType(FundsLandedGrouping, {
+  name: 'FundsLandedGrouping',
+  description: '落地资金分组 A dimension to group funds landed by; combine several, but at most one area level.',
+  valuesConfig: {
+    PLATFORM: { description: '平台 the platform the host area lies in (null group for hosts outside any platform)' },
+    TOWN: { description: '街道/镇 the town the host area lies in (null group for hosts outside any town, e.g. a platform)' },
+    VILLAGE: { description: '村社 the village or community the host area is or lies in (null group for projects hosted above village level)' },
+    MOUNTAIN: { description: '山区镇 whether the host lies in a mountain town' },
+    SCHEME: { description: '结对机制 the scheme of the pairing the project was signed under' },
+    PAIRING: { description: '结对 the pairing the project was signed under' },
+    INVESTOR: { description: '投资企业 each investing enterprise (a project with several investors counts in full for each)' },
+    SECTOR: { description: '行业 the project sector' },
+    YEAR: { description: '年度 the year the funds landed' },
+    QUARTER: { description: '季度 the quarter the funds landed' },
+    MONTH: { description: '月份 the month the funds landed' },
+  },
+});
+
+@InputType('FundsLandedFilter', { description: '落地资金筛选 Which landed fund flows to sum; all given conditions must hold.' })
+export class FundsLandedFilter extends ProjectScopeFilter {
+  @Field(() => PeriodInput, { nullable: true, description: '期间 Only funds that landed within this period (by the day of the fund flow).' })
+  period?: PeriodInput | null;
+}

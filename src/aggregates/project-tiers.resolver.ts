@@ -1,0 +1,49 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../common/context.js';
+import { ProblemList } from '../common/errors.js';
+import { checkDimensions, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { periodBounds } from './period.input.js';
+import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
+import { ProjectTiersFilter, ProjectTiersGrouping } from './project-tiers.inputs.js';
+import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
+import { ProjectTiers, ProjectTiersGroup, type ProjectTiersRow } from './project-tiers.types.js';
+import { Sql } from './sql.js';
+
+/** Checks the periods of a tiers filter under `field`. */
+export function tierBounds(filter: ProjectTiersFilter | null | undefined, field: string, problems: ProblemList): TierBounds {
+  return {
+    signed: periodBounds(filter?.signed, `${field}.signed`, problems),
+    landed: filter?.landed ? periodBounds(filter.landed, `${field}.landed`, problems) : null,
+  };
+}
+
+/** `projectTiers`: signed projects per cumulative tier threshold, counted in SQL. */
+@Resolver()
+export class ProjectTiersResolver {
+  @Query(() => ProjectTiers, {
+    description:
+      '项目档次 Signed projects over the filter: their number and signed investment in all and per cumulative tier ' +
+      '(≥1亿, ≥10亿, ≥50亿), optionally grouped. Count landed projects with `filter.landed`.',
+  })
+  async projectTiers(
+    @Arg('filter', () => ProjectTiersFilter, { nullable: true, description: '筛选 Which projects count.' }) filter: ProjectTiersFilter | null,
+    @Arg('groupBy', () => [ProjectTiersGrouping], { nullable: true, description: '分组 Dimensions to group by, in sort order; at most one area level.' })
+    groupBy: ProjectTiersGrouping[] | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProjectTiers> {
+    const problems = new ProblemList();
+    const bounds = tierBounds(filter, 'filter', problems);
+    const dims = checkDimensions(groupBy, problems);
+    problems.throwIfAny();
+    await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
+    const sql = new Sql(ctx);
+    const { ctes, facts } = projectTiersFacts(sql, filter, bounds);
+    const rows = await sql.run<{ overall: ProjectTiersRow; grp: (ProjectTiersRow & KeyRow) | null }>(
+      groupedStatement({ ctes, facts, measures: projectTiersMeasures(sql), dims }),
+    );
+    const { overall, groups } = splitGrouped(rows);
+    const result = new ProjectTiers().setMeasures(overall);
+    result.groups = groups.map((g) => new ProjectTiersGroup().setMeasures(g).setKeys(g));
+    return result;
+  }
+}
