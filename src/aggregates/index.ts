@@ -1,6 +1,7 @@
 import { CollectiveIncomeSummaryResolver } from './collective-income-summary.resolver.js';
 import { FundsLandedResolver } from './funds-landed.resolver.js';
 import { ProjectTiersResolver } from './project-tiers.resolver.js';
+import { WorkshopSummaryResolver } from './workshop-summary.resolver.js';
 import { AreaAggregatesResolver, EnterpriseAggregatesResolver, PairingAggregatesResolver } from './shortcuts.resolver.js';
 
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
@@ -11,4 +12,5 @@ export const resolvers: Function[] = [
   AreaAggregatesResolver,
   PairingAggregatesResolver,
   EnterpriseAggregatesResolver,
+  WorkshopSummaryResolver,
 ];

@@ -12,7 +12,8 @@ import { WORKSHOP_ORDER_COLUMNS, WorkshopFilter, WorkshopInput, WorkshopKeyInput
 import { createWorkshop, deleteWorkshop, findWorkshop, updateWorkshop } from './workshop.service.js';
 import { WorkshopConnection } from './workshop.types.js';
 
-function workshopWhere(filter: WorkshopFilter | null | undefined): Where {
+/** SQL conditions of the workshops filter on table alias `t`. */
+export function workshopWhere(filter: WorkshopFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
     if (filter.within) whereInSubtree(qb, 't.village_id', [filter.within]);
