@@ -1,0 +1,121 @@
+/**
+ * `npm run bench [-- --flows 1000000]`: on a generated registry (the seed's areas, enterprises and
+ * pairings plus 200,000 projects and 1,000,000 fund flows), times each aggregate through GraphQL
+ * over HTTP next to the very SQL it runs, sent by `psql` (server time from `\timing`), and prints
+ * the ratios. Median of 7 runs after a warm-up.
+ */
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '../src/db/database.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { limitsFromEnv } from '../src/import/limits.js';
+import { runImport } from '../src/import/run.js';
+import { buildRegistrySchema } from '../src/schema/build.js';
+import { startApp } from '../src/server/app.js';
+
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
+const FLOWS = arg('flows', 1_000_000);
+const PROJECTS = Math.max(1, Math.round(FLOWS / 5));
+const RUNS = 7;
+
+const QUERIES: Record<string, string> = {
+  'fundsLanded: mountain towns, 2022 (F2)': '{ fundsLanded(filter: { mountain: true, period: { year: 2022 } }) { total projectCount } }',
+  'fundsLanded: by town and year': '{ fundsLanded(groupBy: [TOWN, YEAR]) { total groups { area { code } year total projectCount } } }',
+  'fundsLanded: by scheme and quarter, 2021–2023': '{ fundsLanded(filter: { period: { from: "2021-01-01", to: "2023-12-31" } }, groupBy: [SCHEME, QUARTER]) { groups { scheme quarter { year quarter } total } } }',
+  'fundsLanded: by investor': '{ fundsLanded(groupBy: [INVESTOR]) { groups { investor { creditCode } total projectCount } } }',
+  'projectTiers: platforms, 2023 Q1 (F8/F9)': '{ projectTiers(filter: { signed: { year: 2023, quarter: 1 } }, groupBy: [PLATFORM]) { groups { area { code } tiers { tier projectCount signedAmount } } } }',
+  'projectTiers: mountain, landed 2022, by quarter': '{ projectTiers(filter: { mountain: true, landed: { year: 2022 } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } tiers { projectCount } } } }',
+  'collectiveIncomeSummary: 2022 by town (F3/F7)': '{ collectiveIncomeSummary(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-bench-agg-'));
+await chmod(dir, 0o755);
+const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+let statements: string[] = [];
+const db = await openDatabase({
+  url: server.url,
+  orm: {
+    debug: ['query'],
+    colors: false,
+    logger: (line: string) => {
+      const m = /^\[query\] ([\s\S]*?)(?: \[took [^\]]*\])?$/.exec(line);
+      if (m) statements.push(m[1]);
+    },
+  },
+});
+try {
+  let t = Date.now();
+  const seeded = await runImport(server.url, { paths: ['seeds'], limits: limitsFromEnv() });
+  if (seeded.status !== 'ok') throw new Error('could not load the seed data');
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  await client.query(`
+    insert into project (source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on)
+    select 'bench', now(), now(), 'BENCH-' || g, '基准项目' || g,
+      (array['数字经济', '文旅', '现代农业', '智能制造', '生命科技'])[1 + g % 5],
+      hosts.ids[1 + g % array_length(hosts.ids, 1)],
+      case when g % 4 = 0 then pairings.ids[1 + g % array_length(pairings.ids, 1)] end,
+      (1000000 + (g::bigint * 7919) % 9000000000)::numeric,
+      date '2019-01-01' + (g % 1800)
+    from generate_series(1, ${PROJECTS}) g,
+      (select array_agg(id order by id) ids from area where kind <> 'DISTRICT') hosts,
+      (select array_agg(id order by id) ids from pairing) pairings`);
+  await client.query(`insert into project_investor (project_id, enterprise_id)
+    select p.id, e.ids[1 + p.id % array_length(e.ids, 1)] from project p, (select array_agg(id order by id) ids from enterprise) e where p.source = 'bench'`);
+  await client.query(`insert into project_stage (project_id, stage, reached_on)
+    select id, 'SIGNED', signed_on from project where source = 'bench'
+    union all select id, 'LANDED', signed_on + 30 from project where source = 'bench' and id % 5 <> 0`);
+  await client.query(`insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
+    select 'bench', now(), now(), p.id, case when k = 0 then 'COMMITMENT' else 'LANDED' end,
+      case when k = 0 then p.signed_amount else round(p.signed_amount / 8, 2) + k end, p.signed_on + k * 45
+    from project p, generate_series(0, 4) k where p.source = 'bench'`);
+  await client.query('vacuum analyze');
+  const [{ n }] = (await client.query('select count(*)::int as n from fund_flow')).rows;
+  await client.end();
+  console.log(`registry: ${PROJECTS + 196} projects, ${n} fund flows (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+
+  const app = await startApp({ orm: db.orm, schema: await buildRegistrySchema() }, 0, '127.0.0.1');
+  const psql = spawnSync('psql', ['--version'], { encoding: 'utf8' });
+  if (psql.status !== 0) throw new Error('psql is needed for the raw-SQL side (Debian: apt-get install postgresql-client)');
+  console.log(`\n${'aggregate'.padEnd(50)}${'GraphQL ms'.padStart(12)}${'psql ms'.padStart(10)}${'ratio'.padStart(8)}  statements`);
+  for (const [label, query] of Object.entries(QUERIES)) {
+    const graphql: number[] = [];
+    let captured: string[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      statements = [];
+      const started = performance.now();
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(`${label}: ${JSON.stringify(body.errors)}`);
+      if (i > 0) graphql.push(performance.now() - started);
+      captured = statements;
+    }
+    const file = path.join(dir, 'q.sql');
+    await writeFile(file, captured.map((s) => `${s};`).join('\n'));
+    const raw: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const out = spawnSync('psql', [server.url, '-X', '-q', '-o', '/dev/null', '-c', '\\timing on', '-f', file], { encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(`psql failed: ${out.stderr}`);
+      const ms = [...out.stdout.matchAll(/Time: ([\d.]+) ms/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      if (i > 0) raw.push(ms);
+    }
+    const g = median(graphql);
+    const r = median(raw);
+    console.log(`${label.padEnd(50)}${g.toFixed(1).padStart(12)}${r.toFixed(1).padStart(10)}${(g / r).toFixed(2).padStart(8)}  ${captured.length}`);
+  }
+  console.log(`\nGraphQL: HTTP round trip from this process. psql: server-side time of the same statements (\\timing). Aim: ratio ≤ 1.5.`);
+  await app.stop();
+} finally {
+  await db.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+}
