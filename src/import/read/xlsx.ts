@@ -72,7 +72,7 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   if (buf.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
     throw new UnreadableFileError(file, 'this is an old Excel 97–2003 (.xls) file or another OLE document; save it as .xlsx (Excel Workbook) and import that');
   }
-  if (buf.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
+  if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
   let entries: Map<string, ZipEntry>;
   try {
     entries = readZipDirectory(buf);

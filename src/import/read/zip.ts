@@ -66,7 +66,7 @@ export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left:
   const data = buf.subarray(start, end);
   const take = (chunk: Buffer) => {
     budget.left -= chunk.length;
-    if (budget.left < 0) throw new ZipError('inflates to more than the allowed size (a decompression bomb, or a workbook too large to import)');
+    if (budget.left < 0) throw new ZipError('inflates to more than the allowed size (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import');
     onChunk(chunk);
   };
   if (entry.method === 0) {
