@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
-import type { RawSheet } from './read/cells.js';
+import type { RowSink } from './read/cells.js';
 import { csvKind, readCsv } from './read/csv.js';
 import { readXlsx } from './read/xlsx.js';
 import { SHEETS } from './sheets.js';
@@ -25,14 +25,18 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
   return files;
 }
 
-/** Reads one file into raw sheets, by its extension; refuses what it cannot read, with the reason. */
-export async function readFileSheets(file: string, limits: ImportLimits, rowBudget: { left: number }): Promise<RawSheet[]> {
+/** Reads one file by its extension, handing its rows to `sink`; refuses what it cannot read, with the reason. */
+export async function readFileRows(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.xlsx' || ext === '.xlsm') return readXlsx(file, limits, rowBudget);
+  if (ext === '.xlsx' || ext === '.xlsm') {
+    await readXlsx(file, limits, rowBudget, sink);
+    return;
+  }
   if (ext === '.csv' || ext === '.txt') {
     const kind = csvKind(file, SHEETS);
     if (!kind) throw new UnreadableFileError(file, `cannot tell which records this CSV holds: put one of ${SHEETS.map((s) => s.name).join(', ')} (or its Chinese name) in the file name`);
-    return [await readCsv(file, kind, limits, rowBudget)];
+    await readCsv(file, kind, limits, rowBudget, sink);
+    return;
   }
   if (ext === '.xls') throw new UnreadableFileError(file, 'old Excel 97–2003 (.xls) files are not supported; save it as .xlsx (Excel Workbook) and import that');
   throw new UnreadableFileError(file, `unsupported file type "${ext || '(none)'}"; import .xlsx workbooks or .csv files`);

@@ -20,7 +20,7 @@ function envInt(name: string, fallback: number): number {
 export function limitsFromEnv(): ImportLimits {
   return {
     maxFileBytes: envInt('IMPORT_MAX_FILE_MB', 100) * 1024 * 1024,
-    maxInflatedBytes: envInt('IMPORT_MAX_INFLATED_MB', 512) * 1024 * 1024,
+    maxInflatedBytes: envInt('IMPORT_MAX_INFLATED_MB', 256) * 1024 * 1024,
     maxRows: envInt('IMPORT_MAX_ROWS', 500_000),
     maxCellChars: envInt('IMPORT_MAX_CELL_CHARS', 32_767),
     maxProblems: envInt('IMPORT_MAX_PROBLEMS', 10_000),
@@ -36,4 +36,17 @@ export class UnreadableFileError extends Error {
     super(`${file}: ${reason}`);
     this.name = 'UnreadableFileError';
   }
+}
+
+/** A size limit was reached while reading: the message says which and how to raise it. */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
+/** "1.3 MiB" */
+export function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }

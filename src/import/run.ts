@@ -1,11 +1,10 @@
 import path from 'node:path';
 import pg from 'pg';
 import { checkSheets, referencedKeys, type Existing } from './check.js';
-import { expandPaths, readFileSheets } from './files.js';
+import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
-import { parseSheets } from './parse/rows.js';
+import { SheetParser } from './parse/rows.js';
 import { ProblemLog } from './problems.js';
-import type { RawSheet } from './read/cells.js';
 import type { Stage } from '../project/project.enums.js';
 import { sqlOf, type Sql } from './write/sql.js';
 import { writeSheets, type SheetSummary } from './write/write-sheets.js';
@@ -62,22 +61,23 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, ...extra });
   const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
   let t0 = Date.now();
-  const raw: RawSheet[] = [];
+  const parser = new SheetParser(log);
   const rowBudget = { left: opts.limits.maxRows };
+  const files: string[] = [];
   try {
-    for (const file of await expandPaths(opts.paths)) raw.push(...(await readFileSheets(file, opts.limits, rowBudget)));
+    for (const file of await expandPaths(opts.paths)) {
+      files.push(path.basename(file));
+      await readFileRows(file, opts.limits, rowBudget, parser.accept);
+    }
   } catch (e) {
     if (!(e instanceof UnreadableFileError)) throw e;
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
     return outcome('rejected');
   }
-  timing('read', t0);
-  t0 = Date.now();
-  const sheets = parseSheets(raw, log);
-  raw.length = 0; // Note: the raw cells are no longer needed; let them go before writing.
-  timing('parse', t0);
+  timing('read and parse', t0);
+  const sheets = parser.sheets();
   const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
-  if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: raw.map((s) => path.basename(s.file)).join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
+  if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
   const client = new pg.Client({ connectionString: databaseUrl });
   try {

@@ -27,6 +27,9 @@ export interface RunningApp {
 export async function startApp(opts: AppOptions, port: number, host = '0.0.0.0'): Promise<RunningApp> {
   const app = express();
   const server = http.createServer(app);
+  // Note: longer than the usual 60 s idle timeout of proxies and clients, so an idle keep-alive
+  // connection is never closed by us while a client is about to reuse it.
+  server.keepAliveTimeout = 65_000;
   const apollo = new ApolloServer<RequestContext>({
     schema: opts.schema,
     introspection: true,

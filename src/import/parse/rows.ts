@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { RawSheet } from '../read/cells.js';
+import type { RawRow } from '../read/cells.js';
 import type { ProblemLog } from '../problems.js';
 import { SHEETS, type SheetSpec } from '../sheets.js';
 import { README_SHEET } from '../template.js';
-import { matchHeaders, normalizeHeader } from './headers.js';
+import { matchHeaders, normalizeHeader, type MatchedColumn } from './headers.js';
 import { isBlank, parseCell } from './values.js';
 
 /** A parsed row: its values by column key, and where it came from. */
@@ -31,49 +31,80 @@ export function sheetSpecFor(name: string): SheetSpec | undefined {
   return SHEETS.find((s) => normalizeHeader(s.name) === n || normalizeHeader(s.zh) === n);
 }
 
-/** Reads headers and cells of every sheet by the format's rules, logging every problem. */
-export function parseSheets(raw: RawSheet[], log: ProblemLog): ParsedSheet[] {
-  const bySpec = new Map<SheetSpec, SheetRow[]>();
-  for (const sheet of raw) {
-    const file = path.basename(sheet.file);
-    const spec = sheetSpecFor(sheet.name);
-    if (!spec && sheet.name === README_SHEET) continue;
+interface OpenSheet {
+  spec: SheetSpec | undefined;
+  columns: MatchedColumn[] | null;
+  given: ReadonlySet<string>;
+  headers: Record<string, string>;
+}
+
+/**
+ * Turns raw rows into checked values as they are read (a file is never held raw in memory):
+ * the first row of each sheet is matched to the format's columns, every later row parsed by
+ * its columns' rules. Every problem goes to the log.
+ */
+export class SheetParser {
+  private readonly open = new Map<string, OpenSheet>();
+  private readonly rows = new Map<SheetSpec, SheetRow[]>();
+
+  constructor(private readonly log: ProblemLog) {}
+
+  /** A RowSink: call with every row of every sheet, header first. */
+  readonly accept = (file: string, sheet: string, raw: RawRow): void => {
+    const key = `${file}\u0000${sheet}`;
+    const current = this.open.get(key);
+    if (!current) this.open.set(key, this.header(path.basename(file), sheet, raw));
+    else if (current.spec && current.columns) this.row(path.basename(file), sheet, current, raw);
+  };
+
+  private header(file: string, sheet: string, raw: RawRow): OpenSheet {
+    const spec = sheetSpecFor(sheet);
+    const none: OpenSheet = { spec, columns: null, given: new Set(), headers: {} };
     if (!spec) {
-      if (sheet.rows.length > 0 || sheet.headers.some(Boolean)) {
-        log.add({ severity: 'warning', file, sheet: sheet.name, row: null, column: null, value: null, rule: `unknown sheet, ignored (expected one of ${SHEETS.map((s) => s.name).join(', ')})` });
+      if (sheet !== README_SHEET) {
+        this.log.add({ severity: 'warning', file, sheet, row: null, column: null, value: null, rule: `unknown sheet, ignored (expected one of ${SHEETS.map((s) => s.name).join(', ')})` });
       }
-      continue;
+      return none;
     }
-    const match = matchHeaders(spec, sheet.headers);
-    for (const u of match.unknown) log.add({ severity: 'warning', file, sheet: sheet.name, row: sheet.headerRowNumber, column: u.header, value: null, rule: 'unknown column, ignored' });
-    for (const d of match.duplicate) log.add({ severity: 'error', file, sheet: sheet.name, row: sheet.headerRowNumber, column: d.header, value: null, rule: 'the same column appears twice' });
-    for (const m of match.missing) log.add({ severity: 'error', file, sheet: sheet.name, row: sheet.headerRowNumber, column: m.zh, value: null, rule: `required column is missing (${m.zh} or ${m.key})` });
-    if (match.missing.length > 0 || match.duplicate.length > 0) continue;
-    const rows = bySpec.get(spec) ?? [];
-    bySpec.set(spec, rows);
-    const given = new Set(match.columns.map((c) => c.spec.key));
-    const headers = Object.fromEntries(match.columns.map((c) => [c.spec.key, c.header]));
-    for (const raw of sheet.rows) {
-      const row: SheetRow = { file, sheet: sheet.name, row: raw.rowNumber, values: {}, given, headers, invalid: false };
-      for (const col of match.columns) {
-        const cell = raw.cells[col.index];
-        if (isBlank(cell)) {
-          row.values[col.spec.key] = null;
-          if (col.spec.required) {
-            log.add({ severity: 'error', file, sheet: sheet.name, row: raw.rowNumber, column: col.header, value: '', rule: 'is required' });
-            row.invalid = true;
-          }
-          continue;
-        }
-        const result = parseCell(col.spec, cell!, col.unit);
-        if (result.ok) row.values[col.spec.key] = result.value;
-        else {
-          row.invalid = true;
-          log.add({ severity: 'error', file, sheet: sheet.name, row: raw.rowNumber, column: col.header, value: cell!.text, rule: result.rule });
-        }
-      }
-      rows.push(row);
-    }
+    const match = matchHeaders(spec, Array.from(raw.cells, (c) => c?.text ?? ''));
+    const problem = (severity: 'error' | 'warning', column: string, rule: string) => this.log.add({ severity, file, sheet, row: raw.rowNumber, column, value: null, rule });
+    for (const u of match.unknown) problem('warning', u.header, 'unknown column, ignored');
+    for (const d of match.duplicate) problem('error', d.header, 'the same column appears twice');
+    for (const m of match.missing) problem('error', m.zh, `required column is missing (${m.zh} or ${m.key})`);
+    if (match.missing.length > 0 || match.duplicate.length > 0) return none;
+    if (!this.rows.has(spec)) this.rows.set(spec, []);
+    return {
+      spec,
+      columns: match.columns,
+      given: new Set(match.columns.map((c) => c.spec.key)),
+      headers: Object.fromEntries(match.columns.map((c) => [c.spec.key, c.header])),
+    };
   }
-  return SHEETS.filter((s) => bySpec.has(s)).map((spec) => ({ spec, rows: bySpec.get(spec)! }));
+
+  private row(file: string, sheet: string, open: OpenSheet, raw: RawRow): void {
+    const row: SheetRow = { file, sheet, row: raw.rowNumber, values: {}, given: open.given, headers: open.headers, invalid: false };
+    for (const col of open.columns!) {
+      const cell = raw.cells[col.index];
+      if (isBlank(cell)) {
+        row.values[col.spec.key] = null;
+        if (col.spec.required) {
+          this.log.add({ severity: 'error', file, sheet, row: raw.rowNumber, column: col.header, value: '', rule: 'is required' });
+          row.invalid = true;
+        }
+        continue;
+      }
+      const result = parseCell(col.spec, cell!, col.unit);
+      if (result.ok) row.values[col.spec.key] = result.value;
+      else {
+        row.invalid = true;
+        this.log.add({ severity: 'error', file, sheet, row: raw.rowNumber, column: col.header, value: cell!.text.slice(0, 200), rule: result.rule });
+      }
+    }
+    this.rows.get(open.spec!)!.push(row);
+  }
+
+  /** The parsed sheets, in the format's order. */
+  sheets(): ParsedSheet[] {
+    return SHEETS.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
+  }
 }

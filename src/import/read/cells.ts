@@ -15,16 +15,14 @@ export interface RawRow {
   cells: (RawCell | undefined)[];
 }
 
-/** A sheet (or CSV file) as read: header row and data rows, all raw. */
-export interface RawSheet {
-  /** File the sheet came from. */
-  file: string;
-  /** Sheet name (for a CSV, the record kind taken from its file name). */
-  name: string;
-  headerRowNumber: number;
-  headers: string[];
-  rows: RawRow[];
-}
+/**
+ * Receives every non-empty row as it is read, so no file is ever held whole in memory. The first
+ * row of a sheet is its header. `sheet` is the sheet name (for a CSV, the kind from its file name).
+ */
+export type RowSink = (file: string, sheet: string, row: RawRow) => void;
+
+/** Cells to the right of this column are ignored (a registry sheet has about ten). */
+export const MAX_COLUMNS = 256;
 
 /** Column letters for a 0-based index: 0 → A, 27 → AB. */
 export function columnLetter(index: number): string {

@@ -3,8 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { UnreadableFileError, type ImportLimits } from '../limits.js';
-import type { RawRow, RawSheet } from './cells.js';
+import { mib, UnreadableFileError, type ImportLimits } from '../limits.js';
+import { MAX_COLUMNS, type RowSink } from './cells.js';
 
 /** Picks the encoding of a CSV file by streaming through it once: BOM, else valid UTF-8, else GB18030. */
 async function detectEncoding(file: string): Promise<{ encoding: string; skip: number }> {
@@ -28,11 +28,11 @@ async function detectEncoding(file: string): Promise<{ encoding: string; skip: n
   }
 }
 
-/** Reads one CSV file as a sheet named `kind`, streaming, with the row budget enforced as it goes. */
-export async function readCsv(file: string, kind: string, limits: ImportLimits, rowBudget: { left: number }): Promise<RawSheet> {
+/** Reads one CSV file as a sheet named `kind`, streaming its rows to `sink`, with the row budget enforced as it goes. */
+export async function readCsv(file: string, kind: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<void> {
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
-  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${Math.round(size / 1048576)} MiB; the limit is ${limits.maxFileBytes / 1048576} MiB (IMPORT_MAX_FILE_MB)`);
+  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
   const fh = await open(file, 'r');
   const probe = Buffer.alloc(Math.min(size, 8192));
   try {
@@ -43,7 +43,7 @@ export async function readCsv(file: string, kind: string, limits: ImportLimits, 
   if (probe.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) throw new UnreadableFileError(file, 'this is a ZIP archive (an .xlsx workbook?), not a CSV file');
   const { encoding, skip } = await detectEncoding(file);
   if (encoding !== 'utf16le' && encoding !== 'utf16be' && probe.includes(0)) throw new UnreadableFileError(file, 'this is a binary file, not a CSV text file');
-  const rows: RawRow[] = [];
+  let seenHeader = false;
   const parser = createReadStream(file, { start: skip })
     .pipe(iconv.decodeStream(encoding))
     .pipe(parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: limits.maxCellChars * 16, info: true }));
@@ -51,21 +51,15 @@ export async function readCsv(file: string, kind: string, limits: ImportLimits, 
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (record.every((c) => c.trim() === '')) continue;
       for (const c of record) if (c.length > limits.maxCellChars) throw new UnreadableFileError(file, `line ${info.lines} has a cell longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
-      if (rows.length > 0 && --rowBudget.left < 0) throw new UnreadableFileError(file, `more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
-      rows.push({ rowNumber: info.lines, cells: record.map((text) => ({ text, type: 'string' as const })) });
+      if (seenHeader && --rowBudget.left < 0) throw new UnreadableFileError(file, `more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
+      seenHeader = true;
+      const cells = record.slice(0, MAX_COLUMNS).map((text) => (text === '' ? undefined : { text, type: 'string' as const }));
+      sink(file, kind, { rowNumber: info.lines, cells });
     }
   } catch (e) {
     if (e instanceof UnreadableFileError) throw e;
     throw new UnreadableFileError(file, `not a readable CSV file: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
   }
-  const [header, ...data] = rows;
-  return {
-    file,
-    name: kind,
-    headerRowNumber: header?.rowNumber ?? 1,
-    headers: header ? header.cells.map((c) => c?.text ?? '') : [],
-    rows: data,
-  };
 }
 
 /** The record kind a CSV file holds, from its name (e.g. `projects.csv`, `2023-项目.csv`). */

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { UnreadableFileError, type ImportLimits } from '../limits.js';
-import { columnIndex, type RawCell, type RawRow, type RawSheet } from './cells.js';
+import { LimitError, mib, UnreadableFileError, type ImportLimits } from '../limits.js';
+import { columnIndex, MAX_COLUMNS, type RawCell, type RawRow, type RowSink } from './cells.js';
 import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.js';
 
 /** Built-in Excel number formats that show dates. */
@@ -20,33 +20,48 @@ interface Part {
   file: string;
 }
 
-/** SAX-parses one part of the workbook, streaming; malformed XML or a DOCTYPE is refused. */
-async function parsePart(part: Part, name: string, handlers: { open?: (tag: SaxesTagPlain) => void; close?: (tag: SaxesTagPlain) => void; text?: (t: string) => void }): Promise<void> {
+/**
+ * SAX-parses one part of the workbook, streaming; malformed XML or a DOCTYPE is refused, and so
+ * is a run of text longer than any cell may be (the parser would otherwise gather it in memory).
+ */
+async function parsePart(
+  part: Part,
+  name: string,
+  handlers: { open?: (tag: SaxesTagPlain) => void; close?: (tag: SaxesTagPlain) => void; text?: (t: string) => void },
+  maxText: number,
+): Promise<void> {
   const entry = part.entries.get(name);
   if (!entry) throw new UnreadableFileError(part.file, `not a valid .xlsx workbook: part ${name} is missing`);
   const parser = new SaxesParser({ xmlns: false, position: false });
-  let failure: Error | undefined;
+  let xmlError: Error | undefined;
   parser.on('error', (e) => {
-    failure ??= e;
+    xmlError ??= e;
   });
   parser.on('doctype', () => {
-    failure ??= new Error('DOCTYPE declarations are not allowed');
+    xmlError ??= new Error('DOCTYPE declarations are not allowed');
   });
   if (handlers.open) parser.on('opentag', handlers.open);
   if (handlers.close) parser.on('closetag', handlers.close);
   if (handlers.text) parser.on('text', handlers.text);
   const decoder = new StringDecoder('utf8');
+  let sinceTag = 0;
+  const feed = (text: string) => {
+    const lastTag = text.lastIndexOf('<');
+    sinceTag = lastTag < 0 ? sinceTag + text.length : text.length - lastTag;
+    if (sinceTag > maxText) throw new LimitError(`${name} has a run of more than ${maxText} characters without markup (a decompression bomb, or a cell over IMPORT_MAX_CELL_CHARS)`);
+    parser.write(text);
+    if (xmlError) throw xmlError;
+  };
   try {
-    await inflateEntry(part.buf, entry, part.budget, (chunk) => {
-      if (!failure) parser.write(decoder.write(chunk));
-      if (failure) throw failure;
-    });
-    if (!failure) parser.write(decoder.end()).close();
+    await inflateEntry(part.buf, entry, part.budget, (chunk) => feed(decoder.write(chunk)));
+    feed(decoder.end());
+    parser.close();
+    if (xmlError) throw xmlError;
   } catch (e) {
-    if (e instanceof ZipError) throw new UnreadableFileError(part.file, e.message);
-    failure ??= e as Error;
+    if (e instanceof UnreadableFileError) throw e;
+    if (e instanceof ZipError || e instanceof LimitError) throw new UnreadableFileError(part.file, e.message);
+    throw new UnreadableFileError(part.file, `malformed XML in ${name}: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
   }
-  if (failure) throw new UnreadableFileError(part.file, `malformed XML in ${name}: ${failure.message.split('\n')[0].slice(0, 200)}`);
 }
 
 function resolveTarget(target: string): string {
@@ -61,13 +76,14 @@ function resolveTarget(target: string): string {
 }
 
 /**
- * Reads every worksheet of an .xlsx file with bounded memory: the ZIP is checked and inflated
- * under a byte budget, each XML part is parsed as a stream, and rows beyond `rowBudget` stop the read.
+ * Reads every worksheet of an .xlsx file with bounded memory and hands each row to `sink`: the
+ * ZIP is checked and inflated under a byte budget, each XML part is parsed as a stream, and rows
+ * beyond `rowBudget` stop the read. Returns the sheet names.
  */
-export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { left: number }): Promise<RawSheet[]> {
+export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<string[]> {
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
-  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${Math.round(size / 1048576)} MiB; the limit is ${limits.maxFileBytes / 1048576} MiB (IMPORT_MAX_FILE_MB)`);
+  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
   const buf = await readFile(file);
   if (buf.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
     throw new UnreadableFileError(file, 'this is an old Excel 97–2003 (.xls) file or another OLE document; save it as .xlsx (Excel Workbook) and import that');
@@ -79,23 +95,28 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   } catch (e) {
     throw new UnreadableFileError(file, `not a valid .xlsx workbook: ${(e as Error).message}`);
   }
+  const declared = [...entries.values()].reduce((n, e) => n + e.uncompressedSize, 0);
+  if (declared > limits.maxInflatedBytes) {
+    throw new UnreadableFileError(file, `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`);
+  }
   const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file };
 
   // Workbook: sheet names → relationship ids; 1904 date system.
   const sheetRefs: { name: string; rid: string }[] = [];
   let date1904 = false;
+  const maxText = limits.maxCellChars + 4096;
   await parsePart(part, 'xl/workbook.xml', {
     open: (tag) => {
       if (tag.name === 'sheet') sheetRefs.push({ name: String(tag.attributes.name ?? ''), rid: String(tag.attributes['r:id'] ?? '') });
       if (tag.name === 'workbookPr') date1904 = ['1', 'true'].includes(String(tag.attributes.date1904 ?? ''));
     },
-  });
+  }, maxText);
   const targets = new Map<string, string>();
   await parsePart(part, 'xl/_rels/workbook.xml.rels', {
     open: (tag) => {
       if (tag.name === 'Relationship') targets.set(String(tag.attributes.Id), resolveTarget(String(tag.attributes.Target)));
     },
-  });
+  }, maxText);
 
   // Shared strings (kept: cells refer to them by index).
   const shared: string[] = [];
@@ -121,11 +142,11 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
       text: (t) => {
         if (inT && current) {
           chars += t.length;
-          if (chars > limits.maxCellChars * 4) throw new Error(`a shared string is longer than ${limits.maxCellChars} characters`);
+          if (chars > limits.maxCellChars) throw new LimitError(`a text cell is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
           current.push(t);
         }
       },
-    });
+    }, maxText);
   }
 
   // Styles: which cell formats show dates.
@@ -147,99 +168,87 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
       close: (tag) => {
         if (tag.name === 'cellXfs') inCellXfs = false;
       },
-    });
+    }, maxText);
   }
 
-  const sheets: RawSheet[] = [];
+  if (sheetRefs.length === 0) throw new UnreadableFileError(file, 'the workbook has no sheets');
   for (const ref of sheetRefs) {
     const target = targets.get(ref.rid);
     if (!target || !entries.has(target)) throw new UnreadableFileError(file, `not a valid .xlsx workbook: sheet "${ref.name}" has no data part`);
-    sheets.push(await readSheet(part, ref.name, target, shared, dateStyles, limits, rowBudget, date1904));
+    await readSheet(part, ref.name, target, { shared, dateStyles, date1904, maxText }, limits, rowBudget, sink);
   }
-  if (sheets.length === 0) throw new UnreadableFileError(file, 'the workbook has no sheets');
-  return sheets;
+  return sheetRefs.map((r) => r.name);
 }
 
-async function readSheet(
-  part: Part,
-  name: string,
-  target: string,
-  shared: string[],
-  dateStyles: Set<number>,
-  limits: ImportLimits,
-  rowBudget: { left: number },
-  date1904: boolean,
-): Promise<RawSheet> {
-  const rows: RawRow[] = [];
+interface SheetContext {
+  shared: string[];
+  dateStyles: Set<number>;
+  date1904: boolean;
+  maxText: number;
+}
+
+async function readSheet(part: Part, name: string, target: string, context: SheetContext, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<void> {
   let row: RawRow | null = null;
+  let seenHeader = false;
   let nextRow = 1;
   let nextCol = 0;
   let cell: { col: number; t: string; s: number; v: string[]; inV: boolean; inIs: boolean; inT: boolean; formula: boolean; chars: number } | null = null;
-  await parsePart(part, target, {
-    open: (tag) => {
-      const a = tag.attributes;
-      if (tag.name === 'row') {
-        const r = a.r ? Number(a.r) : nextRow;
-        row = { rowNumber: r, cells: [] };
-        nextRow = r + 1;
-        nextCol = 0;
-      } else if (tag.name === 'c' && row) {
-        const col = a.r ? columnIndex(String(a.r)) : nextCol;
-        nextCol = col + 1;
-        if (col > 16383) throw new Error('a cell lies beyond column XFD');
-        cell = { col, t: String(a.t ?? 'n'), s: Number(a.s ?? 0), v: [], inV: false, inIs: false, inT: false, formula: false, chars: 0 };
-      } else if (cell) {
-        if (tag.name === 'v') cell.inV = true;
-        else if (tag.name === 'is') cell.inIs = true;
-        else if (tag.name === 't' && cell.inIs) cell.inT = true;
-        else if (tag.name === 'f') cell.formula = true;
-      }
-    },
-    text: (t) => {
-      if (cell && (cell.inV || cell.inT)) {
-        cell.chars += t.length;
-        if (cell.chars > limits.maxCellChars) throw new Error(`cell in row ${(row as RawRow | null)?.rowNumber} is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
-        cell.v.push(t);
-      }
-    },
-    close: (tag) => {
-      if (tag.name === 'v' && cell) cell.inV = false;
-      else if (tag.name === 't' && cell) cell.inT = false;
-      else if (tag.name === 'is' && cell) cell.inIs = false;
-      else if (tag.name === 'c' && cell && row) {
-        const raw = toRawCell(cell, shared, dateStyles, date1904);
-        if (raw) row.cells[cell.col] = raw;
-        cell = null;
-      } else if (tag.name === 'row' && row) {
-        if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
-          if (--rowBudget.left < 0) throw new Error(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
-          rows.push(row);
+  try {
+    await parsePart(part, target, {
+      open: (tag) => {
+        const a = tag.attributes;
+        if (tag.name === 'row') {
+          const r = a.r ? Number(a.r) : nextRow;
+          row = { rowNumber: r, cells: [] };
+          nextRow = r + 1;
+          nextCol = 0;
+        } else if (tag.name === 'c' && row) {
+          const col = a.r ? columnIndex(String(a.r)) : nextCol;
+          nextCol = col + 1;
+          // Note: cells beyond MAX_COLUMNS are skipped, so a sheet of millions of tiny cells stays small.
+          cell = col < MAX_COLUMNS ? { col, t: String(a.t ?? 'n'), s: Number(a.s ?? 0), v: [], inV: false, inIs: false, inT: false, formula: false, chars: 0 } : null;
+        } else if (cell) {
+          if (tag.name === 'v') cell.inV = true;
+          else if (tag.name === 'is') cell.inIs = true;
+          else if (tag.name === 't' && cell.inIs) cell.inT = true;
+          else if (tag.name === 'f') cell.formula = true;
         }
-        row = null;
-      }
-    },
-  }).catch((e) => {
-    if (e instanceof UnreadableFileError) throw new UnreadableFileError(part.file, `sheet "${name}": ${e.message.replace(`${part.file}: `, '').replace(/^malformed XML in [^:]+: /, '')}`);
+      },
+      text: (t) => {
+        if (cell && (cell.inV || cell.inT)) {
+          cell.chars += t.length;
+          if (cell.chars > limits.maxCellChars) throw new LimitError(`a cell in row ${(row as RawRow | null)?.rowNumber} is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
+          cell.v.push(t);
+        }
+      },
+      close: (tag) => {
+        if (tag.name === 'v' && cell) cell.inV = false;
+        else if (tag.name === 't' && cell) cell.inT = false;
+        else if (tag.name === 'is' && cell) cell.inIs = false;
+        else if (tag.name === 'c' && cell && row) {
+          const raw = toRawCell(cell, context);
+          if (raw) row.cells[cell.col] = raw;
+          cell = null;
+        } else if (tag.name === 'row' && row) {
+          if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
+            if (seenHeader && --rowBudget.left < 0) throw new LimitError(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
+            seenHeader = true;
+            sink(part.file, name, row);
+          }
+          row = null;
+        }
+      },
+    }, context.maxText);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) throw new UnreadableFileError(part.file, `sheet "${name}": ${e.message.slice(part.file.length + 2)}`);
     throw e;
-  });
-  const [header, ...data] = rows;
-  return {
-    file: part.file,
-    name,
-    headerRowNumber: header?.rowNumber ?? 1,
-    headers: header ? Array.from(header.cells, (c) => c?.text ?? '') : [],
-    rows: data,
-  };
+  }
 }
 
-function toRawCell(
-  cell: { t: string; s: number; v: string[]; formula: boolean },
-  shared: string[],
-  dateStyles: Set<number>,
-  date1904: boolean,
-): RawCell | undefined {
+function toRawCell(cell: { t: string; s: number; v: string[]; formula: boolean }, { shared, dateStyles, date1904 }: SheetContext): RawCell | undefined {
   const text = cell.v.join('');
   if (cell.formula && cell.v.length === 0) return { text: '', type: 'string', uncalculated: true };
+  if (text === '') return undefined;
   switch (cell.t) {
     case 's': {
       const s = shared[Number(text)];
