@@ -2,10 +2,6 @@
  * Hostile files against the real import command, run as a child process with the heap cap of
  * `npm run import`: every one must be refused with a clear message naming the file and the
  * problem, exit 1 or 2, no stack trace, nothing written, in bounded time, under 512 MiB RSS.
- *
- * Cases marked `knownBug` fail today because of importer bugs (see the comment on each); they
- * run as `it.fails` so the suite stays green and turns red the day the bug is fixed. Set
- * HOSTILE_STRICT=1 to run them as ordinary tests and see the failures.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitsFromEnv } from '../src/import/limits.js';
 import { createTestDatabase } from './support/database.js';
 import * as hostile from './support/hostile-files.js';
 
@@ -26,7 +23,6 @@ const MEMORY_LIMIT_KIB = 512 * 1024;
 /** Room for the test itself around the child's run (making the file, counting rows). */
 const TEST_TIMEOUT_MS = TIME_LIMIT_MS + 30_000;
 
-const knownBug = process.env.HOSTILE_STRICT ? it : it.fails;
 
 let db: { url: string; drop(): Promise<void> };
 let dir: string;
@@ -132,13 +128,13 @@ interface Case {
   make: (dir: string) => Promise<string>;
   reason: RegExp;
   env?: Record<string, string>;
-  /** Set when the importer fails this case today; says why. */
-  bug?: string;
 }
 
 const BOMB = /decompression bomb|too large|longer than/i;
 /** Whatever a fix says for "within every limit, but far too much for memory". */
 const TOO_MUCH = /too (large|many|big)|more than|limit|IMPORT_MAX_/i;
+/** The default row limit, as the command reports it. */
+const ROW_LIMIT = new RegExp(`more than ${limitsFromEnv().maxRows} rows.*IMPORT_MAX_ROWS`);
 
 const CASES: Case[] = [
   { title: 'refuses random bytes named .xlsx, saying it is not a workbook', make: (d) => hostile.writeRandomBytes(d, 'random.xlsx'), reason: /not an \.xlsx workbook/ },
@@ -156,38 +152,32 @@ const CASES: Case[] = [
     title: 'refuses a decompression bomb of 2 GiB of spaces within bounded time and memory, writing nothing',
     make: (d) => hostile.writeWhitespaceBomb(d),
     reason: BOMB,
-    bug: 'saxes buffers all text between two tags; the spaces pile up in one string until the heap is exhausted (OOM, exit 134) before the 512 MiB inflate budget is reached',
   },
   {
     title: 'refuses a decompression bomb in the shared strings within bounded time and memory, writing nothing',
     make: (d) => hostile.writeSharedStringBomb(d),
     reason: BOMB,
-    bug: 'the shared-string length check runs only when saxes emits the text, at the next tag; the text piles up until the heap is exhausted (OOM)',
   },
   {
     title: 'refuses a CSV of a million rows, naming the row limit',
     make: (d) => hostile.writeManyRowsCsv(d, 1_000_001, 'areas.csv'),
-    reason: /more than 500000 rows.*IMPORT_MAX_ROWS/,
-    bug: 'the reader keeps every raw row until the limit (500,000) is passed; 500,000 rows of 7 cells do not fit in the 384 MB heap / 512 MiB RSS (OOM, or refused at > 512 MiB)',
+    reason: ROW_LIMIT,
   },
   {
     title: 'refuses a workbook sheet of a million rows, naming the row limit',
     make: (d) => hostile.writeManyRowsWorkbook(d),
-    reason: /more than 500000 rows.*IMPORT_MAX_ROWS/,
-    bug: 'as for the CSV: 500,000 raw rows are held before the row limit refuses the file (OOM, or refused at > 512 MiB)',
+    reason: /IMPORT_MAX_INFLATED_MB|IMPORT_MAX_ROWS/,
   },
   { title: 'refuses a workbook cell of 5 MB (inline string), naming the character limit', make: (d) => hostile.writeHugeInlineCell(d), reason: /longer than 32767 characters.*IMPORT_MAX_CELL_CHARS/ },
   {
     title: 'refuses a workbook cell of 5 MB (shared string), naming the character limit',
     make: (d) => hostile.writeHugeSharedCell(d),
     reason: /^(?!.*malformed).*longer than 32767 characters.*IMPORT_MAX_CELL_CHARS/m,
-    bug: 'the message says "malformed XML in xl/sharedStrings.xml: a shared string is longer than 32767 characters": mislabelled as malformed, and the limit (IMPORT_MAX_CELL_CHARS) is not named',
   },
   {
     title: 'refuses a sheet of malformed XML, saying the XML is malformed',
     make: (d) => hostile.writeMalformedXml(d),
     reason: /malformed XML|corrupt/i,
-    bug: 'readSheet strips the "malformed XML in <part>:" prefix from every sheet error, so the user only sees `sheet "areas": unexpected close tag.`',
   },
   { title: 'refuses a billion-laughs DOCTYPE in a sheet without expanding it', make: (d) => hostile.writeBillionLaughs(d, 'laughs.xlsx', 'sheet'), reason: /DOCTYPE declarations are not allowed/ },
   { title: 'refuses a billion-laughs DOCTYPE in the workbook part without expanding it', make: (d) => hostile.writeBillionLaughs(d, 'laughs-workbook.xlsx', 'workbook'), reason: /DOCTYPE declarations are not allowed/ },
@@ -195,13 +185,11 @@ const CASES: Case[] = [
     title: 'refuses a 1 MB workbook of 48 million tiny cells, within every limit, without running out of memory',
     make: (d) => hostile.writeManyCellsWorkbook(d),
     reason: TOO_MUCH,
-    bug: 'no limit on cells: every <c t="b"/> becomes an object kept in memory; 3,000 rows × 16,000 cells pass the row, column and inflate limits and exhaust the heap (OOM)',
   },
   {
-    title: 'refuses a 20 MB CSV of 10 million one-letter cells, within every limit, without running out of memory',
+    title: 'refuses a 20 MB CSV of 10 million one-letter cells for what its cells say, reading only the first 256 columns, within bounded memory',
     make: (d) => hostile.writeWideCsv(d),
-    reason: TOO_MUCH,
-    bug: 'no limit on cells per row or in all: 2,000 rows × 5,001 cells pass every limit and exhaust the heap (OOM)',
+    reason: /must be one of|IMPORT_MAX_/,
   },
 ];
 
@@ -233,7 +221,7 @@ afterAll(async () => {
 
 describe('hostile files given to the import command', () => {
   for (const c of CASES) {
-    (c.bug ? knownBug : it)(
+    it(
       c.title,
       async () => {
         const file = await c.make(dir);
@@ -255,7 +243,7 @@ describe('legitimate files that are too large', () => {
     const file = await hostile.writeManyRowsCsv(dir, 50_000, 'areas-big.csv'); // ~3.3 MiB
     const run = await runCli([file], { IMPORT_MAX_FILE_MB: '1' });
     record('CSV over IMPORT_MAX_FILE_MB=1', run);
-    await expectRefused(run, file, /the file is \d+ MiB; the limit is 1 MiB \(IMPORT_MAX_FILE_MB\)/);
+    await expectRefused(run, file, /the file is [\d.]+ MiB; the limit is 1\.0 MiB \(IMPORT_MAX_FILE_MB\)/);
   });
 
   it('refuses a workbook that inflates beyond IMPORT_MAX_INFLATED_MB, naming the limit', async () => {
@@ -280,21 +268,18 @@ describe('legitimate files that are too large', () => {
     await expectRefused(run, file, /longer than 20 characters \(IMPORT_MAX_CELL_CHARS\)/);
   });
 
-  knownBug(
+  it(
     'imports a valid CSV of exactly IMPORT_MAX_ROWS rows within 512 MiB, or refuses it with a clear limit',
     async () => {
-      // Bug: under the default limits (500,000 rows, 100 MB) a 38 MB file of 500,000 valid areas
-      // exhausts the 384 MB heap (OOM, exit 134) while parsing and checking: every row is held
-      // several times over. Either the limits are too high for the memory bound or the importer
-      // must stream.
-      const file = await hostile.writeLegitAreasCsv(dir, 500_000);
+      // Exactly as many valid areas as the default IMPORT_MAX_ROWS allows: checked within the bound.
+      const file = await hostile.writeLegitAreasCsv(dir, limitsFromEnv().maxRows);
       try {
         const run = await runCli([file, '--dry-run']);
-        record('valid CSV of 500,000 rows, --dry-run', run);
+        record(`valid CSV of ${limitsFromEnv().maxRows} rows, --dry-run`, run);
         const seen = `\n--- output (exit ${run.code}, signal ${run.signal}, ${run.ms} ms, maxRSS ${run.maxRssKiB} KiB) ---\n${clip(run.output)}\n---`;
         expect(run.timedOut, `finished in time${seen}`).toBe(false);
         expect([0, 1], `exit code${seen}`).toContain(run.code);
-        if (run.code === 0) expect(run.output).toMatch(/dry run: 500000 rows checked, nothing written/);
+        if (run.code === 0) expect(run.output).toMatch(new RegExp(`dry run: ${limitsFromEnv().maxRows} rows checked, nothing written`));
         else expect(run.output, seen).toMatch(/IMPORT_MAX_/);
         expect(run.output, seen).not.toMatch(/^\s+at /m);
         expect(run.maxRssKiB, seen).not.toBeNull();

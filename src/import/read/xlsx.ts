@@ -5,6 +5,9 @@ import { LimitError, mib, UnreadableFileError, type ImportLimits } from '../limi
 import { columnIndex, MAX_COLUMNS, type RawCell, type RawRow, type RowSink } from './cells.js';
 import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.js';
 
+/** Characters of markup-free text allowed beyond the cell limit (whitespace, attributes). */
+const TEXT_SLACK = 4096;
+
 /** Built-in Excel number formats that show dates. */
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
@@ -48,7 +51,7 @@ async function parsePart(
   const feed = (text: string) => {
     const lastTag = text.lastIndexOf('<');
     sinceTag = lastTag < 0 ? sinceTag + text.length : text.length - lastTag;
-    if (sinceTag > maxText) throw new LimitError(`${name} has a run of more than ${maxText} characters without markup (a decompression bomb, or a cell over IMPORT_MAX_CELL_CHARS)`);
+    if (sinceTag > maxText) throw new LimitError(`${name} has text longer than ${maxText - TEXT_SLACK} characters without markup: a cell over IMPORT_MAX_CELL_CHARS, or a decompression bomb`);
     parser.write(text);
     if (xmlError) throw xmlError;
   };
@@ -104,7 +107,7 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   // Workbook: sheet names → relationship ids; 1904 date system.
   const sheetRefs: { name: string; rid: string }[] = [];
   let date1904 = false;
-  const maxText = limits.maxCellChars + 4096;
+  const maxText = limits.maxCellChars + TEXT_SLACK;
   await parsePart(part, 'xl/workbook.xml', {
     open: (tag) => {
       if (tag.name === 'sheet') sheetRefs.push({ name: String(tag.attributes.name ?? ''), rid: String(tag.attributes['r:id'] ?? '') });

@@ -59,6 +59,10 @@ function cols(row: SheetRow, mapping: Record<string, string>, defaults: Record<s
 export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void): Promise<SheetSummary[]> {
   const ids = new Ids(sql);
   const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
+  // Note: a sheet's rows are let go once written, so a large import never holds two copies of everything.
+  const release = (...names: string[]) => {
+    for (const s of sheets) if (names.includes(s.spec.name)) s.rows = [];
+  };
   const summaries: SheetSummary[] = [];
   const record = (sheet: string, r: Pick<UpsertResult, 'created' | 'updated' | 'unchanged'>) => {
     if (rowsOf(sheet).length > 0) summaries.push({ sheet, created: r.created, updated: r.updated, unchanged: r.unchanged, rejected: 0 });
@@ -85,6 +89,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     areaTotal.unchanged += res.unchanged;
   }
   record('areas', areaTotal);
+  release('areas');
 
   const enterprises = await run(
     { table: 'enterprise', keyCols: ['credit_code'], timestamps: true },
@@ -92,6 +97,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   );
   ids.remember('enterprise', enterprises.ids);
   record('enterprises', enterprises);
+  release('enterprises');
 
   const pairingRows = rowsOf('pairings');
   const pAreas = await ids.load('area', 'code', pairingRows.flatMap((r) => [r.values.lead_area_code, r.values.partner_area_code].map((v) => String(v ?? ''))));
@@ -109,6 +115,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   );
   ids.remember('pairing', pairings.ids);
   record('pairings', pairings);
+  release('pairings');
 
   const projectRows = rowsOf('projects');
   const hosts = await ids.load('area', 'code', projectRows.map((r) => String(r.values.host_area_code ?? '')));
@@ -145,6 +152,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
       return { key: `${projectId}|SIGNED`, cols: { project_id: projectId, stage: Stage.SIGNED, reached_on: r.values.signed_on } };
     });
   await upsert(sql, { table: 'project_stage', keyCols: ['project_id', 'stage'], columnTypes: STAGE_TYPES }, implied);
+  release('projects', 'project_stages');
 
   const flowRows = rowsOf('fund_flows');
   const flowProjects = await ids.load('project', 'code', flowRows.map((r) => String(r.values.project_code)));
@@ -156,6 +164,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     }),
   );
   record('fund_flows', flows);
+  release('fund_flows');
 
   const incomeRows = rowsOf('collective_incomes');
   const incomeVillages = await ids.load('area', 'code', incomeRows.map((r) => String(r.values.village_code)));
@@ -171,6 +180,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     }),
   );
   record('collective_incomes', incomes);
+  release('collective_incomes');
 
   const shopRows = rowsOf('workshops');
   const shopVillages = await ids.load('area', 'code', shopRows.map((r) => String(r.values.village_code)));
