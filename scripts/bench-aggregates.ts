@@ -29,7 +29,7 @@ const QUERIES: Record<string, string> = {
   'fundsLanded: by investor': '{ fundsLanded(groupBy: [INVESTOR]) { groups { investor { creditCode } total projectCount } } }',
   'projectTiers: platforms, 2023 Q1 (F8/F9)': '{ projectTiers(filter: { signed: { year: 2023, quarter: 1 } }, groupBy: [PLATFORM]) { groups { area { code } tiers { tier projectCount signedAmount } } } }',
   'projectTiers: mountain, landed 2022, by quarter': '{ projectTiers(filter: { mountain: true, landed: { year: 2022 } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } tiers { projectCount } } } }',
-  'collectiveIncomeSummary: 2022 by town (F3/F7)': '{ collectiveIncomeSummary(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
+  'collectiveIncome: 2022 by town (F3/F7)': '{ collectiveIncome(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
 };
 
 function median(xs: number[]): number {

@@ -395,7 +395,7 @@ const TIERS_QUERY = `query($f: ProjectTiersFilter, $g: [ProjectTiersGrouping!]) 
 const INCOME_FIELDS = `total previousTotal change growthRate pct: growthRate(asPercent: true, scale: 3) villagesInScope villageCount previousVillageCount
   comparableVillageCount average averageWan: average(unit: WAN, scale: 2) complete missingCurrent { code } missingPrevious { code }`;
 const INCOME_QUERY = `query($y: Int!, $f: CollectiveIncomeSummaryFilter, $g: [CollectiveIncomeGrouping!], $o: CollectiveIncomeGroupOrder!) {
-  collectiveIncomeSummary(year: $y, filter: $f, groupBy: $g, orderBy: $o) { ${INCOME_FIELDS} groups { area { code } mountain ${INCOME_FIELDS} } } }`;
+  collectiveIncome(year: $y, filter: $f, groupBy: $g, orderBy: $o) { ${INCOME_FIELDS} groups { area { code } mountain ${INCOME_FIELDS} } } }`;
 const SHORTCUTS = `query($p: PeriodInput, $y: Int!, $tf: ProjectTiersFilter) {
   areas(first: 100) { nodes { code fundsLanded(period: $p) { total projectCount } collectiveIncome(year: $y) { ${INCOME_FIELDS} } } }
   pairings(first: 100) { nodes { code fundsLanded(period: $p) { total projectCount } } }
@@ -447,10 +447,10 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
       }
 
       const checkIncome = async (vars: { y: number; f: Record<string, any>; g: string[]; o: string }) => {
-        const res = (await api.data(INCOME_QUERY, vars)).collectiveIncomeSummary;
+        const res = (await api.data(INCOME_QUERY, vars)).collectiveIncome;
         const villages = model.villagesIn(vars.f);
         const { groups, ...overall } = res;
-        expect(overall, where('collectiveIncomeSummary', vars)).toEqual(strip(model.income(villages, vars.y)));
+        expect(overall, where('collectiveIncome', vars)).toEqual(strip(model.income(villages, vars.y)));
         const expectedGroups = new Map<string, Registry['areas']>();
         for (const v of villages) {
           const key = vars.g.map((d) => (d === 'MOUNTAIN' ? `|m:${model.mountain(v.id)}` : `|area:${model.level(v.id, d)}`)).join('');
@@ -461,7 +461,7 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
           const { area, mountain, ...rest } = g;
           return { key: apiKey(vars.g, { area, mountain }), ...rest };
         });
-        expect([...actual].sort(byKey), where('collectiveIncomeSummary groups', vars)).toEqual(expected.map(strip).sort(byKey as never));
+        expect([...actual].sort(byKey), where('collectiveIncome groups', vars)).toEqual(expected.map(strip).sort(byKey as never));
         checkIncomeOrder(vars.o, vars.g, actual, new Map(expected.map((e) => [e.key, e])), where('order', vars));
         return actual.length;
       };

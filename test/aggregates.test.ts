@@ -232,13 +232,13 @@ describe('projectTiers', () => {
   });
 });
 
-describe('collectiveIncomeSummary', () => {
+describe('collectiveIncome(year)', () => {
   it('gives the growth of the mountain towns as a percentage, and lists the village without figures', async () => {
-    const res = await api.data(`{ collectiveIncomeSummary(year: 2022, filter: { mountain: true }) {
+    const res = await api.data(`{ collectiveIncome(year: 2022, filter: { mountain: true }) {
       year previousYear total previousTotal change growthRate pct: growthRate(asPercent: true, scale: 2)
       villagesInScope villageCount previousVillageCount comparableVillageCount average(unit: WAN, scale: 0) complete
       missingCurrent { code } missingPrevious { code } } }`);
-    expect(res.collectiveIncomeSummary).toEqual({
+    expect(res.collectiveIncome).toEqual({
       year: 2022,
       previousYear: 2021,
       total: '130000000',
@@ -258,10 +258,10 @@ describe('collectiveIncomeSummary', () => {
   });
 
   it('compares only villages with both years, never taking a missing figure as zero', async () => {
-    const res = await api.data(`{ collectiveIncomeSummary(year: 2022) {
+    const res = await api.data(`{ collectiveIncome(year: 2022) {
       total previousTotal change pct: growthRate(asPercent: true, scale: 2) villageCount average averageWan: average(unit: WAN, scale: 0)
       missingPrevious { code } } }`);
-    expect(res.collectiveIncomeSummary).toEqual({
+    expect(res.collectiveIncome).toEqual({
       total: '131500000',
       previousTotal: '115000000',
       change: '15500000',
@@ -274,9 +274,9 @@ describe('collectiveIncomeSummary', () => {
   });
 
   it('groups by town, with null change and growth where there is nothing to compare', async () => {
-    const res = await api.data(`{ collectiveIncomeSummary(year: 2022, groupBy: [TOWN]) { groups {
+    const res = await api.data(`{ collectiveIncome(year: 2022, groupBy: [TOWN]) { groups {
       area { code } total change growthRate average villagesInScope villageCount missingCurrent { code } } } }`);
-    expect(res.collectiveIncomeSummary.groups).toEqual([
+    expect(res.collectiveIncome.groups).toEqual([
       { area: { code: '330110101' }, total: '130000000', change: '15000000', growthRate: '0.1304', average: '65000000', villagesInScope: 2, villageCount: 2, missingCurrent: [] },
       { area: { code: '330110102' }, total: '1000000', change: null, growthRate: null, average: '1000000', villagesInScope: 1, villageCount: 1, missingCurrent: [] },
       { area: { code: '330110103' }, total: '0', change: null, growthRate: null, average: null, villagesInScope: 1, villageCount: 0, missingCurrent: [{ code: '330110103201' }] },
@@ -285,8 +285,8 @@ describe('collectiveIncomeSummary', () => {
   });
 
   it('orders villages by growth, fastest first, those without a rate last', async () => {
-    const res = await api.data(`{ collectiveIncomeSummary(year: 2022, groupBy: [VILLAGE], orderBy: GROWTH_DESC) { groups { area { code } growthRate } } }`);
-    expect(res.collectiveIncomeSummary.groups).toEqual([
+    const res = await api.data(`{ collectiveIncome(year: 2022, groupBy: [VILLAGE], orderBy: GROWTH_DESC) { groups { area { code } growthRate } } }`);
+    expect(res.collectiveIncome.groups).toEqual([
       { area: { code: '330110101201' }, growthRate: '0.2' },
       { area: { code: '330110101202' }, growthRate: '0.0769' },
       { area: { code: '330110102201' }, growthRate: null },
@@ -297,19 +297,19 @@ describe('collectiveIncomeSummary', () => {
 
   it('sums the change over chosen villages, by code or by scenic grade (as F6 asks)', async () => {
     const res = await api.data(`{
-      byCode: collectiveIncomeSummary(year: 2022, filter: { villageCodes: ["330110101201", "330110101202"] }) { change(unit: WAN) }
-      byGrade: collectiveIncomeSummary(year: 2022, filter: { areaCodes: ["330110101"], scenicGrades: [GRADE_2A, GRADE_3A] }) { change }
-      communities: collectiveIncomeSummary(year: 2022, filter: { kinds: [COMMUNITY] }) { total villagesInScope }
+      byCode: collectiveIncome(year: 2022, filter: { villageCodes: ["330110101201", "330110101202"] }) { change(unit: WAN) }
+      byGrade: collectiveIncome(year: 2022, filter: { areaCodes: ["330110101"], scenicGrades: [GRADE_2A, GRADE_3A] }) { change }
+      communities: collectiveIncome(year: 2022, filter: { kinds: [COMMUNITY] }) { total villagesInScope }
     }`);
     expect(res).toEqual({ byCode: { change: '1500' }, byGrade: { change: '15000000' }, communities: { total: '500000', villagesInScope: 1 } });
   });
 
   it('refuses a code that is not a village, a kind that is not village level, and a year out of range', async () => {
-    const notVillage = await api.gql(`{ collectiveIncomeSummary(year: 2022, filter: { villageCodes: ["330110101"] }) { total } }`);
+    const notVillage = await api.gql(`{ collectiveIncome(year: 2022, filter: { villageCodes: ["330110101"] }) { total } }`);
     expect(problemFields(notVillage)).toEqual(['filter.villageCodes[0]']);
-    const kind = await api.gql(`{ collectiveIncomeSummary(year: 2022, filter: { kinds: [TOWN] }) { total } }`);
+    const kind = await api.gql(`{ collectiveIncome(year: 2022, filter: { kinds: [TOWN] }) { total } }`);
     expect(problemFields(kind)).toEqual(['filter.kinds[0]']);
-    const year = await api.gql(`{ collectiveIncomeSummary(year: 1800) { total } }`);
+    const year = await api.gql(`{ collectiveIncome(year: 1800) { total } }`);
     expect(problemFields(year)).toEqual(['year']);
   });
 });

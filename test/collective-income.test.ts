@@ -78,8 +78,8 @@ describe('collective incomes', () => {
     expect(a.createCollectiveIncome).toEqual({ operatingIncome: '1234567.89', wan: '123.456789', yi: '0.0123456789', businessIncome: null });
     const b = await api.data(q, { input: { villageCode: '330110110203', year: 2022, operatingIncome: '7.1亿', source: 'illustrative' } });
     expect(b.createCollectiveIncome).toEqual({ operatingIncome: '710000000', wan: '71000', yi: '7.1', businessIncome: null });
-    const read = await api.data(`{ collectiveIncome(key: { villageCode: "330110110202", year: 2022 }) { operatingIncome yi: operatingIncome(unit: YI) } }`);
-    expect(read.collectiveIncome).toEqual({ operatingIncome: '1234567.89', yi: '0.0123456789' });
+    const read = await api.data(`{ collectiveIncomeRecord(key: { villageCode: "330110110202", year: 2022 }) { operatingIncome yi: operatingIncome(unit: YI) } }`);
+    expect(read.collectiveIncomeRecord).toEqual({ operatingIncome: '1234567.89', yi: '0.0123456789' });
   });
 
   it('reports every invalid field of an input at once (a negative 投资收益 is allowed) and writes nothing', async () => {
@@ -154,7 +154,7 @@ describe('collective incomes', () => {
 
     const del = await api.data(`mutation { deleteCollectiveIncome(key: { villageCode: "330110110201", year: 2019 }) }`);
     expect((await api.data(`query($id: ID!) { node(id: $id) { id } }`, { id: del.deleteCollectiveIncome })).node).toBeNull();
-    expect((await api.data(`{ collectiveIncome(key: { villageCode: "330110110201", year: 2019 }) { year } }`)).collectiveIncome).toBeNull();
+    expect((await api.data(`{ collectiveIncomeRecord(key: { villageCode: "330110110201", year: 2019 }) { year } }`)).collectiveIncomeRecord).toBeNull();
   });
 
   it('answers a nested areas → workshops → host enterprise / collective incomes query with the same number of statements at two data sizes', async () => {

@@ -17,7 +17,7 @@ export function checkIncomeYear(year: number, field: string, problems: ProblemLi
   problems.check(Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR, field, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}`, year);
 }
 
-/** `collectiveIncomeSummary`: village collective operating income of a year against the year before, in SQL. */
+/** `collectiveIncome(year, filter, groupBy)`: village collective operating income of a year against the year before, in SQL. */
 @Resolver()
 export class CollectiveIncomeSummaryResolver {
   @Query(() => CollectiveIncomeSummary, {
@@ -26,7 +26,7 @@ export class CollectiveIncomeSummaryResolver {
       'the growth rate and the average per village, over the villages and communities in scope, optionally grouped. ' +
       'Villages missing a figure are counted and listed, never taken as zero.',
   })
-  async collectiveIncomeSummary(
+  async collectiveIncome(
     @Arg('year', () => Int, { description: '年度 The year; it is compared with the year before.' }) year: number,
     @Arg('filter', () => CollectiveIncomeSummaryFilter, { nullable: true, description: '筛选 Which villages and communities count.' })
     filter: CollectiveIncomeSummaryFilter | null,

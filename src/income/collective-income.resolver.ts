@@ -49,7 +49,7 @@ export class CollectiveIncomeResolver {
   }
 
   @Query(() => CollectiveIncome, { nullable: true, description: '村集体经济收入 One village’s collective income for one year; null if there is none.' })
-  collectiveIncome(
+  collectiveIncomeRecord(
     @Arg('key', () => CollectiveIncomeKeyInput, { description: '键 Village code and year.' }) key: CollectiveIncomeKeyInput,
     @Ctx() ctx: RequestContext,
   ) {
