@@ -117,7 +117,7 @@ describe('the seeded registry reproduces the article', () => {
     }`);
     expect(data).toMatchObject({
       area: { name: '余杭区' },
-      enterprise: { name: '区文旅集团' },
+      enterprise: { name: '余杭区文旅集团' },
       pairing: { scheme: 'CITY_MOUNTAIN' },
       project: { host: { name: '杭州未来科技城' } },
       collectiveIncomeRecord: { village: { name: '仙佰坑村' } },
