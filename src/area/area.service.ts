@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 import { Area } from './area.entity.js';
@@ -57,33 +57,25 @@ async function applyAreaInput(tx: EntityManager, area: Area, input: AreaInput, m
   assignDefined(area, { code, name, kind, source, parent, mountain: input.mountain ?? undefined, scenicGrade: input.scenicGrade ?? undefined });
 }
 
+const AREA: RecordKind<Area, string, AreaInput> = {
+  name: 'Area',
+  keyArg: 'code',
+  keyText: (code) => code,
+  make: () => new Area(),
+  find: (tx, code) => tx.findOne(Area, { code }),
+  apply: applyAreaInput,
+  label: (area, code) => `area ${area.code ?? code}`,
+};
+
 export function createArea(em: EntityManager, input: AreaInput): Promise<Area> {
-  return atomically(em, async (tx) => {
-    const area = new Area();
-    await applyAreaInput(tx, area, input, 'create');
-    tx.persist(area);
-    await flushOrConflict(tx, `area ${area.code}`);
-    return area;
-  });
+  return createRecord(em, AREA, input);
 }
 
 export function updateArea(em: EntityManager, code: string, input: AreaInput): Promise<Area> {
-  return atomically(em, async (tx) => {
-    const area = await tx.findOne(Area, { code });
-    if (!area) throw new NotFoundError('Area', code, 'code');
-    await applyAreaInput(tx, area, input, 'update');
-    await flushOrConflict(tx, `area ${area.code}`);
-    return area;
-  });
+  return updateRecord(em, AREA, code, input);
 }
 
 /** Deletes an area; returns its global ID. */
 export function deleteArea(em: EntityManager, code: string): Promise<string> {
-  return atomically(em, async (tx) => {
-    const area = await tx.findOne(Area, { code });
-    if (!area) throw new NotFoundError('Area', code, 'code');
-    const id = area.nodeId;
-    await removeOrConflict(tx, area, `area ${code}`);
-    return id;
-  });
+  return deleteRecord(em, AREA, code);
 }

@@ -4,7 +4,8 @@ import {
   UniqueConstraintViolationException,
   type EntityManager,
 } from '@mikro-orm/postgresql';
-import { ConflictError } from './errors.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import type { Mode } from './validate.js';
 
 /** Runs `fn` in one transaction: either all of its changes are committed or none. */
 export function atomically<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
@@ -42,4 +43,56 @@ export async function removeOrConflict(tx: EntityManager, entity: object, label:
     }
     throw e;
   }
+}
+
+/** How one kind of record is found, checked and named, for {@link createRecord} and friends. */
+export interface RecordKind<E extends { nodeId: string }, K, I> {
+  /** GraphQL type name, for NOT_FOUND. */
+  name: string;
+  /** The argument that names the record, for NOT_FOUND (e.g. `code`, `key`). */
+  keyArg: string;
+  keyText(key: K): string;
+  make(): E;
+  find(tx: EntityManager, key: K): Promise<E | null>;
+  /** Validates the input (all problems at once) and applies it to the record. */
+  apply(tx: EntityManager, record: E, input: I, mode: Mode): Promise<void>;
+  /** How a CONFLICT message names the record, e.g. "area 330110109". */
+  label(record: E, key: K | undefined, input: I | undefined): string;
+}
+
+async function existingRecord<E extends { nodeId: string }, K, I>(tx: EntityManager, kind: RecordKind<E, K, I>, key: K): Promise<E> {
+  const record = await kind.find(tx, key);
+  if (!record) throw new NotFoundError(kind.name, kind.keyText(key), kind.keyArg);
+  return record;
+}
+
+/** Creates a record from a validated input, atomically; a duplicate natural key is a CONFLICT. */
+export function createRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, input: I): Promise<E> {
+  return atomically(em, async (tx) => {
+    const record = kind.make();
+    await kind.apply(tx, record, input, 'create');
+    tx.persist(record);
+    await flushOrConflict(tx, kind.label(record, undefined, input));
+    return record;
+  });
+}
+
+/** Changes the given fields of the record with this key, atomically. */
+export function updateRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, key: K, input: I): Promise<E> {
+  return atomically(em, async (tx) => {
+    const record = await existingRecord(tx, kind, key);
+    await kind.apply(tx, record, input, 'update');
+    await flushOrConflict(tx, kind.label(record, key, input));
+    return record;
+  });
+}
+
+/** Deletes the record with this key (CONFLICT while anything refers to it); returns its global ID. */
+export function deleteRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, key: K): Promise<string> {
+  return atomically(em, async (tx) => {
+    const record = await existingRecord(tx, kind, key);
+    const id = record.nodeId;
+    await removeOrConflict(tx, record, kind.label(record, key, undefined));
+    return id;
+  });
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, checkText, required, requiredText, type Mode } from '../common/validate.js';
 import { normalizeCreditCode, validateCreditCode } from './credit-code.js';
 import { Enterprise } from './enterprise.entity.js';
@@ -70,39 +70,27 @@ async function applyEnterpriseInput(tx: EntityManager, enterprise: Enterprise, i
   assignDefined(enterprise, { creditCode, name, ownership, tags, source });
 }
 
-async function findEnterprise(tx: EntityManager, creditCode: string): Promise<Enterprise> {
-  const enterprise = await tx.findOne(Enterprise, { creditCode: normalizeCreditCode(creditCode) });
-  if (!enterprise) throw new NotFoundError('Enterprise', creditCode, 'creditCode');
-  return enterprise;
-}
+const ENTERPRISE: RecordKind<Enterprise, string, EnterpriseInput> = {
+  name: 'Enterprise',
+  keyArg: 'creditCode',
+  keyText: (code) => code,
+  make: () => new Enterprise(),
+  find: (tx, code) => tx.findOne(Enterprise, { creditCode: normalizeCreditCode(code) }),
+  apply: applyEnterpriseInput,
+  label: (enterprise) => `enterprise ${enterprise.creditCode}`,
+};
 
 /** Creates an enterprise; BAD_USER_INPUT lists every invalid field. */
 export function createEnterprise(em: EntityManager, input: EnterpriseInput): Promise<Enterprise> {
-  return atomically(em, async (tx) => {
-    const enterprise = new Enterprise();
-    await applyEnterpriseInput(tx, enterprise, input, 'create');
-    tx.persist(enterprise);
-    await flushOrConflict(tx, `enterprise ${enterprise.creditCode}`);
-    return enterprise;
-  });
+  return createRecord(em, ENTERPRISE, input);
 }
 
 /** Changes the given fields of the enterprise with this credit code. */
 export function updateEnterprise(em: EntityManager, creditCode: string, input: EnterpriseInput): Promise<Enterprise> {
-  return atomically(em, async (tx) => {
-    const enterprise = await findEnterprise(tx, creditCode);
-    await applyEnterpriseInput(tx, enterprise, input, 'update');
-    await flushOrConflict(tx, `enterprise ${enterprise.creditCode}`);
-    return enterprise;
-  });
+  return updateRecord(em, ENTERPRISE, creditCode, input);
 }
 
 /** Deletes an enterprise (CONFLICT while anything refers to it); returns its global ID. */
 export function deleteEnterprise(em: EntityManager, creditCode: string): Promise<string> {
-  return atomically(em, async (tx) => {
-    const enterprise = await findEnterprise(tx, creditCode);
-    const id = enterprise.nodeId;
-    await removeOrConflict(tx, enterprise, `enterprise ${enterprise.creditCode}`);
-    return id;
-  });
+  return deleteRecord(em, ENTERPRISE, creditCode);
 }

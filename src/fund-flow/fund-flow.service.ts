@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { compareYuan } from '../common/decimal.js';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
@@ -51,43 +51,28 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   assignDefined(flow, { project, kind, occurredOn, amount, source });
 }
 
-function label(projectCode: string | null | undefined, kind: string | null | undefined, occurredOn: string | null | undefined): string {
-  return `${kind} fund flow of project ${projectCode} on ${occurredOn}`;
-}
+const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
+  name: 'FundFlow',
+  keyArg: 'key',
+  keyText: (key) => `${key.projectCode}/${key.kind}/${key.occurredOn}`,
+  make: () => new FundFlow(),
+  find: findFundFlow,
+  apply: applyFundFlowInput,
+  label: (_flow, key, input) =>
+    `${input?.kind ?? key?.kind} fund flow of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn}`,
+};
 
 /** Records a fund flow. */
 export function createFundFlow(em: EntityManager, input: FundFlowInput): Promise<FundFlow> {
-  return atomically(em, async (tx) => {
-    const flow = new FundFlow();
-    await applyFundFlowInput(tx, flow, input, 'create');
-    tx.persist(flow);
-    await flushOrConflict(tx, label(input.projectCode, input.kind, input.occurredOn));
-    return flow;
-  });
-}
-
-async function existing(tx: EntityManager, key: FundFlowKeyInput): Promise<FundFlow> {
-  const flow = await findFundFlow(tx, key);
-  if (!flow) throw new NotFoundError('FundFlow', `${key.projectCode}/${key.kind}/${key.occurredOn}`, 'key');
-  return flow;
+  return createRecord(em, FUND_FLOW, input);
 }
 
 /** Updates the fund flow with this key; only given fields change. */
 export function updateFundFlow(em: EntityManager, key: FundFlowKeyInput, input: FundFlowInput): Promise<FundFlow> {
-  return atomically(em, async (tx) => {
-    const flow = await existing(tx, key);
-    await applyFundFlowInput(tx, flow, input, 'update');
-    await flushOrConflict(tx, label(input.projectCode ?? key.projectCode, input.kind ?? key.kind, input.occurredOn ?? key.occurredOn));
-    return flow;
-  });
+  return updateRecord(em, FUND_FLOW, key, input);
 }
 
 /** Deletes the fund flow with this key; returns its global ID. */
 export function deleteFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<string> {
-  return atomically(em, async (tx) => {
-    const flow = await existing(tx, key);
-    const id = flow.nodeId;
-    await removeOrConflict(tx, flow, label(key.projectCode, key.kind, key.occurredOn));
-    return id;
-  });
+  return deleteRecord(em, FUND_FLOW, key);
 }

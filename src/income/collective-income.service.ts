@@ -3,8 +3,8 @@ import { AreaKind } from '../area/area.enums.js';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { compareYuan, sumYuan } from '../common/decimal.js';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, checkInt, required, requiredText, type Mode } from '../common/validate.js';
 import { CollectiveIncome } from './collective-income.entity.js';
 import type { CollectiveIncomeInput, CollectiveIncomeKeyInput } from './collective-income.inputs.js';
@@ -103,43 +103,27 @@ async function applyIncomeInput(tx: EntityManager, row: CollectiveIncome, input:
   assignDefined(row, { village, year, source, operatingIncome, ...amounts });
 }
 
-function label(villageCode: string | null | undefined, year: number | null | undefined): string {
-  return `collective income of village ${villageCode} for ${year}`;
-}
+const COLLECTIVE_INCOME: RecordKind<CollectiveIncome, CollectiveIncomeKeyInput, CollectiveIncomeInput> = {
+  name: 'CollectiveIncome',
+  keyArg: 'key',
+  keyText: (key) => `${key.villageCode}/${key.year}`,
+  make: () => new CollectiveIncome(),
+  find: findCollectiveIncome,
+  apply: applyIncomeInput,
+  label: (_row, key, input) => `collective income of village ${input?.villageCode ?? key?.villageCode} for ${input?.year ?? key?.year}`,
+};
 
 /** Creates a village's collective income for one year. */
 export function createCollectiveIncome(em: EntityManager, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
-  return atomically(em, async (tx) => {
-    const row = new CollectiveIncome();
-    await applyIncomeInput(tx, row, input, 'create');
-    tx.persist(row);
-    await flushOrConflict(tx, label(input.villageCode, input.year));
-    return row;
-  });
-}
-
-async function existing(tx: EntityManager, key: CollectiveIncomeKeyInput): Promise<CollectiveIncome> {
-  const row = await findCollectiveIncome(tx, key);
-  if (!row) throw new NotFoundError('CollectiveIncome', `${key.villageCode}/${key.year}`, 'key');
-  return row;
+  return createRecord(em, COLLECTIVE_INCOME, input);
 }
 
 /** Updates the row with this key; only given fields change. */
 export function updateCollectiveIncome(em: EntityManager, key: CollectiveIncomeKeyInput, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
-  return atomically(em, async (tx) => {
-    const row = await existing(tx, key);
-    await applyIncomeInput(tx, row, input, 'update');
-    await flushOrConflict(tx, label(input.villageCode ?? key.villageCode, input.year ?? key.year));
-    return row;
-  });
+  return updateRecord(em, COLLECTIVE_INCOME, key, input);
 }
 
 /** Deletes the row with this key; returns its global ID. */
 export function deleteCollectiveIncome(em: EntityManager, key: CollectiveIncomeKeyInput): Promise<string> {
-  return atomically(em, async (tx) => {
-    const row = await existing(tx, key);
-    const id = row.nodeId;
-    await removeOrConflict(tx, row, label(key.villageCode, key.year));
-    return id;
-  });
+  return deleteRecord(em, COLLECTIVE_INCOME, key);
 }

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area } from '../area/area.entity.js';
 import { AreaKind } from '../area/area.enums.js';
 import { areaByCode } from '../area/area.service.js';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Ownership } from '../enterprise/enterprise.enums.js';
@@ -144,41 +144,28 @@ async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: Pai
   }
 }
 
-/** Loads a pairing with both sides, for validation; NOT_FOUND when there is none. */
-async function findPairing(tx: EntityManager, code: string): Promise<Pairing> {
-  const pairing = await tx.findOne(Pairing, { code: code.trim() }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] });
-  if (!pairing) throw new NotFoundError('Pairing', code, 'code');
-  return pairing;
-}
+const PAIRING: RecordKind<Pairing, string, PairingInput> = {
+  name: 'Pairing',
+  keyArg: 'code',
+  keyText: (code) => code,
+  make: () => new Pairing(),
+  // Both sides are loaded: an update validates them against the scheme.
+  find: (tx, code) => tx.findOne(Pairing, { code: code.trim() }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] }),
+  apply: applyPairingInput,
+  label: (pairing) => `pairing ${pairing.code}`,
+};
 
 /** Creates a pairing; BAD_USER_INPUT lists every invalid field. */
 export function createPairing(em: EntityManager, input: PairingInput): Promise<Pairing> {
-  return atomically(em, async (tx) => {
-    const pairing = new Pairing();
-    await applyPairingInput(tx, pairing, input, 'create');
-    tx.persist(pairing);
-    await flushOrConflict(tx, `pairing ${pairing.code}`);
-    return pairing;
-  });
+  return createRecord(em, PAIRING, input);
 }
 
 /** Changes the given fields of the pairing with this code. */
 export function updatePairing(em: EntityManager, code: string, input: PairingInput): Promise<Pairing> {
-  return atomically(em, async (tx) => {
-    const pairing = await findPairing(tx, code);
-    await applyPairingInput(tx, pairing, input, 'update');
-    await flushOrConflict(tx, `pairing ${pairing.code}`);
-    return pairing;
-  });
+  return updateRecord(em, PAIRING, code, input);
 }
 
 /** Deletes a pairing (CONFLICT while anything refers to it); returns its global ID. */
 export function deletePairing(em: EntityManager, code: string): Promise<string> {
-  return atomically(em, async (tx) => {
-    const pairing = await tx.findOne(Pairing, { code: code.trim() });
-    if (!pairing) throw new NotFoundError('Pairing', code, 'code');
-    const id = pairing.nodeId;
-    await removeOrConflict(tx, pairing, `pairing ${pairing.code}`);
-    return id;
-  });
+  return deleteRecord(em, PAIRING, code);
 }

@@ -3,8 +3,8 @@ import { AreaKind } from '../area/area.enums.js';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { compareYuan } from '../common/decimal.js';
-import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
 import { assignDefined, checkInt, required, requiredText, type Mode } from '../common/validate.js';
 import type { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
@@ -91,43 +91,27 @@ async function applyWorkshopInput(tx: EntityManager, workshop: Workshop, input: 
   });
 }
 
-function label(villageCode: string | null | undefined, name: string | null | undefined): string {
-  return `workshop ${name} of village ${villageCode}`;
-}
+const WORKSHOP: RecordKind<Workshop, WorkshopKeyInput, WorkshopInput> = {
+  name: 'Workshop',
+  keyArg: 'key',
+  keyText: (key) => `${key.villageCode}/${key.name}`,
+  make: () => new Workshop(),
+  find: findWorkshop,
+  apply: applyWorkshopInput,
+  label: (_workshop, key, input) => `workshop ${input?.name ?? key?.name} of village ${input?.villageCode ?? key?.villageCode}`,
+};
 
 /** Creates a workshop. */
 export function createWorkshop(em: EntityManager, input: WorkshopInput): Promise<Workshop> {
-  return atomically(em, async (tx) => {
-    const workshop = new Workshop();
-    await applyWorkshopInput(tx, workshop, input, 'create');
-    tx.persist(workshop);
-    await flushOrConflict(tx, label(input.villageCode, input.name));
-    return workshop;
-  });
-}
-
-async function existing(tx: EntityManager, key: WorkshopKeyInput): Promise<Workshop> {
-  const workshop = await findWorkshop(tx, key);
-  if (!workshop) throw new NotFoundError('Workshop', `${key.villageCode}/${key.name}`, 'key');
-  return workshop;
+  return createRecord(em, WORKSHOP, input);
 }
 
 /** Updates the workshop with this key; only given fields change. */
 export function updateWorkshop(em: EntityManager, key: WorkshopKeyInput, input: WorkshopInput): Promise<Workshop> {
-  return atomically(em, async (tx) => {
-    const workshop = await existing(tx, key);
-    await applyWorkshopInput(tx, workshop, input, 'update');
-    await flushOrConflict(tx, label(input.villageCode ?? key.villageCode, input.name ?? key.name));
-    return workshop;
-  });
+  return updateRecord(em, WORKSHOP, key, input);
 }
 
 /** Deletes the workshop with this key; returns its global ID. */
 export function deleteWorkshop(em: EntityManager, key: WorkshopKeyInput): Promise<string> {
-  return atomically(em, async (tx) => {
-    const workshop = await existing(tx, key);
-    const id = workshop.nodeId;
-    await removeOrConflict(tx, workshop, label(key.villageCode, key.name));
-    return id;
-  });
+  return deleteRecord(em, WORKSHOP, key);
 }
