@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { Request } from 'express';
 
 /** Per-request DataLoaders, created lazily by name; dropped with the request. */
 export class LoaderRegistry {
@@ -21,6 +22,6 @@ export interface RequestContext {
   loaders: LoaderRegistry;
 }
 
-export function createRequestContext(orm: MikroORM): RequestContext {
+export function createRequestContext(orm: MikroORM, _req?: Request): RequestContext {
   return { em: orm.em.fork(), loaders: new LoaderRegistry() };
 }

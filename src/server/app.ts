@@ -6,15 +6,24 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
+import { authenticate, type AuthConfig } from '../auth/authenticate.js';
 import { createRequestContext, type RequestContext } from '../common/context.js';
 import { formatError } from './format-error.js';
+import './request.js';
+import { healthRoutes } from './health.js';
+import { httpGuards, type HttpConfig } from './http.js';
+import { requestLimits, type LimitConfig } from './limits.js';
 
 export interface AppOptions {
   orm: MikroORM;
   schema: GraphQLSchema;
-  /** Expose stack traces and internal messages (NODE_ENV=development only). */
+  /** Expose stack traces, internal messages and field suggestions (NODE_ENV=development only). */
   development?: boolean;
   log?: (msg: string) => void;
+  /** Overrides of the environment's settings (tests use these). */
+  auth?: Partial<AuthConfig>;
+  http?: Partial<HttpConfig>;
+  limits?: Partial<LimitConfig>;
 }
 
 export interface RunningApp {
@@ -23,30 +32,37 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP server with GraphQL at /graphql and a health check at /healthz. */
-export async function startApp(opts: AppOptions, port: number, host = '0.0.0.0'): Promise<RunningApp> {
+/**
+ * Starts the HTTP server: GraphQL at /graphql, health at /healthz and /readyz.
+ * The request passes, in order: HTTP guards (headers, CORS, logging) → authentication →
+ * limits (rate, body, concurrency) → Apollo (with the query-cost rules) → resolvers.
+ */
+export async function startApp(opts: AppOptions, port: number, host = process.env.HOST || '127.0.0.1'): Promise<RunningApp> {
   const app = express();
+  app.disable('x-powered-by');
   const server = http.createServer(app);
   // Note: longer than the usual 60 s idle timeout of proxies and clients, so an idle keep-alive
   // connection is never closed by us while a client is about to reuse it.
   server.keepAliveTimeout = 65_000;
+  const limits = requestLimits(opts);
   const apollo = new ApolloServer<RequestContext>({
     schema: opts.schema,
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: limits.allowBatches,
   });
   await apollo.start();
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await opts.orm.em.fork().getConnection().execute('select 1');
-      res.json({ ok: true });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
-  });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => createRequestContext(opts.orm) }));
+  app.use(httpGuards(opts));
+  app.use(healthRoutes(opts));
+  app.use(
+    '/graphql',
+    authenticate(opts),
+    ...limits.middleware,
+    expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(opts.orm, req) }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -55,7 +71,7 @@ export async function startApp(opts: AppOptions, port: number, host = '0.0.0.0')
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     server,
-    url: `http://localhost:${actualPort}/graphql`,
+    url: `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${actualPort}/graphql`,
     async stop() {
       await apollo.stop();
     },
