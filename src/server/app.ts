@@ -52,6 +52,8 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    validationOptions: limits.validationOptions,
     allowBatchedHttpRequests: limits.allowBatches,
   });
   await apollo.start();

@@ -1,24 +1,61 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import express, { type RequestHandler } from 'express';
-import type { ValidationRule } from 'graphql';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ParseOptions, ValidationRule } from 'graphql';
 import type { RequestContext } from '../common/context.js';
 import type { AppOptions } from './app.js';
+import { armorProtection } from './limits/armor.js';
+import { limitConfigFromEnv, type LimitConfig } from './limits/config.js';
+import { limitErrorsPlugin } from './limits/errors.js';
+import { batchLimit, bodyLimit, ConcurrencyGate, rateLimit } from './limits/http.js';
+import { nodeLimitPlugin, pageSizeRule } from './limits/nodes.js';
 
-/** Request limits (from the environment unless overridden). */
-export interface LimitConfig {
-  /** Largest request body in KiB (MAX_BODY_KB, default 100). */
-  maxBodyKb: number;
-}
+export { DEFAULT_LIMITS, LIMIT_SETTINGS, limitConfigFromEnv, type LimitConfig } from './limits/config.js';
+export { LimitCode } from './limits/errors.js';
 
 export interface RequestLimits {
   /** Express middleware run before Apollo (after authentication). */
-  middleware: RequestHandler[];
+  middleware: (RequestHandler | ErrorRequestHandler)[];
   plugins: ApolloServerPlugin<RequestContext>[];
   validationRules: ValidationRule[];
   allowBatches: boolean;
+  /** For Apollo's `parseOptions`: graphql-js stops parsing at MAX_TOKENS. */
+  parseOptions: ParseOptions;
+  /** For Apollo's `validationOptions`: graphql-js stops validating at MAX_VALIDATION_ERRORS. */
+  validationOptions: { maxErrors: number };
+  /** The settings in force (environment, then `AppOptions.limits`). */
+  config: LimitConfig;
+  /** The execution slots (running and waiting requests). */
+  gate: ConcurrencyGate;
 }
 
-/** The cost of every request is bounded before it runs. */
-export function requestLimits(_opts: AppOptions): RequestLimits {
-  return { middleware: [express.json({ limit: '1mb' })], plugins: [], validationRules: [], allowBatches: false };
+/**
+ * The cost of every request is bounded before it runs. In order:
+ * 1. rate limit per credential or client address (429),
+ * 2. body size (413) and JSON parsing, batches (400),
+ * 3. a bounded number of requests executing, a bounded queue with a timeout (503),
+ * 4. in Apollo: token count while parsing, then graphql-armor's depth, aliases, directives and
+ *    cost as validation rules (at most MAX_VALIDATION_ERRORS reported), then the node limit on
+ *    the resolved operation and its variables. All of them refuse before any resolver (so any
+ *    SQL) runs, each with its own `extensions.code` ({@link LimitCode}).
+ */
+export function requestLimits(opts: AppOptions): RequestLimits {
+  const config: LimitConfig = { ...limitConfigFromEnv(), ...stripUndefined(opts.limits ?? {}) };
+  const suggestions = Boolean(opts.development);
+  const armor = armorProtection(config, { suggestions });
+  const gate = new ConcurrencyGate(config);
+  const rate = rateLimit(config);
+  return {
+    middleware: [...(rate ? [rate] : []), ...bodyLimit(config), batchLimit(config), gate.middleware()],
+    plugins: [...armor.plugins, nodeLimitPlugin(config.maxNodes), limitErrorsPlugin({ suggestions, maxTokens: config.maxTokens })],
+    validationRules: [...armor.validationRules, pageSizeRule],
+    allowBatches: config.allowBatches,
+    parseOptions: { maxTokens: config.maxTokens },
+    validationOptions: { maxErrors: config.maxValidationErrors },
+    config,
+    gate,
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

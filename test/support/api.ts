@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openDatabase } from '../../src/db/database.js';
 import { buildRegistrySchema } from '../../src/schema/build.js';
-import { startApp } from '../../src/server/app.js';
+import { startApp, type AppOptions } from '../../src/server/app.js';
 import { createTestDatabase } from './database.js';
 
 export interface GraphQLResponse<T = any> {
@@ -24,8 +24,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  /**
+   * Overrides of the request limits. Note: the rate limit is off unless set here, since one test
+   * file sends hundreds of requests a minute from one address; every other limit is the default.
+   */
+  limits?: AppOptions['limits'];
+  development?: boolean;
+}
+
 /** A running API on a fresh database over HTTP on a free port. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   let count = 0;
   const db = await openDatabase({
@@ -38,7 +47,11 @@ export async function startTestApi(): Promise<TestApi> {
       },
     },
   });
-  const app = await startApp({ orm: db.orm, schema: await buildRegistrySchema() }, 0, '127.0.0.1');
+  const app = await startApp(
+    { orm: db.orm, schema: await buildRegistrySchema(), development: options.development, limits: { ratePerMinute: 0, ...options.limits } },
+    0,
+    '127.0.0.1',
+  );
   const gql = async (query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(app.url, {
       method: 'POST',

@@ -1,0 +1,166 @@
+import net from 'node:net';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimitConfig } from './config.js';
+import { LimitCode, refuse } from './errors.js';
+
+/**
+ * JSON body parsing bounded by MAX_BODY_KB. A body announced (Content-Length) or found to be
+ * larger is refused with 413 before it is read further; a body that is not JSON gets a JSON
+ * error instead of Express's HTML page.
+ */
+export function bodyLimit(limits: LimitConfig): [RequestHandler, ErrorRequestHandler] {
+  const parse = express.json({ limit: limits.maxBodyKb * 1024 });
+  const onError: ErrorRequestHandler = (err, _req, res, next) => {
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      refuse(res, 413, LimitCode.PAYLOAD_TOO_LARGE, `Request body too large: the limit is ${limits.maxBodyKb} KiB.`, {
+        extensions: { limit: limits.maxBodyKb * 1024 },
+      });
+    } else if (type === 'entity.parse.failed') {
+      refuse(res, 400, LimitCode.BAD_REQUEST, 'The request body is not valid JSON.');
+    } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      refuse(res, 415, LimitCode.BAD_REQUEST, 'Unsupported body encoding or charset: send UTF-8 JSON.');
+    } else if (type === 'request.aborted' || type === 'stream.not.readable') {
+      // Note: the client went away while sending; there is nobody to answer.
+      res.destroy();
+    } else {
+      next(err);
+    }
+  };
+  return [parse, onError];
+}
+
+/** A JSON array body is a batch: refused unless ALLOW_BATCHES, and then at most MAX_BATCH operations. */
+export function batchLimit(limits: LimitConfig): RequestHandler {
+  return (req, res, next) => {
+    if (!Array.isArray(req.body)) return next();
+    if (!limits.allowBatches) {
+      return refuse(res, 400, LimitCode.BATCH_NOT_ALLOWED, 'Batched requests (a JSON array of operations) are not accepted: send one operation per request.');
+    }
+    if (req.body.length > limits.maxBatch) {
+      return refuse(res, 400, LimitCode.BATCH_NOT_ALLOWED, `Too many operations in one batch: ${req.body.length} (the limit is ${limits.maxBatch}).`, {
+        extensions: { limit: limits.maxBatch, found: req.body.length },
+      });
+    }
+    next();
+  };
+}
+
+/**
+ * Who a request counts against: its credential when authenticated, else its client address.
+ * IPv6 clients count per /64 (one machine usually holds a whole /64).
+ */
+export function rateKey(req: Pick<Request, 'ip' | 'principal'> & { socket?: { remoteAddress?: string } }): string {
+  if (req.principal?.id) return `credential:${req.principal.id}`;
+  let ip = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+  if (ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7))) ip = ip.slice(7);
+  if (net.isIPv6(ip)) return `ip6:${expandIPv6(ip).slice(0, 4).join(':')}::/64`;
+  return `ip:${ip}`;
+}
+
+function expandIPv6(ip: string): string[] {
+  const [head, tail = ''] = ip.split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const middle = Array(Math.max(0, 8 - left.length - right.length)).fill('0');
+  return [...left, ...middle, ...right].map((h) => h.toLowerCase().replace(/^0+(?=.)/, ''));
+}
+
+/**
+ * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in this
+ * process's memory: each API replica counts on its own, so N replicas allow up to N× the limit
+ * (a shared count needs rate-limiter-flexible's PostgreSQL or Redis store). Refusals are 429
+ * with `Retry-After`; every answer carries `RateLimit-Limit/-Remaining/-Reset`.
+ */
+export function rateLimit(limits: LimitConfig): RequestHandler | null {
+  if (limits.ratePerMinute <= 0) return null;
+  const limiter = new RateLimiterMemory({ points: limits.ratePerMinute, duration: 60 });
+  const headers = (r: RateLimiterRes) => ({
+    'RateLimit-Limit': String(limits.ratePerMinute),
+    'RateLimit-Remaining': String(Math.max(0, r.remainingPoints)),
+    'RateLimit-Reset': String(Math.ceil(r.msBeforeNext / 1000)),
+  });
+  return (req, res, next) => {
+    limiter.consume(rateKey(req)).then(
+      (r) => {
+        for (const [name, value] of Object.entries(headers(r))) res.setHeader(name, value);
+        next();
+      },
+      (r: unknown) => {
+        if (!(r instanceof RateLimiterRes)) return next(r);
+        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+        refuse(res, 429, LimitCode.RATE_LIMITED, `Too many requests: the limit is ${limits.ratePerMinute} a minute; retry in ${retry} s.`, {
+          headers: { ...headers(r), 'Retry-After': String(retry) },
+          extensions: { limit: limits.ratePerMinute, retryAfter: retry },
+        });
+      },
+    );
+  };
+}
+
+/** Seconds a client refused for overload is asked to wait. */
+export const OVERLOAD_RETRY_AFTER_S = 2;
+
+/**
+ * At most MAX_CONCURRENT_REQUESTS GraphQL requests run at once; up to QUEUE_MAX more wait (in
+ * arrival order) at most QUEUE_TIMEOUT_MS for a slot. Anything beyond is answered at once with
+ * 503 and `Retry-After`. A slot is held until the response is written (or the client is gone),
+ * so memory is bounded by the concurrent requests, whatever the number of connections.
+ */
+export class ConcurrencyGate {
+  private active = 0;
+  private readonly waiting: { admit: () => void }[] = [];
+
+  constructor(private readonly limits: Pick<LimitConfig, 'maxConcurrent' | 'queueMax' | 'queueTimeoutMs'>) {}
+
+  /** Requests running now and waiting now (for tests and monitoring). */
+  get load(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  middleware(): RequestHandler {
+    return (_req, res, next) => {
+      let state: 'waiting' | 'running' | 'done' = 'waiting';
+      const release = () => {
+        if (state === 'running') {
+          state = 'done';
+          this.active--;
+          this.waiting.shift()?.admit();
+        } else if (state === 'waiting') {
+          state = 'done';
+          const i = this.waiting.indexOf(entry);
+          if (i >= 0) this.waiting.splice(i, 1);
+        }
+      };
+      const entry = {
+        admit: () => {
+          clearTimeout(timer);
+          if (state !== 'waiting') return;
+          state = 'running';
+          this.active++;
+          next();
+        },
+      };
+      let timer: NodeJS.Timeout | undefined;
+      res.once('finish', release);
+      res.once('close', release);
+      if (this.active < this.limits.maxConcurrent) return entry.admit();
+      const overloaded = (why: string) =>
+        refuse(res, 503, LimitCode.OVERLOADED, `Server busy: ${why}; retry in ${OVERLOAD_RETRY_AFTER_S} s.`, {
+          headers: { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) },
+          extensions: { retryAfter: OVERLOAD_RETRY_AFTER_S },
+        });
+      if (this.waiting.length >= this.limits.queueMax) {
+        state = 'done';
+        return overloaded(`${this.limits.maxConcurrent} requests running and ${this.limits.queueMax} waiting`);
+      }
+      this.waiting.push(entry);
+      timer = setTimeout(() => {
+        if (state !== 'waiting') return;
+        release();
+        overloaded(`no slot became free within ${this.limits.queueTimeoutMs} ms`);
+      }, this.limits.queueTimeoutMs);
+    };
+  }
+}
