@@ -1,6 +1,6 @@
 /**
- * `npm run bench:abuse [-- --requests 200] [--rounds 1]`: starts the API (`src/main.ts`, default
- * limits) as a child process on a fresh embedded PostgreSQL loaded with the seed, fires N
+ * `npm run bench:abuse [-- --requests 200] [--rounds 1]`: starts the API (the `npm start` command
+ * line from package.json, default limits) as a child process on a fresh embedded PostgreSQL loaded with the seed, fires N
  * concurrent requests of the heaviest read the limits allow, samples the child's resident memory
  * from /proc/<pid>/status every 20 ms, and prints what was answered or refused, latencies and the
  * peak RSS against the 600 MiB target. Loopback only; bounded in time (each round ends when
@@ -42,7 +42,12 @@ function mib(kb: number): string {
 }
 
 function memory(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new Error(`the API process ${pid} is gone (exit ${api?.exitCode ?? '?'}, signal ${api?.signalCode ?? '-'}):\n${output.slice(-3000)}`);
+  }
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
@@ -52,16 +57,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The node arguments of `npm start` (package.json), so the bench measures exactly that command. */
+function startArgs(): string[] {
+  const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+  const [command, ...args] = start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is not a plain node command: ${start}`);
+  return args;
+}
+
+/** The API's own log (stdout and stderr), to show why it stopped if it does. */
+let output = '';
+
 async function startApi(dataDir: string, port: number): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PG_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' };
   delete env.DATABASE_URL;
   delete env.SEED;
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+  const child = spawn(process.execPath, startArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const onData = () => {
       if (output.includes('GraphQL API ready')) {
         clearTimeout(timer);
         resolve();
@@ -109,6 +128,7 @@ try {
   api = await startApi(path.join(dir, 'pg'), port);
   const url = `http://127.0.0.1:${port}/graphql`;
   const pid = api.pid!;
+  console.log(`API: node ${startArgs().join(' ')} (npm start), default limits`);
   console.log(`API pid ${pid} ready in ${((performance.now() - started) / 1000).toFixed(1)} s (fresh embedded PostgreSQL, seed loaded)`);
   const idle = memory(pid);
   const single = await fire(url);
@@ -123,7 +143,7 @@ try {
         peak = Math.max(peak, memory(pid).rss);
         samples++;
       } catch {
-        /* the process is gone: reported below */
+        /* the process is gone: reported after the round */
       }
     }, 20);
     const t = performance.now();

@@ -6,8 +6,9 @@ import type { AppOptions } from './app.js';
 import { armorProtection } from './limits/armor.js';
 import { limitConfigFromEnv, type LimitConfig } from './limits/config.js';
 import { limitErrorsPlugin } from './limits/errors.js';
-import { batchLimit, bodyLimit, ConcurrencyGate, rateLimit } from './limits/http.js';
-import { nodeLimitPlugin, pageSizeRule } from './limits/nodes.js';
+import { AdmissionControl } from './limits/admission.js';
+import { batchLimit, bodyLimit, rateLimit } from './limits/http.js';
+import { pageSizeRule } from './limits/nodes.js';
 
 export { DEFAULT_LIMITS, LIMIT_SETTINGS, limitConfigFromEnv, type LimitConfig } from './limits/config.js';
 export { LimitCode } from './limits/errors.js';
@@ -24,35 +25,37 @@ export interface RequestLimits {
   validationOptions: { maxErrors: number };
   /** The settings in force (environment, then `AppOptions.limits`). */
   config: LimitConfig;
-  /** The execution slots (running and waiting requests). */
-  gate: ConcurrencyGate;
+  /** Requests and nodes in progress and waiting. */
+  admission: AdmissionControl;
 }
 
 /**
  * The cost of every request is bounded before it runs. In order:
  * 1. rate limit per credential or client address (429),
  * 2. body size (413) and JSON parsing, batches (400),
- * 3. a bounded number of requests executing, a bounded queue with a timeout (503),
+ * 3. a bounded number of requests in progress, a bounded queue with a timeout (503),
  * 4. in Apollo: token count while parsing, then graphql-armor's depth, aliases, directives and
- *    cost as validation rules (at most MAX_VALIDATION_ERRORS reported), then the node limit on
- *    the resolved operation and its variables. All of them refuse before any resolver (so any
- *    SQL) runs, each with its own `extensions.code` ({@link LimitCode}).
+ *    cost and the literal page sizes as validation rules (at most MAX_VALIDATION_ERRORS
+ *    reported), then the node limit on the resolved operation and its variables, then a wait
+ *    for room in the nodes in flight (503 after the same timeout).
+ * All of them refuse before any resolver (so any SQL) runs, each with its own
+ * `extensions.code` ({@link LimitCode}).
  */
 export function requestLimits(opts: AppOptions): RequestLimits {
   const config: LimitConfig = { ...limitConfigFromEnv(), ...stripUndefined(opts.limits ?? {}) };
   const suggestions = Boolean(opts.development);
   const armor = armorProtection(config, { suggestions });
-  const gate = new ConcurrencyGate(config);
+  const admission = new AdmissionControl(config);
   const rate = rateLimit(config);
   return {
-    middleware: [...(rate ? [rate] : []), ...bodyLimit(config), batchLimit(config), gate.middleware()],
-    plugins: [...armor.plugins, nodeLimitPlugin(config.maxNodes), limitErrorsPlugin({ suggestions, maxTokens: config.maxTokens })],
+    middleware: [...(rate ? [rate] : []), ...bodyLimit(config), batchLimit(config), admission.middleware()],
+    plugins: [...armor.plugins, admission.plugin(config.maxNodes), limitErrorsPlugin({ suggestions, maxTokens: config.maxTokens })],
     validationRules: [...armor.validationRules, pageSizeRule],
     allowBatches: config.allowBatches,
     parseOptions: { maxTokens: config.maxTokens },
     validationOptions: { maxErrors: config.maxValidationErrors },
     config,
-    gate,
+    admission,
   };
 }
 

@@ -31,6 +31,8 @@ export interface LimitConfig {
   queueMax: number;
   /** Longest wait for a slot in milliseconds; then 503 (QUEUE_TIMEOUT_MS). */
   queueTimeoutMs: number;
+  /** Most nodes (as MAX_NODES counts them) of the operations executing at once; one runs alone whatever its size (MAX_NODES_IN_FLIGHT). */
+  maxNodesInFlight: number;
 }
 
 export interface LimitSetting {
@@ -68,6 +70,7 @@ export const LIMIT_SETTINGS: readonly LimitSetting[] = [
   { key: 'maxConcurrent', env: 'MAX_CONCURRENT_REQUESTS', default: 16, min: 1 },
   { key: 'queueMax', env: 'QUEUE_MAX', default: 64, min: 0 },
   { key: 'queueTimeoutMs', env: 'QUEUE_TIMEOUT_MS', default: 10_000, min: 1 },
+  { key: 'maxNodesInFlight', env: 'MAX_NODES_IN_FLIGHT', default: 50_000, min: 1 },
 ];
 
 export const DEFAULT_LIMITS: LimitConfig = Object.fromEntries(LIMIT_SETTINGS.map((s) => [s.key, s.default])) as unknown as LimitConfig;

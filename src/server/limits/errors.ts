@@ -51,7 +51,7 @@ export function refuse(
  */
 export class LimitError extends GraphQLError {
   constructor(code: LimitCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+    super(message, { extensions: { code, http: { status: 400 }, ...extensions } });
   }
 }
 

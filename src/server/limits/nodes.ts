@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getNamedType,
   isInterfaceType,
@@ -16,7 +15,6 @@ import {
 } from 'graphql';
 import { BadInputError, type InputProblem } from '../../common/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/connection.js';
-import { LimitCode, LimitError } from './errors.js';
 
 export interface NodeCount {
   /** Most nodes the operation's connections may return (exact integer). */
@@ -112,7 +110,7 @@ export function countNodes(schema: GraphQLSchema, document: DocumentNode, operat
 
 /**
  * Page sizes written in the query (`first: 1000000`) are refused while validating, next to the
- * other validation errors; sizes given by variables are checked by {@link nodeLimitPlugin}.
+ * other validation errors; sizes given by variables are checked before execution (admission.ts).
  */
 export const pageSizeRule: ValidationRule = (context) => ({
   Field(node, _key, _parent, _path, ancestors) {
@@ -127,33 +125,3 @@ export const pageSizeRule: ValidationRule = (context) => ({
     }
   },
 });
-
-/**
- * Refuses, after validation and before execution (so before any SQL), an operation whose
- * connections could return more than `maxNodes` nodes, or that asks for a page size outside
- * 1…100. It runs on every request, cached documents included, since it depends on variables.
- */
-export function nodeLimitPlugin(maxNodes: number): ApolloServerPlugin<any> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          const { nodes, badPageSizes } = countNodes(schema, document, operation, (request.variables ?? {}) as Record<string, unknown>);
-          if (badPageSizes.length > 0) {
-            const error = new BadInputError(badPageSizes);
-            (error.extensions as Record<string, unknown>).http = { status: 400 };
-            throw error;
-          }
-          if (nodes > BigInt(maxNodes)) {
-            throw new LimitError(
-              LimitCode.QUERY_TOO_LARGE,
-              `Query too large: its connections may return up to ${nodes} nodes (page sizes multiplied along nested connections, summed), the limit is ${maxNodes}. Ask for smaller pages or fewer nested connections.`,
-              { nodes: Number(nodes), limit: maxNodes },
-            );
-          }
-        },
-      };
-    },
-  };
-}
