@@ -117,7 +117,9 @@ export class AdmissionControl {
       this.executing++;
       return release;
     };
-    if (this.budgetQueue.length === 0 && this.fits(w)) return Promise.resolve(start());
+    // Note: first fit, as when admitting from the queue: a small operation need not wait behind a
+    // large one that does not fit yet (the large one's wait is bounded by its deadline).
+    if (this.fits(w)) return Promise.resolve(start());
     return new Promise((resolve, reject) => {
       const entry = {
         weight: w,
