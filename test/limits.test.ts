@@ -99,6 +99,14 @@ describe('defaults leave the shipped queries ample room', () => {
     }
   });
 
+  it('a realistic dashboard (100 areas × 10 projects with their details) passes', async () => {
+    const query = `{ areas(first: 100) { nodes { code projects(first: 10) { totalCount nodes { code tier stage signedAmount(unit: WAN)
+      host { code parent { code } } investors { name } stages { stage } pairing { code } } } } } }`;
+    const res = await post(api.url, { query });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.areas.nodes).toHaveLength(100);
+  });
+
   it('each default is at least twice what the most demanding of them (and a full introspection query) needs', () => {
     const all = [...shipped, { name: 'introspection', query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }) }];
     const need = { tokens: 0, depth: 0, aliases: 0, directives: 0, cost: 0, nodes: 0 };
@@ -169,9 +177,10 @@ describe('refused before any SQL runs, each with its own code and message', () =
   });
 
   it('a query over the graphql-armor cost is refused (QUERY_TOO_COSTLY)', async () => {
-    const query = `{ areas(first: 100) { nodes { children(first: 100) { nodes { name code kind } } } } }`;
+    const query = `{ areas(first: 100) { nodes { children(first: 100) { nodes { code name kind parent { code name parent { code name } } } } } } }`;
+    expect(measureQuery(schema, query).nodes).toBeLessThan(DEFAULT_LIMITS.maxNodes);
     const e = refusal(await withoutSql(api, () => post(api.url, { query })), 400, 'QUERY_TOO_COSTLY');
-    expect(e.message).toMatch(new RegExp(`^Query too costly: graphql-armor cost \\d+ \\(the limit is ${DEFAULT_LIMITS.maxCost}\\)\\.$`));
+    expect(e.message).toMatch(new RegExp(`^Query too costly: graphql-armor cost [\\d.]+ \\(the limit is ${DEFAULT_LIMITS.maxCost}\\)\\.$`));
     expect(e.extensions.found).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
   });
 
@@ -210,16 +219,18 @@ describe('refused before any SQL runs, each with its own code and message', () =
 
   it('a huge first is refused, top-level or nested, literal or variable (BAD_USER_INPUT naming the field)', async () => {
     let e = refusal(await withoutSql(api, () => post(api.url, { query: `{ areas(first: 1000000) { nodes { name } } }` })), 400, 'BAD_USER_INPUT');
-    expect(e.message).toBe('Invalid input: areas.first: must be between 1 and 100');
-    expect(e.extensions).toMatchObject({ field: 'areas.first', rule: 'must be between 1 and 100' });
+    expect(e.message).toBe('Invalid input: first of areas: must be between 1 and 100');
+    // The same shape as the resolvers' own check (field: the argument), plus where.
+    expect(e.extensions).toMatchObject({ field: 'first', rule: 'must be between 1 and 100', path: 'areas' });
     // Nested: without the check the outer page would be read first.
     e = refusal(
       await withoutSql(api, () => post(api.url, { query: `query($n: Int) { areas(first: 5) { nodes { towns: children(first: $n) { totalCount } } } }`, variables: { n: 1_000_000 } })),
       400,
       'BAD_USER_INPUT',
     );
-    expect(e.extensions.field).toBe('areas.nodes.towns.first');
-    expect(e.extensions.problems).toEqual([{ field: 'areas.nodes.towns.first', rule: 'must be between 1 and 100', value: 1_000_000 }]);
+    expect(e.message).toBe('Invalid input: first of areas.nodes.towns: must be between 1 and 100');
+    expect(e.extensions.problems).toEqual([{ field: 'first', rule: 'must be between 1 and 100', value: 1_000_000, path: 'areas.nodes.towns' }]);
+    refusal(await withoutSql(api, () => post(api.url, { query: `{ projects(last: 0) { totalCount } }` })), 400, 'BAD_USER_INPUT');
   });
 
   it('three nested connections at first: 100 are refused with the computed number (QUERY_TOO_LARGE)', async () => {

@@ -1,10 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
-import { BadInputError, type InputProblem } from '../../common/errors.js';
 import type { LimitConfig } from './config.js';
 import { LimitCode, LimitError, refuse } from './errors.js';
-import { countNodes } from './nodes.js';
+import { countNodes, pageSizeError } from './nodes.js';
 
 /** Seconds a client refused for overload is asked to wait. */
 export const OVERLOAD_RETRY_AFTER_S = 2;
@@ -176,7 +175,7 @@ export class AdmissionControl {
           async didResolveOperation({ schema, document, operation, request }) {
             if (!operation) return;
             const { nodes, badPageSizes } = countNodes(schema, document, operation, (request.variables ?? {}) as Record<string, unknown>);
-            if (badPageSizes.length > 0) throw badPageSizeError(badPageSizes);
+            if (badPageSizes.length > 0) throw pageSizeError(badPageSizes);
             if (nodes > BigInt(maxNodes)) {
               throw new LimitError(
                 LimitCode.QUERY_TOO_LARGE,
@@ -195,10 +194,4 @@ export class AdmissionControl {
       },
     };
   }
-}
-
-function badPageSizeError(problems: InputProblem[]): BadInputError {
-  const error = new BadInputError(problems);
-  (error.extensions as Record<string, unknown>).http = { status: 400 };
-  return error;
 }

@@ -8,7 +8,7 @@ type ArmorConfig = NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>;
 
 /** "… limit of 12 exceeded, found 13." → { limit: 12, found: 13 } */
 function figures(message: string): { limit?: number; found?: number } {
-  const m = /limit of ([\d.]+) exceeded, found ([\d.]+)/.exec(message);
+  const m = /limit of (\d+(?:\.\d+)?) exceeded, found (\d+(?:\.\d+)?)/.exec(message);
   return m ? { limit: Number(m[1]), found: Number(m[2]) } : {};
 }
 

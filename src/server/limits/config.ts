@@ -48,6 +48,12 @@ export interface LimitSetting {
  * - The query-shape limits (depth, aliases, tokens, directives, cost) are at least 2× what the
  *   shipped F1–F11 queries, the README examples and a full introspection query need
  *   (test/limits.test.ts measures them); the measured maxima are in README.
+ * - MAX_TOKENS 1,000: graphql-js' overlapping-fields check is quadratic in repeated fields;
+ *   1,000 tokens keep the worst document at ~0.1 s of validation (2,000: ~0.5 s).
+ * - MAX_COST 500,000: armor's cost multiplies by literal page sizes and by 1.5 per level, so a
+ *   plain dashboard (100 areas × 10 projects with host, investors, stages: 1,100 nodes) already
+ *   costs 133,000; 500,000 is about 10 per node at MAX_NODES and refuses wide-and-deep pages
+ *   such as 100 areas × 100 children × two levels of parents (898,000).
  * - MAX_NODES is issue 8's figure (GitHub uses 500,000 for far larger rows).
  * - MAX_BODY_KB 100: the largest shipped query is under 1 KiB; imports go through the CLI.
  * - 600 requests a minute is ten a second, sustained, per caller: far more than a portal's
@@ -63,7 +69,7 @@ export const LIMIT_SETTINGS: readonly LimitSetting[] = [
   { key: 'maxAliases', env: 'MAX_ALIASES', default: 15, min: 0 },
   { key: 'maxTokens', env: 'MAX_TOKENS', default: 1000, min: 1 },
   { key: 'maxDirectives', env: 'MAX_DIRECTIVES', default: 10, min: 0 },
-  { key: 'maxCost', env: 'MAX_COST', default: 20_000, min: 1 },
+  { key: 'maxCost', env: 'MAX_COST', default: 500_000, min: 1 },
   { key: 'maxNodes', env: 'MAX_NODES', default: 50_000, min: 1 },
   { key: 'maxValidationErrors', env: 'MAX_VALIDATION_ERRORS', default: 20, min: 1 },
   { key: 'ratePerMinute', env: 'RATE_LIMIT_PER_MINUTE', default: 600, min: 0 },

@@ -16,11 +16,29 @@ import {
 import { BadInputError, type InputProblem } from '../../common/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/connection.js';
 
+/** A page size out of 1…MAX_PAGE_SIZE: the argument, the response path of its field, the value. */
+export interface BadPageSize {
+  argument: 'first' | 'last';
+  path: string;
+  value: number;
+}
+
 export interface NodeCount {
   /** Most nodes the operation's connections may return (exact integer). */
   nodes: bigint;
-  /** Page sizes out of 1…MAX_PAGE_SIZE, with the response path of their field. */
-  badPageSizes: InputProblem[];
+  badPageSizes: BadPageSize[];
+}
+
+/**
+ * BAD_USER_INPUT as the resolvers report it (`field: 'first'`, the rule), plus where: `path` is
+ * the field's response path, e.g. `areas.nodes.children`.
+ */
+export function pageSizeError(list: BadPageSize[]): BadInputError {
+  const rule = `must be between 1 and ${MAX_PAGE_SIZE}`;
+  const error = new BadInputError(list.map((p) => ({ field: p.argument, rule, value: p.value, path: p.path }) as InputProblem));
+  error.message = `Invalid input: ${list.map((p) => `${p.argument} of ${p.path}: ${rule}`).join('; ')}`;
+  Object.assign(error.extensions, { path: list[0].path, http: { status: 400 } });
+  return error;
 }
 
 /** A connection field: returns a `…Connection` type and takes `first`. */
@@ -40,7 +58,7 @@ export function countNodes(schema: GraphQLSchema, document: DocumentNode, operat
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const defaults = new Map<string, ValueNode>();
   for (const v of operation.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
-  const badPageSizes: InputProblem[] = [];
+  const badPageSizes: BadPageSize[] = [];
   const fragmentNodes = new Map<string, bigint>();
 
   const pageSize = (field: FieldNode, path: string): bigint => {
@@ -59,7 +77,7 @@ export function countNodes(schema: GraphQLSchema, document: DocumentNode, operat
       // Note: a value that is not an integer never reaches a resolver (variable coercion refuses it).
       if (value === null || typeof value !== 'number' || !Number.isInteger(value)) continue;
       if (value < 1 || value > MAX_PAGE_SIZE) {
-        badPageSizes.push({ field: `${path}.${name}`, rule: `must be between 1 and ${MAX_PAGE_SIZE}`, value });
+        badPageSizes.push({ argument: name, path, value });
         continue;
       }
       size = Math.max(size ?? 0, value);
@@ -121,7 +139,7 @@ export const pageSizeRule: ValidationRule = (context) => ({
       if ((arg.name.value !== 'first' && arg.name.value !== 'last') || arg.value.kind !== Kind.INT) continue;
       const value = Number(arg.value.value);
       if (value >= 1 && value <= MAX_PAGE_SIZE) continue;
-      context.reportError(new BadInputError([{ field: `${names.join('.')}.${arg.name.value}`, rule: `must be between 1 and ${MAX_PAGE_SIZE}`, value }]));
+      context.reportError(pageSizeError([{ argument: arg.name.value, path: names.join('.'), value }]));
     }
   },
 });
