@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
 import { getIntrospectionQuery, parse, getOperationAST, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +213,17 @@ describe('refused before any SQL runs, each with its own code and message', () =
       }),
     );
     e = refusal(answer, 413, 'PAYLOAD_TOO_LARGE');
+    // Compressed: the limit applies to what it inflates to (a 2 MiB bomb in 2 KiB of gzip).
+    const bomb = gzipSync(JSON.stringify({ query }));
+    expect(bomb.length).toBeLessThan(10_000);
+    const inflated = await withoutSql(api, async () => {
+      const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+      return { status: res.status, headers: res.headers, body: await res.json() } as Answer;
+    });
+    refusal(inflated, 413, 'PAYLOAD_TOO_LARGE');
+    const broken = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
     // Just under the limit is fine.
     const fits = `{ areas { totalCount } } # ${'x'.repeat(DEFAULT_LIMITS.maxBodyKb * 1024 - 200)}`;
     expect((await post(api.url, { query: fits })).body).toEqual({ data: { areas: { totalCount: expect.any(Number) } } });
@@ -415,6 +427,25 @@ describe('memory bounded under abuse', () => {
       expect(refusal(refused[0], 503, 'OVERLOADED').message).toBe('Server busy: no slot became free within 1 ms; retry in 2 s.');
     } finally {
       await tight.close();
+    }
+  }, 180_000);
+
+  it('a heavy operation waits for the nodes in flight to make room, within the same deadline (503 from GraphQL, with Retry-After)', async () => {
+    const budget = await startTestApi({ limits: { maxConcurrent: 8, queueMax: 8, queueTimeoutMs: 100 } });
+    try {
+      await runImport(budget.databaseUrl, { paths: ['seeds'], limits: limitsFromEnv() });
+      const answers = await Promise.all(Array.from({ length: 4 }, () => post(budget.url, { query: HEAVY, variables: HEAVY_VARS })));
+      const ok = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status === 503);
+      expect(ok.length + refused.length).toBe(4);
+      expect(ok.length).toBeGreaterThanOrEqual(1);
+      // 40,100 nodes each in a budget of 50,000: one at a time; the others cannot start within 100 ms.
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      const e = refusal(refused[0], 503, 'OVERLOADED');
+      expect(e.message).toBe('Server busy: no room for a query of 40100 nodes within 100 ms; retry in 2 s.');
+      expect(refused[0].headers.get('retry-after')).toBe('2');
+    } finally {
+      await budget.close();
     }
   }, 180_000);
 });

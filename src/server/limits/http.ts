@@ -6,8 +6,9 @@ import { LimitCode, refuse } from './errors.js';
 
 /**
  * JSON body parsing bounded by MAX_BODY_KB. A body announced (Content-Length) or found to be
- * larger is refused with 413 before it is read further; a body that is not JSON gets a JSON
- * error instead of Express's HTML page.
+ * larger is refused with 413 before it is read further; the limit applies to the decompressed
+ * bytes of a gzip/deflate/br body, so a compression bomb stops there too. A body that cannot be
+ * read or is not JSON gets a JSON error instead of Express's HTML page.
  */
 export function bodyLimit(limits: LimitConfig): [RequestHandler, ErrorRequestHandler] {
   const parse = express.json({ limit: limits.maxBodyKb * 1024 });
@@ -24,6 +25,9 @@ export function bodyLimit(limits: LimitConfig): [RequestHandler, ErrorRequestHan
     } else if (type === 'request.aborted' || type === 'stream.not.readable') {
       // Note: the client went away while sending; there is nobody to answer.
       res.destroy();
+    } else if ((err as { expose?: boolean }).expose && Number((err as { status?: number }).status) >= 400 && Number((err as { status?: number }).status) < 500) {
+      // e.g. a compressed body that does not decompress
+      refuse(res, Number((err as { status: number }).status), LimitCode.BAD_REQUEST, `The request body could not be read: ${(err as Error).message}.`);
     } else {
       next(err);
     }
