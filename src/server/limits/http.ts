@@ -85,7 +85,8 @@ export function rateLimit(limits: LimitConfig): RequestHandler | null {
     'RateLimit-Remaining': String(Math.max(0, r.remainingPoints)),
     'RateLimit-Reset': String(Math.ceil(r.msBeforeNext / 1000)),
   });
-  return (req, res, next) => {
+  // Note: the promise is returned so that Express 5 routes anything thrown here to the error handler.
+  return (req, res, next) =>
     limiter.consume(rateKey(req)).then(
       (r) => {
         for (const [name, value] of Object.entries(headers(r))) res.setHeader(name, value);
@@ -100,5 +101,4 @@ export function rateLimit(limits: LimitConfig): RequestHandler | null {
         });
       },
     );
-  };
 }
