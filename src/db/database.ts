@@ -112,7 +112,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const statementTimeoutMs = opts.statementTimeoutMs ?? msFromEnv('STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS);
     const idleMs = opts.idleInTransactionTimeoutMs ?? msFromEnv('IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS);
     noteStatementTimeout(statementTimeoutMs);
-    orm = await MikroORM.init(ormOptions(url, apiOrmOptions(opts.orm, statementTimeoutMs, idleMs)));
+    orm = await MikroORM.init(ormOptions(url, apiOrmOptions(opts.orm, statementTimeoutMs, idleMs, log)));
     const appOrm = orm;
 
     const availability = new DatabaseAvailability(() => appOrm.em.fork().getConnection().execute('select 1'), log);
@@ -158,11 +158,14 @@ async function migrate(ownerUrl: string, log: (msg: string) => void): Promise<vo
 }
 
 /** The API's connections: statement timeouts, a connect timeout, TCP keep-alive, a name in pg_stat_activity. */
-function apiOrmOptions(overrides: Partial<Options> | undefined, statementTimeoutMs: number, idleMs: number): Partial<Options> {
+function apiOrmOptions(overrides: Partial<Options> | undefined, statementTimeoutMs: number, idleMs: number, log: (msg: string) => void): Partial<Options> {
   const driverOptions = (overrides?.driverOptions ?? {}) as { connection?: Record<string, unknown> };
+  const knexLog = (msg: unknown) => log(`database connection: ${String(msg)}`);
   return {
     ...overrides,
     driverOptions: {
+      // knex's own warnings ("Connection Error: …" for a connection it discards) go to our log
+      log: { warn: knexLog, error: knexLog, deprecate: knexLog, debug: () => {} },
       ...driverOptions,
       connection: {
         application_name: 'yuhang-registry',
