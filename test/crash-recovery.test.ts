@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/db/embedded.js';
+import { createKeyWithCli } from './support/cli.js';
 
 const children: ChildProcess[] = [];
 let dir: string | undefined;
@@ -37,8 +38,9 @@ async function startApi(dataDir: string, port: number): Promise<ChildProcess> {
   return child;
 }
 
-async function gql(port: number, query: string): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+async function gql(port: number, query: string, key?: string): Promise<any> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query }) });
   return res.json();
 }
 
@@ -50,7 +52,8 @@ describe('the start command', () => {
     const port = await findFreePort();
 
     const first = await startApi(dataDir, port);
-    const created = await gql(port, `mutation { createArea(input: { code: "339999", name: "崩溃测试区", kind: DISTRICT, source: "test" }) { code } }`);
+    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '' }, ['--role', 'editor', '--label', 'crash test']);
+    const created = await gql(port, `mutation { createArea(input: { code: "339999", name: "崩溃测试区", kind: DISTRICT, source: "test" }) { code } }`, key);
     expect(created).toEqual({ data: { createArea: { code: '339999' } } });
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));

@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { authenticate, type AuthConfig } from '../auth/authenticate.js';
+import { authentication, type AuthConfig } from '../auth/authenticate.js';
 import { createRequestContext, type RequestContext } from '../common/context.js';
 import { formatError } from './format-error.js';
 import './request.js';
@@ -59,7 +59,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   app.use(healthRoutes(opts));
   app.use(
     '/graphql',
-    authenticate(opts),
+    await authentication(opts),
     ...limits.middleware,
     expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(opts.orm, req) }),
   );
