@@ -37,7 +37,7 @@ export class AuthResolver {
     const [{ n }] = await ctx.em.execute<{ n: string }[]>(`select count(*) as n from audit_log ${clause}`, params);
     const { start, end } = sliceFor(window, Number(n));
     const rows = end > start ? await ctx.em.execute<AuditEntry[]>(`select ${AUDIT_COLUMNS} from audit_log ${clause} order by id desc offset ? limit ?`, [...params, start, end - start]) : [];
-    return toConnection(rows, start, Number(n));
+    return toConnection(rows.map((r) => ({ ...r, at: new Date(r.at) })), start, Number(n));
   }
 
   @Query(() => [ApiKeyInfo], { description: '访问密钥 Every API key, active or not (admin only).' })

@@ -50,6 +50,13 @@ export interface KeyRow {
 const KEY_COLUMNS = `id, prefix, role, area_code as "areaCode", credit_code as "creditCode", label, created_at as "createdAt",
   created_by as "createdBy", last_used_at as "lastUsedAt", expires_at as "expiresAt", revoked_at as "revokedAt"`;
 
+const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+
+/** Raw rows carry timestamps as text: make them dates. */
+function keyRow(raw: KeyRow): KeyRow {
+  return { ...raw, id: Number(raw.id), createdAt: asDate(raw.createdAt)!, lastUsedAt: asDate(raw.lastUsedAt), expiresAt: asDate(raw.expiresAt), revokedAt: asDate(raw.revokedAt) };
+}
+
 /** Parses an expiry: a date means "through that day" in China Standard Time (UTC+8). */
 export function parseExpiry(text: string): Date | undefined {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -106,12 +113,12 @@ export async function createApiKey(em: EntityManager, spec: NewKey): Promise<{ k
       [key.slice(0, KEY_PREFIX.length + 6), hashKey(key), spec.role, areaCode ?? null, creditCode ?? null, label, spec.createdBy, expiresAt ?? null],
     );
     await auditKey(tx as EntityManager, spec.createdBy, 'createApiKey', row);
-    return { key, row };
+    return { key, row: keyRow(row) };
   });
 }
 
 export async function listApiKeys(em: EntityManager): Promise<KeyRow[]> {
-  return em.execute<KeyRow[]>(`select ${KEY_COLUMNS} from api_key order by id`);
+  return (await em.execute<KeyRow[]>(`select ${KEY_COLUMNS} from api_key order by id`)).map(keyRow);
 }
 
 /** Revokes a key (effective on the next request); false when there is no such key or it was revoked already. */
@@ -119,7 +126,7 @@ export async function revokeApiKey(em: EntityManager, id: number, actor: string)
   return em.transactional(async (tx) => {
     const [row] = await tx.execute<KeyRow[]>(`update api_key set revoked_at = now() where id = ? and revoked_at is null returning ${KEY_COLUMNS}`, [id]);
     if (row) await auditKey(tx as EntityManager, actor, 'revokeApiKey', row);
-    return row;
+    return row && keyRow(row);
   });
 }
 
@@ -133,6 +140,7 @@ export async function principalForKey(em: EntityManager, token: string): Promise
     [hashKey(token)],
   );
   if (!row) return { refused: 'unknown API key' };
+  Object.assign(row, keyRow(row));
   if (row.revokedAt) return { refused: 'this API key has been revoked' };
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { refused: 'this API key has expired' };
   if (row.stale) await conn.execute('update api_key set last_used_at = now() where id = ?', [row.id]);
