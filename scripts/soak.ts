@@ -130,6 +130,21 @@ class Api {
     }
   }
 
+  /** What the API printed until it was ready. */
+  startupLines(): string[] {
+    return [...this.early];
+  }
+
+  /** Waits until no request line has been written for a second (at most `timeoutMs`). */
+  async quiet(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    let seen = -1;
+    while (seen !== this.requestLines && Date.now() < until) {
+      seen = this.requestLines;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
   /** SIGTERM, then SIGKILL after 30 s; resolves with the exit code or signal. */
   async stop(): Promise<string> {
     if (this.child.exitCode !== null) return `exited earlier with ${this.child.exitCode}`;
@@ -338,6 +353,7 @@ try {
   await api.started(300_000);
   const pid = api.child.pid!;
   say(`API ready after ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${pid})`);
+  for (const line of api.startupLines().filter((l) => /seed/i.test(l))) say(`API: ${line.trim()}`);
 
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   let mode: string;
@@ -404,9 +420,12 @@ try {
     const timer = setInterval(() => report(`minute ${++minute}`), 60_000);
     instance.once('done', () => {
       clearInterval(timer);
-      if (stats.window.length > 0) report(`last ${((Date.now() - lastAt) / 1000).toFixed(0)} s`);
+      if (stats.window.length > 0 && Date.now() - lastAt >= 1000) report(`last ${((Date.now() - lastAt) / 1000).toFixed(0)} s`);
     });
   });
+  // Note: requests still in flight when the load stopped (their clients gone) finish first, so
+  // the API is stopped idle: its own shutdown with requests in flight is another test's subject.
+  await api.quiet(15_000);
   const endMem = memoryOf(pid);
   say(`RSS at end: ${mib(pid)}`);
   const how = await api.stop();
