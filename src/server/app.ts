@@ -11,7 +11,7 @@ import { createRequestContext, type RequestContext } from '../common/context.js'
 import { formatError } from './format-error.js';
 import './request.js';
 import { healthRoutes } from './health.js';
-import { httpGuards, type HttpConfig } from './http.js';
+import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
 import { requestLimits, type LimitConfig } from './limits.js';
 
 export interface AppOptions {
@@ -50,7 +50,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: limits.allowBatches,
   });
@@ -63,6 +63,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     ...limits.middleware,
     expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(opts.orm, req) }),
   );
+  app.use(notFoundHandler(), httpErrorHandler());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
