@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort, SECRETS_FILE } from '../src/db/embedded.js';
+import { createKeyWithCli } from './support/cli.js';
 import { gql, probe, sleep, startApi, stopLeftoverPostgres, type RunningApi } from './support/start-command.js';
 
 const apis: RunningApi[] = [];
@@ -42,7 +43,8 @@ describe('the start command', () => {
 
     const first = await startApi({ PG_DATA_DIR: dataDir }, port);
     apis.push(first);
-    const created = await gql(port, `mutation { createArea(input: { code: "339999", name: "崩溃测试区", kind: DISTRICT, source: "test" }) { code } }`);
+    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '', MIGRATION_DATABASE_URL: '' }, ['--role', 'editor', '--label', 'crash test']);
+    const created = await gql(port, `mutation { createArea(input: { code: "339999", name: "崩溃测试区", kind: DISTRICT, source: "test" }) { code } }`, key);
     expect(created.body).toEqual({ data: { createArea: { code: '339999' } } });
     first.child.kill('SIGKILL');
     await first.exited;
@@ -66,7 +68,9 @@ describe('the start command', () => {
     const port = await findFreePort();
     const api = await startApi({ PG_DATA_DIR: dataDir, SEED: 'false' }, port);
     apis.push(api);
-    expect((await gql(port, `mutation { createArea(input: { code: "339998", name: "在途", kind: DISTRICT, source: "test" }) { code } }`)).status).toBe(200);
+    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '', MIGRATION_DATABASE_URL: '' }, ['--role', 'editor', '--label', 'shutdown test']);
+    const created = await gql(port, `mutation { createArea(input: { code: "339998", name: "在途", kind: DISTRICT, source: "test" }) { code } }`, key);
+    expect(created.body).toEqual({ data: { createArea: { code: '339998' } } });
 
     const holder = await ownerClient(dataDir);
     await holder.query('begin');

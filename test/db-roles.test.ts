@@ -132,11 +132,11 @@ describe('the embedded database is not an open door', () => {
 
       // A stand-in audit_log when the auth migration is not in this build; grants applied again as at start.
       await withClient(db.ownerUrl, async (owner) => {
-        await owner.query(`create table if not exists audit_log (id bigserial primary key, note text not null default 'x', at timestamptz not null default now())`);
+        await owner.query(`create table if not exists audit_log (id bigint generated always as identity primary key, note text not null default 'x', at timestamptz not null default now())`);
       });
       await applyGrants(db.ownerUrl, APP_ROLE);
       const auditColumn = await withClient(db.ownerUrl, async (owner) => {
-        const { rows } = await owner.query(`select column_name from information_schema.columns where table_name = 'audit_log' order by ordinal_position limit 1`);
+        const { rows } = await owner.query(`select column_name from information_schema.columns where table_name = 'audit_log' and is_identity = 'NO' order by ordinal_position limit 1`);
         return rows[0].column_name as string;
       });
 

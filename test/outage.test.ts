@@ -7,6 +7,7 @@ import { openDatabase } from '../src/db/database.js';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp } from '../src/server/app.js';
+import { createKeyWithCli } from './support/cli.js';
 import { createTestDatabase } from './support/database.js';
 import { gql, isAlive, postmasterPid, probe, sleep, startApi, stopLeftoverPostgres, type GqlResult, type RunningApi } from './support/start-command.js';
 
@@ -99,9 +100,10 @@ describe('the API survives its database', () => {
     const port = await findFreePort();
     const api = await startApi({ PG_DATA_DIR: dataDir, SEED: 'false' }, port);
     apis.push(api);
+    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '', MIGRATION_DATABASE_URL: '' }, ['--role', 'editor', '--label', 'outage test']);
 
     for (let i = 0; i < 5; i++) {
-      const created = await gql(port, create(`33999${i}`, `停电测试${i}`));
+      const created = await gql(port, create(`33999${i}`, `停电测试${i}`), key);
       expect(created.body).toEqual({ data: { createArea: { code: `33999${i}` } } });
     }
     expect((await probe(port, '/readyz')).status).toBe(200);
@@ -136,7 +138,7 @@ describe('the API survives its database', () => {
     expect(answer.body.data.areas.nodes.map((n: { code: string }) => n.code).sort()).toEqual(['339990', '339991', '339992', '339993', '339994']);
     expect((await probe(port, '/readyz')).status).toBe(200);
     // and it still writes
-    expect((await gql(port, create('339995', '恢复后'))).body).toEqual({ data: { createArea: { code: '339995' } } });
+    expect((await gql(port, create('339995', '恢复后'), key)).body).toEqual({ data: { createArea: { code: '339995' } } });
     expect(api.output()).toContain('exited unexpectedly (SIGKILL)');
 
     api.child.kill('SIGTERM');
@@ -155,8 +157,9 @@ describe('the API survives its database', () => {
     const api = await startApi({ DATABASE_URL: server.appUrl, MIGRATION_DATABASE_URL: server.url, SEED: 'false' }, port);
     apis.push(api);
     expect(api.output()).not.toContain('the API has the owner');
+    const key = await createKeyWithCli({ DATABASE_URL: server.appUrl, MIGRATION_DATABASE_URL: server.url }, ['--role', 'editor', '--label', 'external test']);
 
-    expect((await gql(port, create('339980', '外部库'))).body).toEqual({ data: { createArea: { code: '339980' } } });
+    expect((await gql(port, create('339980', '外部库'), key)).body).toEqual({ data: { createArea: { code: '339980' } } });
     const owner = new pg.Client({ connectionString: server.url });
     await owner.connect();
     try {
@@ -179,7 +182,7 @@ describe('the API survives its database', () => {
     const { answer } = await pollUntilAnswered(port, COUNT, 15_000);
     expect(answer.body.data.areas.nodes).toEqual([{ code: '339980', name: '外部库' }]);
     expect((await probe(port, '/readyz')).status).toBe(200);
-    expect((await gql(port, create('339981', '重连后'))).body).toEqual({ data: { createArea: { code: '339981' } } });
+    expect((await gql(port, create('339981', '重连后'), key)).body).toEqual({ data: { createArea: { code: '339981' } } });
     expect(api.child.exitCode).toBeNull();
 
     api.child.kill('SIGTERM');

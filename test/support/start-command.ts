@@ -58,12 +58,12 @@ export interface GqlResult {
   body: any;
 }
 
-/** POSTs a GraphQL document to the API over HTTP. */
-export async function gql(port: number, query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+/** POSTs a GraphQL document to the API over HTTP (with `key` as the bearer credential when given). */
+export async function gql(port: number, query: string, key?: string): Promise<GqlResult> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query }),
   });
   const text = await res.text();
   let body: unknown;
