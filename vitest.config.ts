@@ -15,6 +15,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['reflect-metadata'],
+    // Note: the API logs one line per request to stdout; tests that read logs capture their own.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

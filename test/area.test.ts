@@ -60,7 +60,7 @@ describe('areas', () => {
 
   it('answers CONFLICT for a duplicate division code', async () => {
     const res = await api.gql(CREATE, { input: { code: '330110', name: 'again', kind: 'DISTRICT', source: 'test' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.code' });
   });
 
   it('updates only the given fields and deletes a leaf', async () => {

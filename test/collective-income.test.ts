@@ -142,7 +142,7 @@ describe('collective incomes', () => {
     expect(bad.errors?.[0].extensions).toMatchObject({ field: 'input.operatingIncome', rule: `must equal ${PARTS_RULE} = 3000100` });
 
     const taken = await api.gql(UPDATE, { key, input: { year: 2021 } });
-    expect(taken.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.year' });
+    expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.year' });
 
     const cleared = await api.data(UPDATE, { key, input: { businessIncome: null, operatingIncome: '5' } });
     expect(cleared.updateCollectiveIncome).toMatchObject({ operatingIncome: '5', businessIncome: null, contractingIncome: '2000000.2' });

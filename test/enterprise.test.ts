@@ -93,7 +93,7 @@ describe('enterprises', () => {
 
   it('refuses a second enterprise with the same credit code, naming the field', async () => {
     const res = await api.gql(CREATE, { input: { creditCode: HUALI.toLowerCase(), name: 'again', ownership: 'PRIVATE', source: 'test' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode', rule: `an enterprise with credit code ${HUALI} already exists` });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode', rule: `an enterprise with credit code ${HUALI} already exists` });
   });
 
   it('updates only the given fields, clears tags with null and can change the credit code', async () => {
@@ -103,7 +103,7 @@ describe('enterprises', () => {
     const recode = await api.data(`mutation($c: String!, $n: String!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { creditCode name } }`, { c: XIAOKA, n: moved });
     expect(recode.updateEnterprise).toEqual({ creditCode: moved, name: '小咖资本（杭州）' });
     const clash = await api.gql(`mutation($c: String!, $n: String!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { name } }`, { c: moved, n: WENLV });
-    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
     const missing = await api.gql(`mutation { updateEnterprise(creditCode: "${XIAOKA}", input: { name: "x" }) { name } }`);
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'creditCode' });
   });

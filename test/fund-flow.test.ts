@@ -81,7 +81,7 @@ describe('fund flows', () => {
 
   it('refuses a second flow of the same kind for the same project on the same day', async () => {
     const res = await api.gql(CREATE, { input: { projectCode: 'LN-001', kind: 'LANDED', occurredOn: '2022-06-30', amount: '1', source: 'x' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredOn' });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.occurredOn' });
   });
 
   it('filters by project codes, host area subtree, kinds and date range, by date then kind, and pages with cursors', async () => {
@@ -135,7 +135,7 @@ describe('fund flows', () => {
   it('updates a fund flow by project code, kind and date, and deletes it by its new key', async () => {
     const key = { projectCode: 'LN-002', kind: 'COMMITMENT', occurredOn: '2022-03-01' };
     const clash = await api.gql(UPDATE, { key, input: { kind: 'LANDED' } });
-    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredOn' });
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.occurredOn' });
     const invalid = await api.gql(UPDATE, { key, input: { amount: '0', projectCode: 'NOPE' } });
     expect(invalid.errors?.[0].extensions?.problems.map((p: { field: string }) => p.field)).toEqual(['input.projectCode', 'input.amount']);
 

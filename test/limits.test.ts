@@ -197,7 +197,7 @@ describe('refused before any SQL runs, each with its own code and message', () =
   it('a 2 MB body is refused with 413 (PAYLOAD_TOO_LARGE), announced or chunked', async () => {
     const query = `{ areas { totalCount } } # ${'x'.repeat(2 * 1024 * 1024)}`;
     let e = refusal(await withoutSql(api, () => post(api.url, { query })), 413, 'PAYLOAD_TOO_LARGE');
-    expect(e.message).toBe(`Request body too large: the limit is ${DEFAULT_LIMITS.maxBodyKb} KiB.`);
+    expect(e.message).toBe(`The request body is larger than the limit of ${DEFAULT_LIMITS.maxBodyKb} KiB`);
     // Without Content-Length (chunked), the body is cut at the limit.
     const chunks = [JSON.stringify({ query }).slice(0, 1024 * 1024), 'x'.repeat(1024 * 1024)];
     const answer = await withoutSql(api, () =>
@@ -282,7 +282,7 @@ describe('refused before any SQL runs, each with its own code and message', () =
 
   it('a body that is not JSON gets a JSON error, not an HTML page', async () => {
     const e = refusal(await withoutSql(api, () => post(api.url, '{"query": "{ areas { totalCount } }"', { raw: true })), 400, 'BAD_REQUEST');
-    expect(e.message).toBe('The request body is not valid JSON.');
+    expect(e.message).toBe('The request body is not valid JSON');
   });
 
   it('no "Did you mean" suggestion leaves the server outside development', async () => {

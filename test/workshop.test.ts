@@ -159,7 +159,7 @@ describe('workshops', () => {
 
   it('refuses a second workshop of the same name in the same village, naming the field', async () => {
     const res = await api.gql(CREATE, { input: { name: '村团长', type: 'PROCESSING', villageCode: '330110110201', source: 'test' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
   });
 
   it('updates a workshop by village code and name, checking the new values against the stored ones, and deletes it', async () => {

@@ -59,7 +59,7 @@ export class AreaResolver {
 
   @Mutation(() => Area, { description: '新建区域 Create an area.' })
   createArea(@Arg('input', () => AreaInput, { description: '字段 Fields.' }) input: AreaInput, @Ctx() ctx: RequestContext) {
-    return createArea(ctx.em, input);
+    return createArea(ctx, input);
   }
 
   @Mutation(() => Area, { description: '修改区域 Update the area with this code; only given fields change.' })
@@ -68,11 +68,11 @@ export class AreaResolver {
     @Arg('input', () => AreaInput, { description: '字段 Fields to change.' }) input: AreaInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateArea(ctx.em, code, input);
+    return updateArea(ctx, code, input);
   }
 
   @Mutation(() => ID, { description: '删除区域 Delete the area with this code; CONFLICT while anything refers to it. Returns its ID.' })
   deleteArea(@Arg('code', { description: '行政区划代码 Division code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return deleteArea(ctx.em, code);
+    return deleteArea(ctx, code);
   }
 }

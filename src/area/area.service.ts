@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 import { Area } from './area.entity.js';
@@ -52,7 +52,7 @@ async function applyAreaInput(tx: EntityManager, area: Area, input: AreaInput, m
     const children = await tx.count(Area, { parent: area });
     p.check(children === 0, 'input.kind', 'cannot change the kind of an area that has areas under it');
   }
-  if (code && code !== area.code && (await tx.count(Area, { code }))) p.add('input.code', `an area with code ${code} already exists`, code);
+  if (code && code !== area.code) p.conflict((await tx.count(Area, { code })) === 0, 'input.code', `an area with code ${code} already exists`, code);
   p.throwIfAny();
   assignDefined(area, { code, name, kind, source, parent, mountain: input.mountain ?? undefined, scenicGrade: input.scenicGrade ?? undefined });
 }
@@ -65,17 +65,21 @@ const AREA: RecordKind<Area, string, AreaInput> = {
   find: (tx, code) => tx.findOne(Area, { code }),
   apply: applyAreaInput,
   label: (area, code) => `area ${area.code ?? code}`,
+  // Note: an area credential writes the areas below its own area; its own row's place in the tree
+  // belongs to the level above, so the scope is the parent (the district for towns and platforms).
+  access: { noun: 'areas', area: true, partner: false },
+  target: (_tx, area) => ({ areaIds: area.parent ? [area.parent.id] : [], enterpriseIds: [] }),
 };
 
-export function createArea(em: EntityManager, input: AreaInput): Promise<Area> {
-  return createRecord(em, AREA, input);
+export function createArea(ctx: WriteContext, input: AreaInput): Promise<Area> {
+  return createRecord(ctx, AREA, input);
 }
 
-export function updateArea(em: EntityManager, code: string, input: AreaInput): Promise<Area> {
-  return updateRecord(em, AREA, code, input);
+export function updateArea(ctx: WriteContext, code: string, input: AreaInput): Promise<Area> {
+  return updateRecord(ctx, AREA, code, input);
 }
 
 /** Deletes an area; returns its global ID. */
-export function deleteArea(em: EntityManager, code: string): Promise<string> {
-  return deleteRecord(em, AREA, code);
+export function deleteArea(ctx: WriteContext, code: string): Promise<string> {
+  return deleteRecord(ctx, AREA, code);
 }

@@ -1,6 +1,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Request } from 'express';
+import type { Principal } from '../auth/principal.js';
+import '../server/request.js';
 
 /** Per-request DataLoaders, created lazily by name; dropped with the request. */
 export class LoaderRegistry {
@@ -14,14 +16,23 @@ export class LoaderRegistry {
     }
     return loader as DataLoader<K, V>;
   }
+
+  /** Forgets every cached read (after a write, so later fields see the new state). */
+  clear(): void {
+    this.loaders.clear();
+  }
 }
 
 /** Everything a resolver may use, built fresh for each request (auth will join here). */
 export interface RequestContext {
   em: EntityManager;
   loaders: LoaderRegistry;
+  /** The authenticated caller; undefined for anonymous requests. */
+  principal?: Principal;
+  /** Request id (X-Request-Id), for the audit log. */
+  requestId?: string;
 }
 
-export function createRequestContext(orm: MikroORM, _req?: Request): RequestContext {
-  return { em: orm.em.fork(), loaders: new LoaderRegistry() };
+export function createRequestContext(orm: MikroORM, req?: Request): RequestContext {
+  return { em: orm.em.fork(), loaders: new LoaderRegistry(), principal: req?.principal, requestId: req?.requestId };
 }

@@ -41,6 +41,13 @@ export class ConflictError extends GraphQLError {
  */
 export class ProblemList {
   readonly problems: InputProblem[] = [];
+  /** Collisions with existing records (duplicate natural keys): CONFLICT, once the input itself is valid. */
+  readonly conflicts: InputProblem[] = [];
+
+  /** Records a collision with an existing record when `free` is false. */
+  conflict(free: boolean, field: string, rule: string, value?: unknown): void {
+    if (!free) this.conflicts.push(value === undefined ? { field, rule } : { field, rule, value });
+  }
 
   add(field: string, rule: string, value?: unknown): void {
     this.problems.push(value === undefined ? { field, rule } : { field, rule, value });
@@ -62,5 +69,9 @@ export class ProblemList {
 
   throwIfAny(): void {
     if (this.problems.length > 0) throw new BadInputError(this.problems);
+    const [first] = this.conflicts;
+    if (first) {
+      throw new ConflictError(`Conflict: ${this.conflicts.map((c) => `${c.field}: ${c.rule}`).join('; ')}`, { field: first.field, rule: first.rule, problems: this.conflicts });
+    }
   }
 }

@@ -4,12 +4,36 @@ import {
   UniqueConstraintViolationException,
   type EntityManager,
 } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal.js';
+import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
+import type { LoaderRegistry } from './context.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
 
-/** Runs `fn` in one transaction: either all of its changes are committed or none. */
-export function atomically<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return em.transactional((tx) => fn(tx as EntityManager));
+/** Who writes: the request's entity manager and caller (a RequestContext is one). */
+export interface WriteContext {
+  em: EntityManager;
+  principal?: Principal;
+  requestId?: string;
+  loaders?: LoaderRegistry;
+}
+
+/**
+ * Runs `fn` in one transaction: either all of its changes are committed or none. Only callers
+ * with a writing credential get this far; the audit triggers learn who they are and which
+ * `operation` (the mutation's name) this is. Cached reads of the request are dropped afterwards,
+ * so what the mutation returns (and any later field of the request) shows the state after it.
+ */
+export async function atomically<T>(ctx: WriteContext, operation: string, fn: (tx: EntityManager, principal: Principal) => Promise<T>): Promise<T> {
+  const principal = requireWriter(ctx);
+  try {
+    return await ctx.em.transactional(async (tx) => {
+      await setAuditContext(tx as EntityManager, principal, ctx.requestId, operation);
+      return fn(tx as EntityManager, principal);
+    });
+  } finally {
+    ctx.loaders?.clear();
+  }
 }
 
 /** Flushes, turning a duplicate natural key into a CONFLICT that names the record. */
@@ -56,8 +80,12 @@ export interface RecordKind<E extends { nodeId: string }, K, I> {
   find(tx: EntityManager, key: K): Promise<E | null>;
   /** Validates the input (all problems at once) and applies it to the record. */
   apply(tx: EntityManager, record: E, input: I, mode: Mode): Promise<void>;
-  /** How a CONFLICT message names the record, e.g. "area 330110109". */
+  /** How a CONFLICT or FORBIDDEN message names the record, e.g. "area 330110109". */
   label(record: E, key: K | undefined, input: I | undefined): string;
+  /** Which scoped roles may write this kind. */
+  access: KindAccess;
+  /** Where a record (as it is, or as it will be after the change) belongs, for the scope check. */
+  target(tx: EntityManager, record: E): Promise<WriteTarget> | WriteTarget;
 }
 
 async function existingRecord<E extends { nodeId: string }, K, I>(tx: EntityManager, kind: RecordKind<E, K, I>, key: K): Promise<E> {
@@ -67,10 +95,12 @@ async function existingRecord<E extends { nodeId: string }, K, I>(tx: EntityMana
 }
 
 /** Creates a record from a validated input, atomically; a duplicate natural key is a CONFLICT. */
-export function createRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, input: I): Promise<E> {
-  return atomically(em, async (tx) => {
+export function createRecord<E extends { nodeId: string }, K, I>(ctx: WriteContext, kind: RecordKind<E, K, I>, input: I): Promise<E> {
+  return atomically(ctx, `create${kind.name}`, async (tx, principal) => {
+    checkKindAccess(principal, kind.access);
     const record = kind.make();
     await kind.apply(tx, record, input, 'create');
+    await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, undefined, input));
     tx.persist(record);
     await flushOrConflict(tx, kind.label(record, undefined, input));
     return record;
@@ -78,19 +108,24 @@ export function createRecord<E extends { nodeId: string }, K, I>(em: EntityManag
 }
 
 /** Changes the given fields of the record with this key, atomically. */
-export function updateRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, key: K, input: I): Promise<E> {
-  return atomically(em, async (tx) => {
+export function updateRecord<E extends { nodeId: string }, K, I>(ctx: WriteContext, kind: RecordKind<E, K, I>, key: K, input: I): Promise<E> {
+  return atomically(ctx, `update${kind.name}`, async (tx, principal) => {
+    checkKindAccess(principal, kind.access);
     const record = await existingRecord(tx, kind, key);
+    await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, undefined));
     await kind.apply(tx, record, input, 'update');
+    await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, input));
     await flushOrConflict(tx, kind.label(record, key, input));
     return record;
   });
 }
 
 /** Deletes the record with this key (CONFLICT while anything refers to it); returns its global ID. */
-export function deleteRecord<E extends { nodeId: string }, K, I>(em: EntityManager, kind: RecordKind<E, K, I>, key: K): Promise<string> {
-  return atomically(em, async (tx) => {
+export function deleteRecord<E extends { nodeId: string }, K, I>(ctx: WriteContext, kind: RecordKind<E, K, I>, key: K): Promise<string> {
+  return atomically(ctx, `delete${kind.name}`, async (tx, principal) => {
+    checkKindAccess(principal, kind.access);
     const record = await existingRecord(tx, kind, key);
+    await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, undefined));
     const id = record.nodeId;
     await removeOrConflict(tx, record, kind.label(record, key, undefined));
     return id;

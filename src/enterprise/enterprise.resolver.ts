@@ -42,7 +42,7 @@ export class EnterpriseResolver {
 
   @Mutation(() => Enterprise, { description: '新建企业 Create an enterprise.' })
   createEnterprise(@Arg('input', () => EnterpriseInput, { description: '字段 Fields.' }) input: EnterpriseInput, @Ctx() ctx: RequestContext) {
-    return createEnterprise(ctx.em, input);
+    return createEnterprise(ctx, input);
   }
 
   @Mutation(() => Enterprise, { description: '修改企业 Update the enterprise with this credit code; only given fields change.' })
@@ -51,11 +51,11 @@ export class EnterpriseResolver {
     @Arg('input', () => EnterpriseInput, { description: '字段 Fields to change.' }) input: EnterpriseInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateEnterprise(ctx.em, creditCode, input);
+    return updateEnterprise(ctx, creditCode, input);
   }
 
   @Mutation(() => ID, { description: '删除企业 Delete the enterprise with this credit code; CONFLICT while anything refers to it. Returns its ID.' })
   deleteEnterprise(@Arg('creditCode', { description: '统一社会信用代码 Credit code.' }) creditCode: string, @Ctx() ctx: RequestContext) {
-    return deleteEnterprise(ctx.em, creditCode);
+    return deleteEnterprise(ctx, creditCode);
   }
 }

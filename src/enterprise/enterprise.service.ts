@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, checkText, required, requiredText, type Mode } from '../common/validate.js';
 import { normalizeCreditCode, validateCreditCode } from './credit-code.js';
 import { Enterprise } from './enterprise.entity.js';
@@ -63,8 +63,8 @@ async function applyEnterpriseInput(tx: EntityManager, enterprise: Enterprise, i
   const ownership = required(p, 'input.ownership', input.ownership, mode);
   const tags = checkTags(p, 'input.tags', input.tags);
   const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
-  if (creditCode && creditCode !== enterprise.creditCode && (await tx.count(Enterprise, { creditCode }))) {
-    p.add('input.creditCode', `an enterprise with credit code ${creditCode} already exists`, rawCode);
+  if (creditCode && creditCode !== enterprise.creditCode) {
+    p.conflict((await tx.count(Enterprise, { creditCode })) === 0, 'input.creditCode', `an enterprise with credit code ${creditCode} already exists`, rawCode);
   }
   p.throwIfAny();
   assignDefined(enterprise, { creditCode, name, ownership, tags, source });
@@ -78,19 +78,21 @@ const ENTERPRISE: RecordKind<Enterprise, string, EnterpriseInput> = {
   find: (tx, code) => tx.findOne(Enterprise, { creditCode: normalizeCreditCode(code) }),
   apply: applyEnterpriseInput,
   label: (enterprise) => `enterprise ${enterprise.creditCode}`,
+  access: { noun: 'enterprises', area: false, partner: false },
+  target: () => ({ areaIds: [], enterpriseIds: [] }),
 };
 
 /** Creates an enterprise; BAD_USER_INPUT lists every invalid field. */
-export function createEnterprise(em: EntityManager, input: EnterpriseInput): Promise<Enterprise> {
-  return createRecord(em, ENTERPRISE, input);
+export function createEnterprise(ctx: WriteContext, input: EnterpriseInput): Promise<Enterprise> {
+  return createRecord(ctx, ENTERPRISE, input);
 }
 
 /** Changes the given fields of the enterprise with this credit code. */
-export function updateEnterprise(em: EntityManager, creditCode: string, input: EnterpriseInput): Promise<Enterprise> {
-  return updateRecord(em, ENTERPRISE, creditCode, input);
+export function updateEnterprise(ctx: WriteContext, creditCode: string, input: EnterpriseInput): Promise<Enterprise> {
+  return updateRecord(ctx, ENTERPRISE, creditCode, input);
 }
 
 /** Deletes an enterprise (CONFLICT while anything refers to it); returns its global ID. */
-export function deleteEnterprise(em: EntityManager, creditCode: string): Promise<string> {
-  return deleteRecord(em, ENTERPRISE, creditCode);
+export function deleteEnterprise(ctx: WriteContext, creditCode: string): Promise<string> {
+  return deleteRecord(ctx, ENTERPRISE, creditCode);
 }

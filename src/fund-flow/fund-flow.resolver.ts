@@ -63,7 +63,7 @@ export class FundFlowResolver {
 
   @Mutation(() => FundFlow, { description: '新建资金流 Record money committed to or landed in a project on a date.' })
   createFundFlow(@Arg('input', () => FundFlowInput, { description: '字段 Fields.' }) input: FundFlowInput, @Ctx() ctx: RequestContext) {
-    return createFundFlow(ctx.em, input);
+    return createFundFlow(ctx, input);
   }
 
   @Mutation(() => FundFlow, { description: '修改资金流 Update the fund flow with this key; only given fields change.' })
@@ -72,11 +72,11 @@ export class FundFlowResolver {
     @Arg('input', () => FundFlowInput, { description: '字段 Fields to change.' }) input: FundFlowInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateFundFlow(ctx.em, key, input);
+    return updateFundFlow(ctx, key, input);
   }
 
   @Mutation(() => ID, { description: '删除资金流 Delete the fund flow with this key. Returns its ID.' })
   deleteFundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date.' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
-    return deleteFundFlow(ctx.em, key);
+    return deleteFundFlow(ctx, key);
   }
 }

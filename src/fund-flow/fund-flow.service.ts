@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { compareYuan } from '../common/decimal.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { projectTarget } from '../auth/scope.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
@@ -45,7 +46,7 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   const changed = finalProject?.id !== flow.project?.id || finalKind !== flow.kind || finalDate !== flow.occurredOn;
   if (finalProject && finalKind && finalDate && changed) {
     const taken = await tx.count(FundFlow, { project: finalProject, kind: finalKind, occurredOn: finalDate });
-    p.check(taken === 0, 'input.occurredOn', `the project already has a ${finalKind} flow on ${finalDate}; update that row with the day’s total`, finalDate);
+    p.conflict(taken === 0, 'input.occurredOn', `the project already has a ${finalKind} flow on ${finalDate}; update that row with the day’s total`, finalDate);
   }
   p.throwIfAny();
   assignDefined(flow, { project, kind, occurredOn, amount, source });
@@ -60,19 +61,21 @@ const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
   apply: applyFundFlowInput,
   label: (_flow, key, input) =>
     `${input?.kind ?? key?.kind} fund flow of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn}`,
+  access: { noun: 'fund flows', area: true, partner: true },
+  target: (tx, flow) => projectTarget(tx, flow.project.id),
 };
 
 /** Records a fund flow. */
-export function createFundFlow(em: EntityManager, input: FundFlowInput): Promise<FundFlow> {
-  return createRecord(em, FUND_FLOW, input);
+export function createFundFlow(ctx: WriteContext, input: FundFlowInput): Promise<FundFlow> {
+  return createRecord(ctx, FUND_FLOW, input);
 }
 
 /** Updates the fund flow with this key; only given fields change. */
-export function updateFundFlow(em: EntityManager, key: FundFlowKeyInput, input: FundFlowInput): Promise<FundFlow> {
-  return updateRecord(em, FUND_FLOW, key, input);
+export function updateFundFlow(ctx: WriteContext, key: FundFlowKeyInput, input: FundFlowInput): Promise<FundFlow> {
+  return updateRecord(ctx, FUND_FLOW, key, input);
 }
 
 /** Deletes the fund flow with this key; returns its global ID. */
-export function deleteFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<string> {
-  return deleteRecord(em, FUND_FLOW, key);
+export function deleteFundFlow(ctx: WriteContext, key: FundFlowKeyInput): Promise<string> {
+  return deleteRecord(ctx, FUND_FLOW, key);
 }

@@ -18,16 +18,17 @@ const program = new Command()
   .option('--dry-run', 'check and report, write nothing')
   .option('--report <file.csv>', 'write every problem to a CSV file (opens in Excel)')
   .option('--no-wait', 'give up instead of waiting when another import is running')
+  .option('--as <label>', 'who runs the import, for the audit log (default: the OS user)')
   .exitOverride();
 
 let code = 2;
 try {
   program.parse();
-  const opts = program.opts<{ dryRun?: boolean; report?: string; wait: boolean }>();
+  const opts = program.opts<{ dryRun?: boolean; report?: string; wait: boolean; as?: string }>();
   const log = (msg: string) => console.error(`[import] ${msg}`);
   const db = await openDatabase(openOptionsFromEnv(log));
   try {
-    const outcome = await runImport(db.url, { paths: program.args, dryRun: opts.dryRun, noWait: !opts.wait, limits: limitsFromEnv(), log, progress: progressPrinter(process.stderr) });
+    const outcome = await runImport(db.ownerUrl, { paths: program.args, dryRun: opts.dryRun, noWait: !opts.wait, actor: opts.as ? `cli:${opts.as}` : undefined, limits: limitsFromEnv(), log, progress: progressPrinter(process.stderr) });
     for (const line of outcomeLines(outcome, Boolean(opts.dryRun))) console.log(line);
     if (opts.report) {
       await writeFile(opts.report, problemsCsv(outcome.problems.problems));

@@ -10,7 +10,7 @@ export function outcomeLines(outcome: ImportOutcome, dryRun: boolean): string[] 
     lines.push('', `${'sheet'.padEnd(20)}${pad('created', 9)}${pad('updated', 9)}${pad('unchanged', 11)}${pad('rejected', 10)}`);
     for (const s of outcome.summaries) lines.push(`${s.sheet.padEnd(20)}${pad(s.created, 9)}${pad(s.updated, 9)}${pad(s.unchanged, 11)}${pad(s.rejected, 10)}`);
   }
-  if (outcome.status === 'ok') lines.push('', dryRun ? `dry run: ${outcome.rows} rows checked, nothing written` : `imported ${outcome.rows} rows`);
+  if (outcome.status === 'ok') lines.push('', dryRun ? `dry run: ${outcome.rows} rows checked, nothing written` : `imported ${outcome.rows} rows (audit run ${outcome.runId})`);
   if (outcome.status === 'rejected') lines.push('', `rejected: ${outcome.problems.errors} problem(s); nothing was written`);
   if (outcome.status === 'failed') lines.push('', outcome.message ?? 'the import could not run; nothing was written');
   return lines;

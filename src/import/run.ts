@@ -1,3 +1,6 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkSheets, referencedKeys, type Existing } from './check.js';
@@ -21,6 +24,15 @@ export interface ImportOptions {
   log?: (msg: string) => void;
   /** Called with the number of rows written so far and the total to write. */
   progress?: (done: number, total: number) => void;
+  /** Who runs it, for the audit log (default `cli:<OS user>`). */
+  actor?: string;
+}
+
+/** SHA-256 of a file, hex, read as a stream. */
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** ok: written (or would be, on a dry run); rejected: bad input, nothing written; failed: could not run. */
@@ -28,6 +40,8 @@ export type ImportStatus = 'ok' | 'rejected' | 'failed';
 
 export interface ImportOutcome {
   status: ImportStatus;
+  /** Id of the run in the audit log (each record it changed carries it); set when something was written. */
+  runId?: string;
   problems: ProblemLog;
   summaries: SheetSummary[];
   rows: number;
@@ -64,9 +78,11 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   const parser = new SheetParser(log);
   const rowBudget = { left: opts.limits.maxRows };
   const files: string[] = [];
+  const filePaths: string[] = [];
   try {
     for (const file of await expandPaths(opts.paths)) {
       files.push(path.basename(file));
+      filePaths.push(file);
       await readFileRows(file, opts.limits, rowBudget, parser.accept);
     }
   } catch (e) {
@@ -107,14 +123,25 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
       return outcome('rejected', { rows, summaries });
     }
+    // Every record this run changes is logged by the audit triggers with the run id and the operator.
+    const runId = randomUUID();
+    const actor = opts.actor ?? `cli:${os.userInfo().username}`;
+    await sql.query(
+      `select set_config('registry.actor', $1, true), set_config('registry.role', 'operator', true), set_config('registry.operation', 'import', true), set_config('registry.run_id', $2, true)`,
+      [actor, runId],
+    );
     let done = 0;
     const summaries = await writeSheets(sql, sheets, (n) => {
       done += n;
       opts.progress?.(done, rows);
     });
     timing('write', t0);
+    const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
+    await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
+      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged }) => ({ sheet, created, updated, unchanged })), dryRun: Boolean(opts.dryRun) }),
+    ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
-    return outcome('ok', { summaries, rows });
+    return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
     const err = e as { code?: string; message: string; constraint?: string; detail?: string };

@@ -103,7 +103,7 @@ export class CollectiveIncomeResolver {
     @Arg('input', () => CollectiveIncomeInput, { description: '字段 Fields.' }) input: CollectiveIncomeInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return createCollectiveIncome(ctx.em, input);
+    return createCollectiveIncome(ctx, input);
   }
 
   @Mutation(() => CollectiveIncome, { description: '修改村集体经济收入 Update the row with this key; only given fields change.' })
@@ -112,7 +112,7 @@ export class CollectiveIncomeResolver {
     @Arg('input', () => CollectiveIncomeInput, { description: '字段 Fields to change.' }) input: CollectiveIncomeInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateCollectiveIncome(ctx.em, key, input);
+    return updateCollectiveIncome(ctx, key, input);
   }
 
   @Mutation(() => ID, { description: '删除村集体经济收入 Delete the row with this key. Returns its ID.' })
@@ -120,6 +120,6 @@ export class CollectiveIncomeResolver {
     @Arg('key', () => CollectiveIncomeKeyInput, { description: '键 Village code and year.' }) key: CollectiveIncomeKeyInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return deleteCollectiveIncome(ctx.em, key);
+    return deleteCollectiveIncome(ctx, key);
   }
 }

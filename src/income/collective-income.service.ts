@@ -4,7 +4,7 @@ import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { compareYuan, sumYuan } from '../common/decimal.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, checkInt, required, requiredText, type Mode } from '../common/validate.js';
 import { CollectiveIncome } from './collective-income.entity.js';
 import type { CollectiveIncomeInput, CollectiveIncomeKeyInput } from './collective-income.inputs.js';
@@ -97,7 +97,7 @@ async function applyIncomeInput(tx: EntityManager, row: CollectiveIncome, input:
   const finalYear = input.year === undefined ? row.year : year;
   if (finalVillage && finalYear !== undefined && (finalVillage.id !== row.village?.id || finalYear !== row.year)) {
     const taken = await tx.count(CollectiveIncome, { village: finalVillage, year: finalYear });
-    p.check(taken === 0, 'input.year', `the village already has collective income for ${finalYear}; update that row`, finalYear);
+    p.conflict(taken === 0, 'input.year', `the village already has collective income for ${finalYear}; update that row`, finalYear);
   }
   p.throwIfAny();
   assignDefined(row, { village, year, source, operatingIncome, ...amounts });
@@ -111,19 +111,21 @@ const COLLECTIVE_INCOME: RecordKind<CollectiveIncome, CollectiveIncomeKeyInput, 
   find: findCollectiveIncome,
   apply: applyIncomeInput,
   label: (_row, key, input) => `collective income of village ${input?.villageCode ?? key?.villageCode} for ${input?.year ?? key?.year}`,
+  access: { noun: 'collective income', area: true, partner: false },
+  target: (_tx, row) => ({ areaIds: [row.village.id], enterpriseIds: [] }),
 };
 
 /** Creates a village's collective income for one year. */
-export function createCollectiveIncome(em: EntityManager, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
-  return createRecord(em, COLLECTIVE_INCOME, input);
+export function createCollectiveIncome(ctx: WriteContext, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
+  return createRecord(ctx, COLLECTIVE_INCOME, input);
 }
 
 /** Updates the row with this key; only given fields change. */
-export function updateCollectiveIncome(em: EntityManager, key: CollectiveIncomeKeyInput, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
-  return updateRecord(em, COLLECTIVE_INCOME, key, input);
+export function updateCollectiveIncome(ctx: WriteContext, key: CollectiveIncomeKeyInput, input: CollectiveIncomeInput): Promise<CollectiveIncome> {
+  return updateRecord(ctx, COLLECTIVE_INCOME, key, input);
 }
 
 /** Deletes the row with this key; returns its global ID. */
-export function deleteCollectiveIncome(em: EntityManager, key: CollectiveIncomeKeyInput): Promise<string> {
-  return deleteRecord(em, COLLECTIVE_INCOME, key);
+export function deleteCollectiveIncome(ctx: WriteContext, key: CollectiveIncomeKeyInput): Promise<string> {
+  return deleteRecord(ctx, COLLECTIVE_INCOME, key);
 }

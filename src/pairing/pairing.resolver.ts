@@ -68,7 +68,7 @@ export class PairingResolver {
 
   @Mutation(() => Pairing, { description: '新建结对 Create a pairing.' })
   createPairing(@Arg('input', () => PairingInput, { description: '字段 Fields.' }) input: PairingInput, @Ctx() ctx: RequestContext) {
-    return createPairing(ctx.em, input);
+    return createPairing(ctx, input);
   }
 
   @Mutation(() => Pairing, { description: '修改结对 Update the pairing with this code; only given fields change.' })
@@ -77,11 +77,11 @@ export class PairingResolver {
     @Arg('input', () => PairingInput, { description: '字段 Fields to change.' }) input: PairingInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updatePairing(ctx.em, code, input);
+    return updatePairing(ctx, code, input);
   }
 
   @Mutation(() => ID, { description: '删除结对 Delete the pairing with this code; CONFLICT while anything refers to it. Returns its ID.' })
   deletePairing(@Arg('code', { description: '结对编号 Pairing code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return deletePairing(ctx.em, code);
+    return deletePairing(ctx, code);
   }
 }

@@ -3,7 +3,7 @@ import { Area } from '../area/area.entity.js';
 import { AreaKind } from '../area/area.enums.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Ownership } from '../enterprise/enterprise.enums.js';
@@ -130,7 +130,7 @@ async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: Pai
     if (endDate) p.add('input.endDate', `must not be before the start date ${finalStart}`, endDate);
     else p.add('input.startDate', `must not be after the end date ${finalEnd}`, startDate);
   }
-  if (code && code !== pairing.code && (await tx.count(Pairing, { code }))) p.add('input.code', `a pairing with code ${code} already exists`, code);
+  if (code && code !== pairing.code) p.conflict((await tx.count(Pairing, { code })) === 0, 'input.code', `a pairing with code ${code} already exists`, code);
   p.throwIfAny();
 
   assignDefined(pairing, { code, scheme, startDate, endDate, note, source });
@@ -153,19 +153,22 @@ const PAIRING: RecordKind<Pairing, string, PairingInput> = {
   find: (tx, code) => tx.findOne(Pairing, { code: code.trim() }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] }),
   apply: applyPairingInput,
   label: (pairing) => `pairing ${pairing.code}`,
+  access: { noun: 'pairings', area: true, partner: false },
+  // A pairing belongs to each area that is a party to it.
+  target: (_tx, pairing) => ({ areaIds: [pairing.leadArea?.id, pairing.partnerArea?.id].filter((id): id is number => id !== undefined), anyArea: true, enterpriseIds: [] }),
 };
 
 /** Creates a pairing; BAD_USER_INPUT lists every invalid field. */
-export function createPairing(em: EntityManager, input: PairingInput): Promise<Pairing> {
-  return createRecord(em, PAIRING, input);
+export function createPairing(ctx: WriteContext, input: PairingInput): Promise<Pairing> {
+  return createRecord(ctx, PAIRING, input);
 }
 
 /** Changes the given fields of the pairing with this code. */
-export function updatePairing(em: EntityManager, code: string, input: PairingInput): Promise<Pairing> {
-  return updateRecord(em, PAIRING, code, input);
+export function updatePairing(ctx: WriteContext, code: string, input: PairingInput): Promise<Pairing> {
+  return updateRecord(ctx, PAIRING, code, input);
 }
 
 /** Deletes a pairing (CONFLICT while anything refers to it); returns its global ID. */
-export function deletePairing(em: EntityManager, code: string): Promise<string> {
-  return deleteRecord(em, PAIRING, code);
+export function deletePairing(ctx: WriteContext, code: string): Promise<string> {
+  return deleteRecord(ctx, PAIRING, code);
 }

@@ -139,7 +139,7 @@ export class ProjectResolver {
 
   @Mutation(() => Project, { description: '新建项目 Create a project with its investors and stages.' })
   createProject(@Arg('input', () => ProjectInput, { description: '字段 Fields.' }) input: ProjectInput, @Ctx() ctx: RequestContext) {
-    return createProject(ctx.em, input);
+    return createProject(ctx, input);
   }
 
   @Mutation(() => Project, { description: '修改项目 Update the project with this code; only given fields change.' })
@@ -148,7 +148,7 @@ export class ProjectResolver {
     @Arg('input', () => ProjectInput, { description: '字段 Fields to change.' }) input: ProjectInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateProject(ctx.em, code, input);
+    return updateProject(ctx, code, input);
   }
 
   @Mutation(() => Project, { description: '记录阶段 Record the date a project reached a stage (other stages stay).' })
@@ -158,11 +158,11 @@ export class ProjectResolver {
     @Arg('reachedOn', () => LocalDateScalar, { description: '日期 Date reached.' }) reachedOn: string,
     @Ctx() ctx: RequestContext,
   ) {
-    return setProjectStage(ctx.em, code, stage, reachedOn);
+    return setProjectStage(ctx, code, stage, reachedOn);
   }
 
   @Mutation(() => ID, { description: '删除项目 Delete a project with its stages and investor links; CONFLICT while fund flows refer to it. Returns its ID.' })
   deleteProject(@Arg('code', { description: '项目编号 Project code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return deleteProject(ctx.em, code);
+    return deleteProject(ctx, code);
   }
 }

@@ -3,7 +3,8 @@ import { areaByCode } from '../area/area.service.js';
 import { AreaKind } from '../area/area.enums.js';
 import type { Area } from '../area/area.entity.js';
 import { NotFoundError, ProblemList } from '../common/errors.js';
-import { atomically, flushOrConflict, removeOrConflict } from '../common/mutation.js';
+import { checkKindAccess, checkScope, projectTarget, type KindAccess } from '../auth/scope.js';
+import { atomically, flushOrConflict, removeOrConflict, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
@@ -67,7 +68,7 @@ async function applyProjectInput(tx: EntityManager, project: Project, input: Pro
     const stages = await tx.find(ProjectStage, { project });
     checkStages(p, 'input.signedOn', stages.map((s) => (s.stage === Stage.SIGNED ? { ...s, reachedOn: signedOn } : s)), signedOn);
   }
-  if (code && code !== project.code && (await tx.count(Project, { code }))) p.add('input.code', `a project with code ${code} already exists`, code);
+  if (code && code !== project.code) p.conflict((await tx.count(Project, { code })) === 0, 'input.code', `a project with code ${code} already exists`, code);
   p.throwIfAny();
   assignDefined(project, { code, name, sector, source, signedAmount, signedOn, host, pairing });
   return resolved;
@@ -96,10 +97,22 @@ async function saveParts(tx: EntityManager, project: Project, resolved: Resolved
   }
 }
 
-export function createProject(em: EntityManager, input: ProjectInput): Promise<Project> {
-  return atomically(em, async (tx) => {
+const PROJECT_ACCESS: KindAccess = { noun: 'projects', area: true, partner: false };
+/** A partner may record the stages of the projects it invests in (and their fund flows), nothing else of them. */
+const STAGE_ACCESS: KindAccess = { noun: 'project stages', area: true, partner: true };
+
+async function existingProject(tx: EntityManager, code: string): Promise<Project> {
+  const project = await tx.findOne(Project, { code });
+  if (!project) throw new NotFoundError('Project', code, 'code');
+  return project;
+}
+
+export function createProject(ctx: WriteContext, input: ProjectInput): Promise<Project> {
+  return atomically(ctx, 'createProject', async (tx, principal) => {
+    checkKindAccess(principal, PROJECT_ACCESS);
     const project = new Project();
     const resolved = await applyProjectInput(tx, project, input, 'create');
+    await checkScope(tx, principal, PROJECT_ACCESS, { areaIds: [project.host.id], enterpriseIds: [] }, `project ${project.code}`);
     tx.persist(project);
     await saveParts(tx, project, resolved);
     await flushOrConflict(tx, `project ${project.code}`);
@@ -107,11 +120,18 @@ export function createProject(em: EntityManager, input: ProjectInput): Promise<P
   });
 }
 
-export function updateProject(em: EntityManager, code: string, input: ProjectInput): Promise<Project> {
-  return atomically(em, async (tx) => {
-    const project = await tx.findOne(Project, { code });
-    if (!project) throw new NotFoundError('Project', code, 'code');
+/** Changes the given fields; a change of `stages` alone is a stage record, which partners investing in the project may make. */
+export function updateProject(ctx: WriteContext, code: string, input: ProjectInput): Promise<Project> {
+  const stagesOnly = Object.entries(input).every(([field, value]) => field === 'stages' || value === undefined);
+  const access = stagesOnly ? STAGE_ACCESS : PROJECT_ACCESS;
+  return atomically(ctx, 'updateProject', async (tx, principal) => {
+    checkKindAccess(principal, access);
+    const project = await existingProject(tx, code);
+    const before = await projectTarget(tx, project.id);
+    await checkScope(tx, principal, access, before, `project ${code}`);
     const resolved = await applyProjectInput(tx, project, input, 'update');
+    const after = { areaIds: [project.host.id], enterpriseIds: resolved.investors ? resolved.investors.map((e) => e.id) : before.enterpriseIds };
+    await checkScope(tx, principal, access, after, `project ${project.code}`);
     await saveParts(tx, project, resolved);
     await flushOrConflict(tx, `project ${project.code}`);
     return project;
@@ -119,10 +139,11 @@ export function updateProject(em: EntityManager, code: string, input: ProjectInp
 }
 
 /** Records (or moves) the date one stage was reached, keeping the other stages. */
-export function setProjectStage(em: EntityManager, code: string, stage: Stage, reachedOn: string): Promise<Project> {
-  return atomically(em, async (tx) => {
-    const project = await tx.findOne(Project, { code });
-    if (!project) throw new NotFoundError('Project', code, 'code');
+export function setProjectStage(ctx: WriteContext, code: string, stage: Stage, reachedOn: string): Promise<Project> {
+  return atomically(ctx, 'setProjectStage', async (tx, principal) => {
+    checkKindAccess(principal, STAGE_ACCESS);
+    const project = await existingProject(tx, code);
+    await checkScope(tx, principal, STAGE_ACCESS, await projectTarget(tx, project.id), `project ${code}`);
     const stages = await tx.find(ProjectStage, { project });
     const next = [...stages.filter((s) => s.stage !== stage).map((s) => ({ stage: s.stage, reachedOn: s.reachedOn })), { stage, reachedOn }];
     const p = new ProblemList();
@@ -135,10 +156,11 @@ export function setProjectStage(em: EntityManager, code: string, stage: Stage, r
 }
 
 /** Deletes a project with its stages and investor links; CONFLICT while fund flows refer to it. */
-export function deleteProject(em: EntityManager, code: string): Promise<string> {
-  return atomically(em, async (tx) => {
-    const project = await tx.findOne(Project, { code });
-    if (!project) throw new NotFoundError('Project', code, 'code');
+export function deleteProject(ctx: WriteContext, code: string): Promise<string> {
+  return atomically(ctx, 'deleteProject', async (tx, principal) => {
+    checkKindAccess(principal, PROJECT_ACCESS);
+    const project = await existingProject(tx, code);
+    await checkScope(tx, principal, PROJECT_ACCESS, await projectTarget(tx, project.id), `project ${code}`);
     const id = project.nodeId;
     await removeOrConflict(tx, project, `project ${code}`);
     return id;

@@ -2,6 +2,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { resolvers as aggregates } from '../aggregates/index.js';
 import { resolvers as area } from '../area/index.js';
+import { resolvers as auth } from '../auth/index.js';
 import { resolvers as enterprise } from '../enterprise/index.js';
 import { resolvers as fundFlow } from '../fund-flow/index.js';
 import { resolvers as income } from '../income/index.js';
@@ -11,7 +12,7 @@ import { resolvers as workshop } from '../workshop/index.js';
 import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver class of the API, feature by feature. */
-export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop, ...aggregates] as NonEmptyArray<Function>;
+export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop, ...aggregates, ...auth] as NonEmptyArray<Function>;
 
 /** Builds the executable schema from the decorated classes, with described root types. */
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {

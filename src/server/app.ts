@@ -6,12 +6,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { authenticate, type AuthConfig } from '../auth/authenticate.js';
+import { authentication, type AuthConfig } from '../auth/authenticate.js';
 import { createRequestContext, type RequestContext } from '../common/context.js';
 import { formatError } from './format-error.js';
 import './request.js';
 import { healthRoutes } from './health.js';
-import { httpGuards, type HttpConfig } from './http.js';
+import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
 import { requestLimits, type LimitConfig } from './limits.js';
 
 export interface AppOptions {
@@ -50,7 +50,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     validationOptions: limits.validationOptions,
@@ -61,10 +61,11 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   app.use(healthRoutes(opts));
   app.use(
     '/graphql',
-    authenticate(opts),
+    await authentication(opts),
     ...limits.middleware,
     expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(opts.orm, req) }),
   );
+  app.use(notFoundHandler(), httpErrorHandler());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { ParseOptions, ValidationRule } from 'graphql';
 import type { RequestContext } from '../common/context.js';
 import type { AppOptions } from './app.js';
@@ -15,7 +15,7 @@ export { LimitCode } from './limits/errors.js';
 
 export interface RequestLimits {
   /** Express middleware run before Apollo (after authentication). */
-  middleware: (RequestHandler | ErrorRequestHandler)[];
+  middleware: RequestHandler[];
   plugins: ApolloServerPlugin<RequestContext>[];
   validationRules: ValidationRule[];
   allowBatches: boolean;
@@ -48,7 +48,7 @@ export function requestLimits(opts: AppOptions): RequestLimits {
   const admission = new AdmissionControl(config);
   const rate = rateLimit(config);
   return {
-    middleware: [...(rate ? [rate] : []), ...bodyLimit(config), batchLimit(config), admission.middleware()],
+    middleware: [...(rate ? [rate] : []), bodyLimit(config), batchLimit(config), admission.middleware()],
     plugins: [...armor.plugins, admission.plugin(config.maxNodes), limitErrorsPlugin({ suggestions, maxTokens: config.maxTokens })],
     validationRules: [...armor.validationRules, pageSizeRule],
     allowBatches: config.allowBatches,

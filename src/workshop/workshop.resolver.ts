@@ -64,7 +64,7 @@ export class WorkshopResolver {
 
   @Mutation(() => Workshop, { description: '新建共富工坊 Create a workshop.' })
   createWorkshop(@Arg('input', () => WorkshopInput, { description: '字段 Fields.' }) input: WorkshopInput, @Ctx() ctx: RequestContext) {
-    return createWorkshop(ctx.em, input);
+    return createWorkshop(ctx, input);
   }
 
   @Mutation(() => Workshop, { description: '修改共富工坊 Update the workshop with this key; only given fields change.' })
@@ -73,11 +73,11 @@ export class WorkshopResolver {
     @Arg('input', () => WorkshopInput, { description: '字段 Fields to change.' }) input: WorkshopInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return updateWorkshop(ctx.em, key, input);
+    return updateWorkshop(ctx, key, input);
   }
 
   @Mutation(() => ID, { description: '删除共富工坊 Delete the workshop with this key. Returns its ID.' })
   deleteWorkshop(@Arg('key', () => WorkshopKeyInput, { description: '键 Village code and name.' }) key: WorkshopKeyInput, @Ctx() ctx: RequestContext) {
-    return deleteWorkshop(ctx.em, key);
+    return deleteWorkshop(ctx, key);
   }
 }

@@ -4,7 +4,7 @@ import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { compareYuan } from '../common/decimal.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind } from '../common/mutation.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, checkInt, required, requiredText, type Mode } from '../common/validate.js';
 import type { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
@@ -75,7 +75,7 @@ async function applyWorkshopInput(tx: EntityManager, workshop: Workshop, input: 
   const finalName = input.name === undefined ? workshop.name : name;
   if (finalVillage && finalName && (finalVillage.id !== workshop.village?.id || finalName !== workshop.name)) {
     const taken = await tx.count(Workshop, { village: finalVillage, name: finalName });
-    p.check(taken === 0, 'input.name', `the village already has a workshop named ${finalName}`, finalName);
+    p.conflict(taken === 0, 'input.name', `the village already has a workshop named ${finalName}`, finalName);
   }
   p.throwIfAny();
   assignDefined(workshop, {
@@ -99,19 +99,21 @@ const WORKSHOP: RecordKind<Workshop, WorkshopKeyInput, WorkshopInput> = {
   find: findWorkshop,
   apply: applyWorkshopInput,
   label: (_workshop, key, input) => `workshop ${input?.name ?? key?.name} of village ${input?.villageCode ?? key?.villageCode}`,
+  access: { noun: 'workshops', area: true, partner: true },
+  target: (_tx, workshop) => ({ areaIds: [workshop.village.id], enterpriseIds: workshop.hostEnterprise ? [workshop.hostEnterprise.id] : [] }),
 };
 
 /** Creates a workshop. */
-export function createWorkshop(em: EntityManager, input: WorkshopInput): Promise<Workshop> {
-  return createRecord(em, WORKSHOP, input);
+export function createWorkshop(ctx: WriteContext, input: WorkshopInput): Promise<Workshop> {
+  return createRecord(ctx, WORKSHOP, input);
 }
 
 /** Updates the workshop with this key; only given fields change. */
-export function updateWorkshop(em: EntityManager, key: WorkshopKeyInput, input: WorkshopInput): Promise<Workshop> {
-  return updateRecord(em, WORKSHOP, key, input);
+export function updateWorkshop(ctx: WriteContext, key: WorkshopKeyInput, input: WorkshopInput): Promise<Workshop> {
+  return updateRecord(ctx, WORKSHOP, key, input);
 }
 
 /** Deletes the workshop with this key; returns its global ID. */
-export function deleteWorkshop(em: EntityManager, key: WorkshopKeyInput): Promise<string> {
-  return deleteRecord(em, WORKSHOP, key);
+export function deleteWorkshop(ctx: WriteContext, key: WorkshopKeyInput): Promise<string> {
+  return deleteRecord(ctx, WORKSHOP, key);
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openDatabase } from '../../src/db/database.js';
 import { buildRegistrySchema } from '../../src/schema/build.js';
+import { createApiKey, type NewKey } from '../../src/auth/keys.js';
 import { startApp, type AppOptions } from '../../src/server/app.js';
 import { createTestDatabase } from './database.js';
 
@@ -12,10 +13,16 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestApi {
   url: string;
+  /** An admin API key of this API's database; `gql` sends it with every mutation. */
+  adminKey: string;
+  /** Posts a GraphQL document with this credential (`null`: none). */
+  gqlAs<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T> & { status: number }>;
+  /** Issues a key of this API's database. */
+  createKey(spec: Omit<NewKey, 'createdBy' | 'label'> & { label?: string }): Promise<string>;
   /** URL of this API's own database. */
   databaseUrl: string;
   orm: MikroORM;
-  /** Posts a GraphQL document over real HTTP. */
+  /** Posts a GraphQL document over real HTTP (as admin for mutations, anonymously for queries). */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
@@ -24,14 +31,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export interface TestApiOptions {
-  /**
-   * Overrides of the request limits. Note: the rate limit is off unless set here, since one test
-   * file sends hundreds of requests a minute from one address; every other limit is the default.
-   */
-  limits?: AppOptions['limits'];
-  development?: boolean;
-}
+/**
+ * Overrides of the environment's settings. Note: the rate limit is off unless `limits` sets it,
+ * since one test file sends hundreds of requests a minute from one address; every other limit is
+ * the default.
+ */
+export type TestApiOptions = Pick<AppOptions, 'auth' | 'http' | 'limits' | 'development'>;
 
 /** A running API on a fresh database over HTTP on a free port. */
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -47,21 +52,24 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       },
     },
   });
-  const app = await startApp(
-    { orm: db.orm, schema: await buildRegistrySchema(), development: options.development, limits: { ratePerMinute: 0, ...options.limits } },
-    0,
-    '127.0.0.1',
-  );
-  const gql = async (query: string, variables?: Record<string, unknown>) => {
+  const app = await startApp({ orm: db.orm, schema: await buildRegistrySchema(), ...options, limits: { ratePerMinute: 0, ...options.limits } }, 0, '127.0.0.1');
+  const createKey: TestApi['createKey'] = async (spec) => (await createApiKey(db.orm.em.fork(), { label: 'test', createdBy: 'test', ...spec })).key;
+  const adminKey = await createKey({ role: 'admin', label: 'test admin' });
+  const gqlAs = async (token: string | null, query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(app.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return (await res.json()) as GraphQLResponse;
+    return { ...((await res.json()) as GraphQLResponse), status: res.status };
   };
+  // Note: reads stay anonymous, so the statement counts of read tests do not include the key lookup.
+  const gql = (query: string, variables?: Record<string, unknown>) => gqlAs(/^\s*mutation\b/.test(query) ? adminKey : null, query, variables);
   return {
     url: app.url,
+    adminKey,
+    gqlAs,
+    createKey,
     databaseUrl: database.url,
     orm: db.orm,
     gql,

@@ -5,12 +5,10 @@ import { BadInputError } from '../../common/errors.js';
 
 /** Stable `extensions.code` of every refusal by a limit. */
 export const LimitCode = {
-  /** Request body over MAX_BODY_KB (HTTP 413). */
+  /** Request body over MAX_BODY_KB (HTTP 413; answered by the app's error handler, http-errors.ts). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A JSON array of operations while ALLOW_BATCHES is off, or more than MAX_BATCH (HTTP 400). */
   BATCH_NOT_ALLOWED: 'BATCH_NOT_ALLOWED',
-  /** The body is not JSON, or not in a charset/encoding we read (HTTP 400/415). */
-  BAD_REQUEST: 'BAD_REQUEST',
   /** Too many requests from one credential or address in the current minute (HTTP 429). */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Every execution slot busy and the waiting queue full, or the wait timed out (HTTP 503). */

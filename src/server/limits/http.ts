@@ -1,38 +1,17 @@
 import net from 'node:net';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimitConfig } from './config.js';
 import { LimitCode, refuse } from './errors.js';
 
 /**
  * JSON body parsing bounded by MAX_BODY_KB. A body announced (Content-Length) or found to be
- * larger is refused with 413 before it is read further; the limit applies to the decompressed
- * bytes of a gzip/deflate/br body, so a compression bomb stops there too. A body that cannot be
- * read or is not JSON gets a JSON error instead of Express's HTML page.
+ * larger is refused with 413 PAYLOAD_TOO_LARGE before it is read further; the limit applies to the
+ * decompressed bytes of a gzip/deflate/br body, so a compression bomb stops there too. Its errors
+ * (too large, not JSON, unreadable) go to the app's JSON error handler (http-errors.ts).
  */
-export function bodyLimit(limits: LimitConfig): [RequestHandler, ErrorRequestHandler] {
-  const parse = express.json({ limit: limits.maxBodyKb * 1024 });
-  const onError: ErrorRequestHandler = (err, _req, res, next) => {
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      refuse(res, 413, LimitCode.PAYLOAD_TOO_LARGE, `Request body too large: the limit is ${limits.maxBodyKb} KiB.`, {
-        extensions: { limit: limits.maxBodyKb * 1024 },
-      });
-    } else if (type === 'entity.parse.failed') {
-      refuse(res, 400, LimitCode.BAD_REQUEST, 'The request body is not valid JSON.');
-    } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      refuse(res, 415, LimitCode.BAD_REQUEST, 'Unsupported body encoding or charset: send UTF-8 JSON.');
-    } else if (type === 'request.aborted' || type === 'stream.not.readable') {
-      // Note: the client went away while sending; there is nobody to answer.
-      res.destroy();
-    } else if ((err as { expose?: boolean }).expose && Number((err as { status?: number }).status) >= 400 && Number((err as { status?: number }).status) < 500) {
-      // e.g. a compressed body that does not decompress
-      refuse(res, Number((err as { status: number }).status), LimitCode.BAD_REQUEST, `The request body could not be read: ${(err as Error).message}.`);
-    } else {
-      next(err);
-    }
-  };
-  return [parse, onError];
+export function bodyLimit(limits: LimitConfig): RequestHandler {
+  return express.json({ limit: limits.maxBodyKb * 1024 });
 }
 
 /** A JSON array body is a batch: refused unless ALLOW_BATCHES, and then at most MAX_BATCH operations. */
