@@ -48,7 +48,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       debug: ['query'],
       colors: false,
       logger: (line: string) => {
-        if (line.startsWith('[query]')) count++;
+        // Note: strip colour codes: MikroORM may colour its lines whatever `colors` says (an
+        // ORM opened earlier in the process, e.g. the migrations', leaves colours on).
+        if (line.replace(/\u001b\[[0-9;]*m/g, '').startsWith('[query]')) count++;
       },
     },
   });
