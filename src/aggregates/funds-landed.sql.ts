@@ -1,7 +1,7 @@
 import type { DateBounds } from './period.input.js';
 import { projectScopeSql } from './project-scope.js';
 import type { FundsLandedFilter } from './funds-landed.inputs.js';
-import { dateWithin, type Sql } from './sql.js';
+import { dateWithin, LEVEL_COLUMNS, type Sql } from './sql.js';
 
 /** Measures of landed funds over the facts `x`. */
 export const FUNDS_LANDED_MEASURES = 'coalesce(sum(x.amount), 0)::text as total, count(distinct x._pid)::int as projects';
@@ -22,7 +22,7 @@ export function fundsLandedFacts(
   const facts =
     `select ${extra.key ? `${extra.key} as _key, ` : ''}f.project_id as _pid, f.amount, f.occurred_on as _date, ` +
     'p.sector as _sector, p.pairing_id as _pairing, pr.scheme as _scheme, ' +
-    'al.platform_id as _platform, al.town_id as _town, al.village_id as _village, coalesce(al.mountain, false) as _mountain ' +
+    `${LEVEL_COLUMNS} ` +
     'from fund_flow f join project p on p.id = f.project_id ' +
     `${extra.joins ?? ''} ` +
     'left join pairing pr on pr.id = p.pairing_id left join area_levels al on al.id = p.host_id ' +
