@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { RequestContext } from './context.js';
 import { ProblemList } from './errors.js';
 
@@ -21,47 +22,69 @@ const NAMED: Partial<Record<KnownCodes['table'], string>> = { area: 'name', ente
 /** Most suggestions one unknown value gets. */
 const MAX_HINTS = 3;
 
-interface Unknown {
-  n: number;
+/** One code to look up: in which table and column, under which extra condition. */
+interface Lookup {
+  table: KnownCodes['table'];
+  column: string;
+  condition?: string;
   code: string;
+}
+
+/** What the database says about one code: whether it names a record, and records whose name starts with it. */
+interface Found {
+  known: boolean;
   hints: { code: string; name: string }[] | null;
 }
 
 /**
+ * A per-request DataLoader that looks codes up, so the code checks of all the root fields of one request
+ * (which start together) cost one statement between them.
+ */
+function codesLoader(ctx: RequestContext): DataLoader<string, Found> {
+  return ctx.loaders.get('knownCodes', () =>
+    new DataLoader<string, Found>(async (keys) => {
+      const platform = ctx.em.getPlatform();
+      const v = (value: string) => platform.quoteValue(value);
+      const parts = keys.map((key, n) => {
+        const { table, column, condition, code } = JSON.parse(key) as Lookup;
+        const extra = condition ? ` and ${condition}` : '';
+        const exists = `exists (select 1 from ${table} where ${column} = ${v(code)}${extra})`;
+        const name = NAMED[table];
+        const hints = name
+          ? `case when not ${exists} then (select json_agg(json_build_object('code', h.${column}, 'name', h.${name})) from (` +
+            `select ${column}, ${name} from ${table} where ${v(code)} <> '' and starts_with(${name}, ${v(code)})${extra} ` +
+            `order by ${name} = ${v(code)} desc, length(${name}), ${column} limit ${MAX_HINTS}) h) end`
+          : 'null::json';
+        return `select ${n} as n, ${exists} as known, ${hints} as hints`;
+      });
+      const rows = await ctx.em.execute<(Found & { n: number })[]>(parts.join(' union all '));
+      const byN = new Map(rows.map((r) => [Number(r.n), r]));
+      return keys.map((_, n) => byN.get(n) ?? { known: false, hints: null });
+    }),
+  );
+}
+
+/**
  * Refuses codes that name nothing (a typo, or a name where a code belongs, would otherwise read as
- * "nothing there"): one statement for all the lists, none when no codes are given. Where the value is
- * (the start of) the name of a record, the problem says which code to use:
+ * "nothing there"). The checks of one request are batched into one statement; none when no codes are
+ * given. Where the value is (the start of) the name of a record, the problem says which code to use:
  * `no area has code 鸬鸟镇; did you mean 330110111 (鸬鸟镇)?`.
  */
 export async function checkKnownCodes(ctx: RequestContext, lists: KnownCodes[]): Promise<void> {
-  const platform = ctx.em.getPlatform();
-  const v = (value: string) => platform.quoteValue(value);
-  const parts: string[] = [];
-  const asked: { list: KnownCodes; field: string }[] = [];
-  for (const list of lists) {
-    const extra = list.condition ? ` and ${list.condition}` : '';
-    const name = NAMED[list.table];
-    list.codes?.forEach((code, i) => {
-      const hints = name
-        ? `(select json_agg(json_build_object('code', h.${list.column}, 'name', h.${name})) from (` +
-          `select ${list.column}, ${name} from ${list.table} where ${v(code)} <> '' and starts_with(${name}, ${v(code)})${extra} ` +
-          `order by ${name} = ${v(code)} desc, length(${name}), ${list.column} limit ${MAX_HINTS}) h)`
-        : 'null::json';
-      asked.push({ list, field: list.single ? list.field : `${list.field}[${i}]` });
-      parts.push(
-        `select ${asked.length - 1} as n, ${v(code)}::text as code, ${hints} as hints ` +
-          `where not exists (select 1 from ${list.table} where ${list.column} = ${v(code)}${extra})`,
-      );
-    });
-  }
-  if (parts.length === 0) return;
-  const unknown = await ctx.em.execute<Unknown[]>(`select * from (${parts.join(' union all ')}) u order by n`);
+  const asked: { list: KnownCodes; field: string; code: string }[] = [];
+  for (const list of lists) list.codes?.forEach((code, i) => asked.push({ list, field: list.single ? list.field : `${list.field}[${i}]`, code }));
+  if (asked.length === 0) return;
+  const found = await codesLoader(ctx).loadMany(
+    asked.map(({ list, code }) => JSON.stringify({ table: list.table, column: list.column, condition: list.condition, code } satisfies Lookup)),
+  );
   const problems = new ProblemList();
-  for (const u of unknown) {
-    const { list, field } = asked[Number(u.n)]!;
-    const hint = u.hints?.length ? `; did you mean ${u.hints.map((h) => `${h.code} (${h.name})`).join(' or ')}?` : '';
-    problems.add(field, `no ${list.what ?? list.table} has code ${u.code}${hint}`, u.code);
-  }
+  found.forEach((f, i) => {
+    if (f instanceof Error) throw f;
+    if (f.known) return;
+    const { list, field, code } = asked[i]!;
+    const hint = f.hints?.length ? `; did you mean ${f.hints.map((h) => `${h.code} (${h.name})`).join(' or ')}?` : '';
+    problems.add(field, `no ${list.what ?? list.table} has code ${code}${hint}`, code);
+  });
   problems.throwIfAny();
 }
 
