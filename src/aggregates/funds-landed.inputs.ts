@@ -1,6 +1,6 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { PeriodInput } from './period.input.js';
-import { ProjectScopeFilter } from './project-scope.js';
+import { ProjectScopeFilter, redeclareDeprecatedScope } from './project-scope.js';
 
 /** What funds landed can be grouped by. */
 export enum FundsLandedGrouping {
@@ -69,3 +69,4 @@ export class FundsLandedFilter extends ProjectScopeFilter {
   @Field(() => PeriodInput, { nullable: true, description: '期间 Only funds that landed within this period (by the day of the fund flow).' })
   period?: PeriodInput | null;
 }
+redeclareDeprecatedScope(FundsLandedFilter);

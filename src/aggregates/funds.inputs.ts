@@ -1,6 +1,6 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { PeriodInput } from './period.input.js';
-import { ProjectScopeFilter } from './project-scope.js';
+import { ProjectScopeFilter, redeclareDeprecatedScope } from './project-scope.js';
 
 /** What committed and landed funds can be grouped by. */
 export enum FundsGrouping {
@@ -77,3 +77,4 @@ export class FundsFilter extends ProjectScopeFilter {
   @Field(() => PeriodInput, { nullable: true, description: '签约期间 Only flows of projects signed within this period (e.g. what has landed of the commitments of projects signed in 2022).' })
   signed?: PeriodInput | null;
 }
+redeclareDeprecatedScope(FundsFilter);

@@ -8,24 +8,37 @@ import { AREA_LEVELS_CTE, Sql } from './sql.js';
 
 export { checkKnownCodes, type KnownCodes } from '../common/known-codes.js';
 
+const DEPRECATED_AREA_CODES = {
+  nullable: true,
+  description: '区域 Projects hosted in any of these areas or anywhere under them (division codes).',
+  deprecationReason: 'Use `area: { within: [...] }` (same meaning).',
+};
+const DEPRECATED_MOUNTAIN = {
+  nullable: true,
+  description: '山区镇 Only projects hosted in a mountain town or under one (true), or only the others (false).',
+  deprecationReason: 'Use `area: { mountain: ... }` (same meaning).',
+};
+
+/**
+ * Declares the deprecated fields again on a filter that extends ProjectScopeFilter: type-graphql
+ * 2.0.0-rc.4 drops `deprecationReason` from inherited input fields (it copies only type,
+ * description and default), so without this they would lose their @deprecated in the schema.
+ */
+export function redeclareDeprecatedScope(target: { prototype: object }): void {
+  Field(() => [String], DEPRECATED_AREA_CODES)(target.prototype, 'areaCodes');
+  Field(() => Boolean, DEPRECATED_MOUNTAIN)(target.prototype, 'mountain');
+}
+
 /** Project conditions shared by the funds-landed and project-tier filters (a base class; not in the schema by itself). */
 @InputType('ProjectScopeFilter', { description: '项目范围 Project conditions shared by aggregate filters.' })
 export abstract class ProjectScopeFilter {
   @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only projects whose host area is in this scope.' })
   area?: AreaScopeInput | null;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: '区域 Projects hosted in any of these areas or anywhere under them (division codes).',
-    deprecationReason: 'Use `area: { within: [...] }` (same meaning).',
-  })
+  @Field(() => [String], DEPRECATED_AREA_CODES)
   areaCodes?: string[] | null;
 
-  @Field(() => Boolean, {
-    nullable: true,
-    description: '山区镇 Only projects hosted in a mountain town or under one (true), or only the others (false).',
-    deprecationReason: 'Use `area: { mountain: ... }` (same meaning).',
-  })
+  @Field(() => Boolean, DEPRECATED_MOUNTAIN)
   mountain?: boolean | null;
 
   @Field(() => [PairingScheme], { nullable: true, description: '结对机制 Only projects signed under a pairing of one of these schemes.' })

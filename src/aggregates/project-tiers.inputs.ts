@@ -1,6 +1,6 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { PeriodInput } from './period.input.js';
-import { ProjectScopeFilter } from './project-scope.js';
+import { ProjectScopeFilter, redeclareDeprecatedScope } from './project-scope.js';
 
 /** What project tiers can be grouped by. */
 export enum ProjectTiersGrouping {
@@ -80,3 +80,4 @@ export class ProjectTiersFilter extends ProjectScopeFilter {
   })
   landed?: PeriodInput | null;
 }
+redeclareDeprecatedScope(ProjectTiersFilter);
