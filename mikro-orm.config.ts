@@ -28,5 +28,8 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
   });
 }
 
-/** For the MikroORM CLI (`npm run mikro-orm -- migration:create`); needs DATABASE_URL. */
-export default ormOptions(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/registry');
+/**
+ * For the MikroORM CLI, which changes the schema: the owner's URL (MIGRATION_DATABASE_URL, else
+ * DATABASE_URL). `npm run db:migrate` and `npm run db:migration:create` do not need this.
+ */
+export default ormOptions(process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/registry');

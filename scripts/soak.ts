@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --minutes N [--connections 32] [--anonymous-writes]`: starts the real start
+ * `npm run soak -- --minutes N [--connections 32]`: starts the real start
  * command on a fresh embedded database in a temporary folder (the seed loads at first start),
  * loopback only, then sends mixed reads (F1–F11 from queries/, list and lookup queries) and writes
  * (create, update, read back and delete a workshop on a seeded village; update a seeded fund flow)
@@ -7,8 +7,7 @@
  * the API's RSS at start, every minute and at the end. Exits 1 when any request failed.
  *
  * Writes need an editor key: the script creates one with `npm run keys -- create --role editor
- * --label soak` against the same data directory. Without the keys CLI (src/auth/keys.cli.ts) it
- * runs read-only, unless `--anonymous-writes` (for a registry without authentication).
+ * --label soak` against the same data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,11 +24,10 @@ const MAX_MINUTES = 120;
 interface Args {
   minutes: number;
   connections: number;
-  anonymousWrites: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { minutes: 1, connections: 32, anonymousWrites: false };
+  const args: Args = { minutes: 1, connections: 32 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -39,7 +37,6 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '--minutes') args.minutes = value();
     else if (a === '--connections') args.connections = Math.round(value());
-    else if (a === '--anonymous-writes') args.anonymousWrites = true;
     else usage(`unknown argument ${a}`);
   }
   if (args.minutes > MAX_MINUTES) usage(`--minutes is at most ${MAX_MINUTES}`);
@@ -48,7 +45,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(problem: string): never {
-  console.error(`soak: ${problem}\nusage: npm run soak -- --minutes N [--connections 32] [--anonymous-writes]`);
+  console.error(`soak: ${problem}\nusage: npm run soak -- --minutes N [--connections 32]`);
   process.exit(2);
 }
 
@@ -356,20 +353,14 @@ try {
   for (const line of api.startupLines().filter((l) => /seed/i.test(l))) say(`API: ${line.trim()}`);
 
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  let mode: string;
-  if (existsSync(path.join(ROOT, 'src/auth/keys.cli.ts'))) {
-    const created = await run('npm', ['run', 'keys', '--', 'create', '--role', 'editor', '--label', 'soak'], env);
-    const key = created.stdout.trim().split('\n').pop()?.trim() ?? '';
-    if (created.code !== 0 || !key || /\s/.test(key)) {
-      throw new Error(`npm run keys -- create failed (exit ${created.code}):\n${created.stdout}\n${created.stderr}`);
-    }
-    headers.authorization = `Bearer ${key}`;
-    mode = 'reads and writes, with an editor key made by `npm run keys`';
-  } else if (args.anonymousWrites) {
-    mode = 'reads and writes, anonymous (--anonymous-writes)';
-  } else {
-    mode = 'READ-ONLY: src/auth/keys.cli.ts is missing, so there is no way to get an editor key for writes';
+  // Writes need a credential: an editor key made with the keys CLI against the same data directory.
+  const created = await run('npm', ['run', 'keys', '--', 'create', '--role', 'editor', '--label', 'soak'], env);
+  const key = created.stdout.trim().split('\n').pop()?.trim() ?? '';
+  if (created.code !== 0 || !key || /\s/.test(key)) {
+    throw new Error(`npm run keys -- create failed (exit ${created.code}):\n${created.stdout}\n${created.stderr}`);
   }
+  headers.authorization = `Bearer ${key}`;
+  const mode = 'reads and writes, with an editor key made by `npm run keys`';
   const withWrites = mode.startsWith('reads and writes');
   say(`mode: ${mode}`);
 

@@ -351,12 +351,16 @@ describe('the audit trail', () => {
   it('records a mutation with the caller, the operation and the changed fields before and after', async () => {
     const partner = await api.createKey({ role: 'partner', creditCode: E1, label: 'E1 portal' });
     const [{ id }] = await sql(`select id from api_key where label = 'E1 portal' order by id desc limit 1`);
-    const res = await api.gqlAs(partner, `mutation { updateWorkshop(key: { villageCode: "${V11}", name: "W-A" }, input: { jobsCreated: 42 }) { jobsCreated } }`);
-    expect(res.data).toEqual({ updateWorkshop: { jobsCreated: 42 } });
-    const log = await admin(`{ auditLog(first: 5, filter: { actor: "key:${id}" }) { totalCount nodes { actor role operation action recordKind recordKey before after runId } } }`);
+    const http = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${partner}`, 'x-request-id': 'portal-req-0001' },
+      body: JSON.stringify({ query: `mutation { updateWorkshop(key: { villageCode: "${V11}", name: "W-A" }, input: { jobsCreated: 42 }) { jobsCreated } }` }),
+    });
+    expect(await http.json()).toEqual({ data: { updateWorkshop: { jobsCreated: 42 } } });
+    const log = await admin(`{ auditLog(first: 5, filter: { actor: "key:${id}" }) { totalCount nodes { actor role requestId operation action recordKind recordKey before after runId } } }`);
     expect(log.auditLog).toEqual({
       totalCount: 1,
-      nodes: [{ actor: `key:${id}`, role: 'partner', operation: 'updateWorkshop', action: 'UPDATE', recordKind: 'Workshop', recordKey: `${V11}/W-A`, before: { jobs_created: 0 }, after: { jobs_created: 42 }, runId: null }],
+      nodes: [{ actor: `key:${id}`, role: 'partner', requestId: 'portal-req-0001', operation: 'updateWorkshop', action: 'UPDATE', recordKind: 'Workshop', recordKey: `${V11}/W-A`, before: { jobs_created: 0 }, after: { jobs_created: 42 }, runId: null }],
     });
     const tamper = await sql('select 1').then(async () => {
       try {

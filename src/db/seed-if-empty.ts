@@ -12,7 +12,7 @@ export async function seedIfEmpty(db: Database, log: (msg: string) => void, seed
   const [{ n }] = await db.orm.em.fork().getConnection().execute<{ n: string }[]>('select count(*) as n from area');
   if (Number(n) > 0) return;
   log(`the registry is empty: loading the seed data from ${seedsDir}/ …`);
-  const outcome = await runImport(db.url, { paths: [seedsDir], limits: limitsFromEnv(), actor: 'cli:seed' });
+  const outcome = await runImport(db.ownerUrl, { paths: [seedsDir], limits: limitsFromEnv(), actor: 'cli:seed' });
   if (outcome.status !== 'ok') {
     throw new Error(`could not load the seed data: ${outcome.message ?? outcome.problems.problems.slice(0, 5).map((p) => `${p.sheet} row ${p.row}: ${p.rule}`).join('; ')}`);
   }

@@ -28,7 +28,7 @@ try {
   const log = (msg: string) => console.error(`[import] ${msg}`);
   const db = await openDatabase(openOptionsFromEnv(log));
   try {
-    const outcome = await runImport(db.url, { paths: program.args, dryRun: opts.dryRun, noWait: !opts.wait, actor: opts.as ? `cli:${opts.as}` : undefined, limits: limitsFromEnv(), log, progress: progressPrinter(process.stderr) });
+    const outcome = await runImport(db.ownerUrl, { paths: program.args, dryRun: opts.dryRun, noWait: !opts.wait, actor: opts.as ? `cli:${opts.as}` : undefined, limits: limitsFromEnv(), log, progress: progressPrinter(process.stderr) });
     for (const line of outcomeLines(outcome, Boolean(opts.dryRun))) console.log(line);
     if (opts.report) {
       await writeFile(opts.report, problemsCsv(outcome.problems.problems));

@@ -50,7 +50,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: limits.allowBatches,
   });

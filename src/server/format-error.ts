@@ -7,6 +7,7 @@ import {
   NotNullConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
+import { databaseErrorKind, statementTimeoutText } from '../db/errors.js';
 
 /**
  * The one place where errors become what a client sees: our GraphQLErrors pass through,
@@ -22,6 +23,22 @@ export function formatError(exposeDetails: boolean, log: (e: unknown) => void) {
       const { stacktrace, ...rest } = ext;
       return exposeDetails ? ext : (void stacktrace, rest);
     };
+    // The database being down, busy or too slow is not a bug: say so, without SQL.
+    const databaseProblem = databaseErrorKind(original);
+    if (databaseProblem === 'timeout') {
+      return {
+        ...base,
+        message: `The query took longer than ${statementTimeoutText()} and was cancelled; ask for less (filters, a smaller first) or try again later`,
+        extensions: { code: 'TIMEOUT' },
+      };
+    }
+    if (databaseProblem === 'unavailable' || databaseProblem === 'busy') {
+      return {
+        ...base,
+        message: databaseProblem === 'busy' ? 'The database is busy; try again in a few seconds' : 'The database is unavailable at the moment; try again in a few seconds',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
+    }
     if (original instanceof DriverException) {
       const { constraint } = original as unknown as { constraint?: string };
       if (original instanceof UniqueConstraintViolationException) {
