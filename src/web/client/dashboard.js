@@ -240,11 +240,14 @@
     return s;
   }
 
+  /** The text of a CSV file: a BOM (UTF-8), then CRLF lines, which Excel and WPS open as Chinese text without asking. */
+  function csvText(rows) {
+    return '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  }
+
   function downloadCsv(c) {
     if (!c.csv) return;
-    const lines = [c.csv.header, ...c.csv.rows].map((r) => r.map(csvCell).join(','));
-    // UTF-8 with a BOM and CRLF line ends: what Excel and WPS open as Chinese text without asking.
-    const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([csvText([c.csv.header, ...c.csv.rows])], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     save(url, fileName(c, 'csv'));
     setTimeout(() => URL.revokeObjectURL(url), 10000);
@@ -746,6 +749,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
   window.yhrDashboard = {
     chartData: (id) => (cards[id] && cards[id].chart ? cards[id].chart.getOption() : null),
     csv: (id) => (cards[id] ? cards[id].csv : null),
+    csvText,
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
