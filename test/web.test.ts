@@ -74,11 +74,11 @@ async function session(): Promise<Session> {
   return { context, page, errors, requests };
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, name) });
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
   if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
     await mkdir('docs', { recursive: true });
-    await page.screenshot({ path: path.join('docs', name) });
+    await page.screenshot({ path: path.join('docs', name), fullPage });
   }
 }
 
@@ -236,8 +236,7 @@ describe('dashboard', () => {
     // Nothing the dashboard loaded came from elsewhere.
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);
-    await screenshot(page, 'dashboard.png');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-full.png'), fullPage: true });
+    await screenshot(page, 'dashboard.png', true);
     await context.close();
   });
 

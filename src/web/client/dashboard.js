@@ -411,7 +411,7 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
               );
             },
           },
-          xAxis: { type: 'category', data: quarters },
+          xAxis: { type: 'category', data: quarters, axisLabel: { interval: quarters.length > 24 ? 'auto' : 0, rotate: quarters.length > 8 ? 40 : 0 } },
           yAxis: { type: 'value', name: '项目数', minInterval: 1 },
           series,
         }
