@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
+import { parseQuestion } from '../src/web/questions.js';
 import { startTestApi, type TestApi } from './support/api.js';
 
 /**
@@ -81,6 +82,24 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
     await page.screenshot({ path: path.join('docs', name), fullPage });
   }
 }
+
+describe('question titles, from the files of queries/', () => {
+  it('reads "中文 · English — comment" lines, the F files\' "F2 · 中文: gloss" lines, and explicit title lines', () => {
+    expect(parseQuestion('Q01-committed-vs-landed-by-town.graphql', '# 山区五镇承诺资金与落地资金 · Committed vs landed by town — how much was committed.\nquery Q01 { x }')).toMatchObject({
+      id: 'Q01',
+      titleZh: '山区五镇承诺资金与落地资金',
+      titleEn: 'Committed vs landed by town',
+      comment: 'how much was committed.',
+    });
+    expect(parseQuestion('F09-liangzhu-tiers-2023q1.graphql', '# F9 · 良渚新城招引亿元以上重大项目60个 (signed in 2023 Q1).\nquery F9 { x }')).toMatchObject({
+      id: 'F9',
+      titleZh: '良渚新城招引亿元以上重大项目60个',
+      titleEn: 'Liangzhu tiers 2023 Q1',
+      comment: 'F9 · 良渚新城招引亿元以上重大项目60个 (signed in 2023 Q1).',
+    });
+    expect(parseQuestion('x.graphql', '# 标题: 中文\n# Title: English\n# what it answers\n{ x }')).toMatchObject({ id: 'x', titleZh: '中文', titleEn: 'English', comment: 'what it answers' });
+  });
+});
 
 describe('landing page, schema and /graphql from a browser', () => {
   it('GET / links to the playground, the dashboard and the schema, Chinese first', async () => {
