@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
@@ -73,6 +74,18 @@ async function session(): Promise<Session> {
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('request', (r) => requests.push({ url: r.url(), headers: r.headers() }));
   return { context, page, errors, requests };
+}
+
+/** Aliases of an operation as the API's limits count them: every aliased field, fragments expanded where spread. */
+function aliasCount(doc: DocumentNode): number {
+  const fragments = new Map(doc.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]));
+  const count = (set: SelectionSetNode): number =>
+    set.selections.reduce((n, sel) => {
+      if (sel.kind === Kind.FIELD) return n + (sel.alias ? 1 : 0) + (sel.selectionSet ? count(sel.selectionSet) : 0);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return n + count(sel.selectionSet);
+      return n + count(fragments.get(sel.name.value)!);
+    }, 0);
+  return Math.max(0, ...doc.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? count(d.selectionSet) : 0)));
 }
 
 async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
@@ -250,7 +263,11 @@ describe('dashboard', () => {
       await expect(card.locator('.chart canvas').count(), `${id} has a canvas`).resolves.toBeGreaterThan(0);
       await expect(card.locator('.provenance').innerText(), `${id} says where its data comes from`).resolves.toMatch(/示意.*illustrative/s);
       const href = await card.locator('a.open-playground').getAttribute('href');
-      expect(new URL(href!, origin).searchParams.get('query'), `${id} links its query`).toMatch(/^#[^\n]*\n(query|fragment) /);
+      const query = new URL(href!, origin).searchParams.get('query')!;
+      expect(query, `${id} links its query`).toMatch(/^#[^\n]*\n(query|fragment) /);
+      // Small enough for the API's request limits (15 aliases, 1,000 tokens per operation).
+      const doc = parse(query, { maxTokens: 1000 });
+      expect(aliasCount(doc), `${id}: aliases`).toBeLessThanOrEqual(15);
     }
     // Nothing the dashboard loaded came from elsewhere.
     expect(blocked).toEqual([]);

@@ -280,7 +280,7 @@ query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $a
   fundsLanded(filter: { mountain: true, period: $period, schemes: $schemes, areaCodes: $areaCodes }, groupBy: [TOWN, YEAR]) {
     total
     projectCount
-    groups { area { code name } year total wan: total(unit: WAN) projectCount }
+    groups { area { code name } year total projectCount }
   }
 }`;
 
@@ -288,6 +288,7 @@ query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $a
     const variables = { period: periodOf(f), schemes: f.scheme ? [f.scheme] : null, areaCodes: f.area ? [f.area] : null };
     setPlaygroundLink(c, FUNDS_QUERY, variables);
     const data = await gql(FUNDS_QUERY, variables);
+    for (const m of FUND_MEASURES) for (const g of data[m.field].groups) g.wan = shift(g.total, 4);
     const years = [];
     for (let y = f.from; y <= f.to; y++) years.push(y);
     let towns = data.towns.nodes;
@@ -432,7 +433,7 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
       '# 村集体经济经营性收入，逐年合计和增长 Village collective operating income per year\n' +
       'query DashboardCollectiveIncome($filter: CollectiveIncomeSummaryFilter) {\n' +
       years.map((y) => '  y' + y + ': collectiveIncome(year: ' + y + ', filter: $filter) { ...IncomeYear }\n').join('') +
-      '}\n\nfragment IncomeYear on CollectiveIncomeSummary {\n  year total yi: total(unit: YI) previousTotal change growthRate(asPercent: true, scale: 2) villageCount comparableVillageCount complete\n}'
+      '}\n\nfragment IncomeYear on CollectiveIncomeSummary {\n  year total previousTotal change growthRate(asPercent: true, scale: 2) villageCount comparableVillageCount complete\n}'
     );
   }
 
@@ -443,7 +444,7 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
     const variables = { filter: { kinds: ['VILLAGE'], areaCodes: f.area ? [f.area] : null } };
     setPlaygroundLink(c, query, variables);
     const data = await gql(query, variables);
-    const list = years.map((y) => data['y' + y]);
+    const list = years.map((y) => Object.assign(data['y' + y], { yi: shift(data['y' + y].total, 8) }));
     const rows = list.map((s) => [s.year, s.villageCount ? s.total : '', s.villageCount ? s.yi : '', s.villageCount, s.growthRate == null ? '' : s.growthRate, s.comparableVillageCount, s.complete ? '是 yes' : '否 no']);
     const option = {
       legend,
@@ -491,9 +492,8 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
     groups {
       area { code name parent { name } }
       total
-      wan: total(unit: WAN)
-      previousWan: previousTotal(unit: WAN)
-      changeWan: change(unit: WAN)
+      previousTotal
+      change
       growthRate(asPercent: true, scale: 2)
     }
   }
@@ -506,6 +506,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
     // Note: the API orders the villages by growth (fastest first) and returns them all; the ten at
     // each end are cut here. A top-N argument on the groups would send just these twenty.
     const ranked = data.collectiveIncome.groups.filter((g) => g.area && g.growthRate != null);
+    for (const g of ranked) Object.assign(g, { wan: shift(g.total, 4), previousWan: shift(g.previousTotal, 4), changeWan: shift(g.change, 4) });
     const fastest = ranked.slice(0, 10);
     const slowest = ranked.slice(Math.max(fastest.length, ranked.length - 10)).reverse();
     const label = (g) => g.area.name + (g.area.parent ? '（' + g.area.parent.name + '）' : '');
@@ -557,7 +558,10 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
 
   // ---------- 5 and 6. workshops by type and by town ----------
 
-  const WORKSHOP_FIELDS = 'workshopCount jobsCreated lowIncomeJobs gain: incomeGainPerPerson(scale: 0) gainWan: incomeGainPerPerson(unit: WAN, scale: 2)';
+  // Note: no aliases inside the fragment (the API counts every alias of an operation, fragments
+  // included, against its limit of 15); 万元 are derived here from the exact yuan.
+  const WORKSHOP_FIELDS = 'workshopCount jobsCreated lowIncomeJobs incomeGainPerPerson(scale: 0)';
+  const withGain = (s) => Object.assign(s, { gain: s.incomeGainPerPerson, gainWan: shift(s.incomeGainPerPerson, 4) });
 
   function workshopOption(names, list) {
     return {
@@ -597,7 +601,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
     const variables = { within: f.area || null };
     setPlaygroundLink(c, query, variables);
     const data = await gql(query, variables);
-    const list = WORKSHOP_TYPES.map(([t]) => data[t]);
+    const list = WORKSHOP_TYPES.map(([t]) => withGain(data[t]));
     const names = WORKSHOP_TYPES.map(([, zh]) => zh);
     return {
       option: workshopOption(names, list),
@@ -618,7 +622,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
       '}\n\nfragment Workshops on WorkshopSummary { ' + WORKSHOP_FIELDS + ' }';
     setPlaygroundLink(c, query, null);
     const data = await gql(query, {});
-    const list = towns.map((t) => data['t' + t.code]);
+    const list = towns.map((t) => withGain(data['t' + t.code]));
     const names = towns.map((t) => t.name);
     return {
       option: workshopOption(names, list),
