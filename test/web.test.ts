@@ -53,7 +53,7 @@ interface Session {
   page: Page;
   /** console errors and uncaught exceptions of the page */
   errors: string[];
-  requests: { url: string; headers: Record<string, string> }[];
+  requests: { url: string; headers: Record<string, string>; body: string | null }[];
 }
 
 /** A fresh browser profile (empty localStorage) whose requests may go to the API's host only. */
@@ -72,7 +72,7 @@ async function session(): Promise<Session> {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  page.on('request', (r) => requests.push({ url: r.url(), headers: r.headers() }));
+  page.on('request', (r) => requests.push({ url: r.url(), headers: r.headers(), body: r.postData() }));
   return { context, page, errors, requests };
 }
 
@@ -236,6 +236,22 @@ describe('playground', () => {
     await page.goto(`${origin}/playground?run=1&query=${encodeURIComponent('query Probe2 { area(code: "330110111") { name } }')}`);
     await page.locator('.graphiql-response').getByText('"鸬鸟镇"').waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('never runs a mutation from a link, even with a key stored', async () => {
+    const { context, page, requests } = await session();
+    await page.goto(`${origin}/playground`);
+    await page.evaluate((key) => localStorage.setItem('yuhang-registry:api-key', key), api.adminKey);
+    const before = await api.data('{ workshops(filter: { nameContains: "村团长" }) { nodes { village { code } } } }');
+    const village = before.workshops.nodes[0].village.code;
+    const mutation = `mutation Sneaky { deleteWorkshop(key: { villageCode: "${village}", name: "村团长" }) }`;
+    await page.goto(`${origin}/playground?run=1&query=${encodeURIComponent(mutation)}`);
+    await expect(page.locator('.graphiql-tab-active').innerText()).resolves.toContain('Sneaky');
+    await page.waitForTimeout(1500);
+    expect(requests.filter((r) => r.body?.includes('Sneaky'))).toEqual([]);
+    const { workshops } = await api.data('{ workshops(filter: { nameContains: "村团长" }) { totalCount } }');
+    expect(workshops.totalCount).toBe(1);
     await context.close();
   });
 });

@@ -266,11 +266,14 @@
   // ---------- 1. funds landed per mountain town per year ----------
 
   /**
-   * What each bar group shows. The API sums only LANDED flows today; when it can sum COMMITMENT
-   * flows, add { key: 'committed', label: '承诺资金', field: '<alias in FUNDS_QUERY>' } and that
-   * field to the query: the series, tooltip and CSV columns follow from this list.
+   * What each bar group shows: `root` is the query's aggregate, `amount` the yuan field of its groups.
+   * The API sums only LANDED flows today. Once it sums commitments too (a `funds` aggregate with
+   * `committed` and `landed` per group), query that root instead and list
+   * { key: 'committed', label: '承诺资金', root: 'funds', amount: 'committed' } beside
+   * { key: 'landed', label: '落地资金', root: 'funds', amount: 'landed' }: the series, tooltip and
+   * CSV rows follow from this list.
    */
-  const FUND_MEASURES = [{ key: 'landed', label: '落地资金', field: 'fundsLanded' }];
+  const FUND_MEASURES = [{ key: 'landed', label: '落地资金', root: 'fundsLanded', amount: 'total' }];
 
   const FUNDS_QUERY = `# 山区五镇落地资金，按镇和年度 Funds landed in the mountain towns, by town and year
 query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $areaCodes: [String!]) {
@@ -288,17 +291,17 @@ query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $a
     const variables = { period: periodOf(f), schemes: f.scheme ? [f.scheme] : null, areaCodes: f.area ? [f.area] : null };
     setPlaygroundLink(c, FUNDS_QUERY, variables);
     const data = await gql(FUNDS_QUERY, variables);
-    for (const m of FUND_MEASURES) for (const g of data[m.field].groups) g.wan = shift(g.total, 4);
     const years = [];
     for (let y = f.from; y <= f.to; y++) years.push(y);
     let towns = data.towns.nodes;
     const present = new Map();
-    for (const m of FUND_MEASURES) for (const g of data[m.field].groups) if (g.area) present.set(g.area.code, g.area);
+    for (const m of FUND_MEASURES) for (const g of data[m.root].groups) if (g.area) present.set(g.area.code, g.area);
     if (f.area) towns = towns.filter((t) => t.code === f.area || present.has(t.code));
     const series = [];
     const rows = [];
     FUND_MEASURES.forEach((m) => {
-      const byKey = new Map(data[m.field].groups.filter((g) => g.area).map((g) => [g.area.code + '|' + g.year, g]));
+      const byKey = new Map(data[m.root].groups.filter((g) => g.area).map((g) => [g.area.code + '|' + g.year, g]));
+      const yuan = (g) => (g ? g[m.amount] : '0');
       years.forEach((y, i) => {
         series.push({
           name: y + '年 ' + m.label,
@@ -306,12 +309,12 @@ query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $a
           itemStyle: { color: PALETTE[i % PALETTE.length] },
           data: towns.map((t) => {
             const g = byKey.get(t.code + '|' + y);
-            return { value: g ? num(g.wan) : 0, yuan: g ? g.total : '0', projects: g ? g.projectCount : 0 };
+            return { value: num(shift(yuan(g), 4)), yuan: yuan(g), projects: g ? g.projectCount : 0 };
           }),
         });
         towns.forEach((t) => {
           const g = byKey.get(t.code + '|' + y);
-          rows.push([t.name, t.code, y, m.label, g ? g.total : '0', g ? g.wan : '0', g ? g.projectCount : 0]);
+          rows.push([t.name, t.code, y, m.label, yuan(g), shift(yuan(g), 4), g ? g.projectCount : 0]);
         });
       });
     });

@@ -9,6 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { pick, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
+import { parse } from 'graphql';
 
 const KEY_STORAGE = 'yuhang-registry:api-key';
 const ASSETS = document.querySelector('meta[name="yhr-assets"]')?.getAttribute('content') ?? 'assets/playground/';
@@ -151,6 +152,19 @@ function QuestionsIcon() {
   );
 }
 
+/**
+ * Whether a document only reads: a link may ask to run its query (`&run=1`), but never a mutation,
+ * which would be sent with the key stored in this browser by whoever follows the link.
+ */
+export function onlyQueries(text) {
+  try {
+    const ops = parse(text).definitions.filter((d) => d.kind === 'OperationDefinition');
+    return ops.length > 0 && ops.every((d) => d.operation === 'query');
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the query given in the URL (from the dashboard's "open in the playground" links) once the editors are ready. */
 function RunFromUrl({ enabled }) {
   const { queryEditor, responseEditor, schema } = useGraphiQL(pick('queryEditor', 'responseEditor', 'schema'));
@@ -216,7 +230,7 @@ async function start() {
   const questions = res.ok ? await res.json() : [];
   const params = new URLSearchParams(location.search);
   const query = params.get('query');
-  const fromUrl = query ? { query, variables: params.get('variables') ?? undefined, run: params.get('run') === '1' } : null;
+  const fromUrl = query ? { query, variables: params.get('variables') ?? undefined, run: params.get('run') === '1' && onlyQueries(query) } : null;
   createRoot(root).render(<App questions={questions} fromUrl={fromUrl} />);
 }
 
