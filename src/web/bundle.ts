@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzip } from 'node:zlib';
@@ -77,10 +77,26 @@ async function build(hash: string): Promise<PlaygroundBundle> {
       if (!existsSync(done)) throw e;
       await rm(tmp, { recursive: true, force: true });
     }
+    await prune(hash);
     return { hash, dir, files };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Keeps the newest few bundles (an older checkout's API may still be serving one) and drops the rest. */
+async function prune(current: string, keep = 3): Promise<void> {
+  try {
+    const entries = await Promise.all(
+      (await readdir(BUNDLE_CACHE)).map(async (name) => ({ name, mtime: (await stat(path.join(BUNDLE_CACHE, name))).mtimeMs })),
+    );
+    const hourAgo = Date.now() - 3_600_000;
+    const builds = entries.filter((e) => !e.name.includes('.tmp-') && e.name !== current).sort((a, b) => b.mtime - a.mtime);
+    const stale = [...builds.slice(keep - 1), ...entries.filter((e) => e.name.includes('.tmp-') && e.mtime < hourAgo)];
+    await Promise.all(stale.map((e) => rm(path.join(BUNDLE_CACHE, e.name), { recursive: true, force: true })));
+  } catch {
+    // Note: pruning is housekeeping; a failure must not stop the playground.
   }
 }
 
