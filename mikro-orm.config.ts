@@ -12,6 +12,9 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    // Note: a MikroORM instance with colours on sets MIKRO_ORM_COLORS for the whole process, which
+    // would colour the logs of every ORM opened after it (and break log readers such as the tests').
+    colors: false,
     discovery: { disableDynamicFileAccess: true },
     migrations: {
       path: 'src/migrations',

@@ -314,6 +314,101 @@ describe('collectiveIncome(year)', () => {
   });
 });
 
+describe('funds (committed against landed) and the new group dimensions', () => {
+  it('sums commitments and landings of the same projects, with the share landed', async () => {
+    const res = await api.data(`{
+      all: funds { committed landed landedShare pct: landedShare(asPercent: true, scale: 1) projectCount committedProjectCount landedProjectCount }
+      y2022: funds(filter: { period: { year: 2022 } }) { committed landed }
+      none: funds(filter: { sectors: ["none"] }) { committed landed landedShare projectCount }
+    }`);
+    expect(res).toEqual({
+      all: { committed: '100000000', landed: '765001235.06', landedShare: '7.65', pct: '765', projectCount: 4, committedProjectCount: 1, landedProjectCount: 4 },
+      y2022: { committed: '100000000', landed: '50001235.06' },
+      none: { committed: '0', landed: '0', landedShare: null, projectCount: 0 },
+    });
+  });
+
+  it('orders pairings by share landed, those without commitments after them in key order, and cuts to first', async () => {
+    const res = await api.data(`{
+      all: funds(groupBy: [PAIRING], orderBy: LANDED_SHARE_ASC) { groupCount groups { pairing { code } committed landedShare } }
+      top: funds(groupBy: [PAIRING], orderBy: LANDED_DESC, first: 1) { groupCount groups { pairing { code } landed } }
+    }`);
+    expect(res.all).toEqual({
+      groupCount: 3,
+      groups: [
+        { pairing: { code: 'CM-330110101' }, committed: '100000000', landedShare: '7.6' },
+        { pairing: { code: 'EV-1' }, committed: '0', landedShare: null },
+        { pairing: null, committed: '0', landedShare: null },
+      ],
+    });
+    expect(res.top).toEqual({ groupCount: 3, groups: [{ pairing: { code: 'CM-330110101' }, landed: '760000000.5' }] });
+  });
+
+  it('groups by the town or platform directly under the district, and by project', async () => {
+    const res = await api.data(`{
+      funds(groupBy: [TOWN_OR_PLATFORM]) { groups { area { code kind } committed landed } }
+      fundsLanded(groupBy: [PROJECT], orderBy: TOTAL_ASC) { groups { project { code } total } }
+    }`);
+    expect(res.funds.groups).toEqual([
+      { area: { code: '330110101', kind: 'TOWN' }, committed: '100000000', landed: '760000000.5' },
+      { area: { code: '330110102', kind: 'TOWN' }, committed: '0', landed: '5000000' },
+      { area: { code: '330110800', kind: 'PLATFORM' }, committed: '0', landed: '1234.56' },
+    ]);
+    expect(res.fundsLanded.groups).toEqual([
+      { project: { code: 'P5' }, total: '1234.56' },
+      { project: { code: 'P4' }, total: '5000000' },
+      { project: { code: 'P1' }, total: '60000000.5' },
+      { project: { code: 'P2' }, total: '700000000' },
+    ]);
+  });
+
+  it('counts projects by landing year, the ones never landed in a null group last', async () => {
+    const res = await api.data(`{ projectTiers(groupBy: [LANDED_YEAR]) { groups { landedYear year projectCount } }
+      q: projectTiers(groupBy: [LANDED_QUARTER], filter: { landed: {} }) { groups { landedQuarter { year quarter } projectCount } } }`);
+    expect(res.projectTiers.groups).toEqual([
+      { landedYear: 2022, year: null, projectCount: 2 },
+      { landedYear: 2023, year: null, projectCount: 2 },
+      { landedYear: null, year: null, projectCount: 1 },
+    ]);
+    expect(res.q.groups).toEqual([
+      { landedQuarter: { year: 2022, quarter: 1 }, projectCount: 1 },
+      { landedQuarter: { year: 2022, quarter: 4 }, projectCount: 1 },
+      { landedQuarter: { year: 2023, quarter: 1 }, projectCount: 1 },
+      { landedQuarter: { year: 2023, quarter: 2 }, projectCount: 1 },
+    ]);
+  });
+
+  it('gives a series of years, each compared with the year before, and a project its own funds', async () => {
+    const res = await api.data(`{
+      collectiveIncomeSeries(from: 2021, to: 2022, groupBy: [TOWN_OR_PLATFORM], orderBy: GROWTH_DESC, first: 2) {
+        from to years { year total change growthRate(asPercent: true, scale: 2) villageCount comparableVillageCount }
+        groupCount groups { area { code } years { year total growthRate } }
+      }
+      projects(first: 10, orderBy: [{ field: CODE }]) { nodes { code funds { committed landed landedShare } } }
+    }`);
+    expect(res.collectiveIncomeSeries).toEqual({
+      from: 2021,
+      to: 2022,
+      years: [
+        { year: 2021, total: '115000000', change: null, growthRate: null, villageCount: 3, comparableVillageCount: 0 },
+        { year: 2022, total: '131500000', change: '15500000', growthRate: '13.48', villageCount: 4, comparableVillageCount: 3 },
+      ],
+      groupCount: 4,
+      groups: [
+        { area: { code: '330110101' }, years: [{ year: 2021, total: '115000000', growthRate: null }, { year: 2022, total: '130000000', growthRate: '0.1304' }] },
+        { area: { code: '330110102' }, years: [{ year: 2021, total: '0', growthRate: null }, { year: 2022, total: '1000000', growthRate: null }] },
+      ],
+    });
+    expect(res.projects.nodes).toEqual([
+      { code: 'P1', funds: { committed: '100000000', landed: '60000000.5', landedShare: '0.6' } },
+      { code: 'P2', funds: { committed: '0', landed: '700000000', landedShare: null } },
+      { code: 'P3', funds: { committed: '0', landed: '0', landedShare: null } },
+      { code: 'P4', funds: { committed: '0', landed: '5000000', landedShare: null } },
+      { code: 'P5', funds: { committed: '0', landed: '1234.56', landedShare: null } },
+    ]);
+  });
+});
+
 describe('per-record shortcuts', () => {
   it('gives every area, pairing and enterprise its own figures, zeros where there are none', async () => {
     const res = await api.data(`{

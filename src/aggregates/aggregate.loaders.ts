@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../common/context.js';
 import { INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
 import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
-import { FUNDS_LANDED_MEASURES, fundsLandedFacts } from './funds-landed.sql.js';
+import { FUNDS_LANDED_MEASURES, fundFlowFacts, fundsLandedFacts } from './funds-landed.sql.js';
+import { FUNDS_MEASURES, FundsTotals, type FundsRow } from './funds.types.js';
 import { FundsLandedTotal, type FundsLandedRow } from './funds-landed.types.js';
 import { keyedStatement } from './grouping.js';
 import type { DateBounds } from './period.input.js';
@@ -54,6 +55,43 @@ export function pairingFundsLandedLoader(ctx: RequestContext, bounds: DateBounds
     (sql, ids) => fundsLandedFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] }),
     () => FUNDS_LANDED_MEASURES,
     (row) => new FundsLandedTotal().setMeasures(row),
+  );
+}
+
+/** `Area.funds(period)`: funds committed and landed in projects hosted in each area or anywhere under it. */
+export function areaFundsLoader(ctx: RequestContext, bounds: DateBounds) {
+  return keyedLoader<FundsRow, FundsTotals>(
+    ctx,
+    `Area.funds:${JSON.stringify(bounds)}`,
+    (sql, ids) => {
+      const subtrees = subtreesOf(sql, ids);
+      const { ctes, facts } = fundFlowFacts(sql, null, bounds, { key: 's.root', joins: 'join area_subtree s on s.id = p.host_id' });
+      return { ctes: [subtrees, ...ctes], facts };
+    },
+    () => FUNDS_MEASURES,
+    (row) => new FundsTotals().setMeasures(row),
+  );
+}
+
+/** `Pairing.funds(period)`: funds committed and landed in projects signed under each pairing. */
+export function pairingFundsLoader(ctx: RequestContext, bounds: DateBounds) {
+  return keyedLoader<FundsRow, FundsTotals>(
+    ctx,
+    `Pairing.funds:${JSON.stringify(bounds)}`,
+    (sql, ids) => fundFlowFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] }),
+    () => FUNDS_MEASURES,
+    (row) => new FundsTotals().setMeasures(row),
+  );
+}
+
+/** `Project.funds(period)`: funds committed to and landed in each project. */
+export function projectFundsLoader(ctx: RequestContext, bounds: DateBounds) {
+  return keyedLoader<FundsRow, FundsTotals>(
+    ctx,
+    `Project.funds:${JSON.stringify(bounds)}`,
+    (sql, ids) => fundFlowFacts(sql, null, bounds, { key: 'p.id', where: [`p.id = any(${sql.ints(ids)})`] }),
+    () => FUNDS_MEASURES,
+    (row) => new FundsTotals().setMeasures(row),
   );
 }
 

@@ -3,10 +3,11 @@ import { AreaKind } from '../area/area.enums.js';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
 import { CollectiveIncomeGroupOrder, CollectiveIncomeGrouping, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
-import { INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
+import { incomeAreaScope, INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
 import { CollectiveIncomeGroup, CollectiveIncomeSummary, type IncomeRow } from './collective-income-summary.types.js';
-import { checkDimensions, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
-import { checkKnownCodes } from './project-scope.js';
+import { areaScopeCodes } from '../common/area-scope.js';
+import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
+import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { Sql, VILLAGE_KINDS } from './sql.js';
 
 const MIN_YEAR = 1950;
@@ -32,29 +33,42 @@ export class CollectiveIncomeSummaryResolver {
     filter: CollectiveIncomeSummaryFilter | null,
     @Arg('groupBy', () => [CollectiveIncomeGrouping], { nullable: true, description: '分组 Dimensions to group by; at most one area level.' })
     groupBy: CollectiveIncomeGrouping[] | null,
-    @Arg('orderBy', () => CollectiveIncomeGroupOrder, { defaultValue: CollectiveIncomeGroupOrder.KEY, description: '分组排序 Order of the groups.' })
+    @Arg('orderBy', () => CollectiveIncomeGroupOrder, { defaultValue: CollectiveIncomeGroupOrder.KEY, description: '分组排序 Order of the groups; ties in group key order.' })
     orderBy: CollectiveIncomeGroupOrder,
+    @Arg('first', () => Int, FIRST_GROUPS_ARG) first: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CollectiveIncomeSummary> {
     const problems = new ProblemList();
     checkIncomeYear(year, 'year', problems);
     const dims = checkDimensions(groupBy, problems);
-    filter?.kinds?.forEach((kind, i) => {
-      problems.check(kind === AreaKind.VILLAGE || kind === AreaKind.COMMUNITY, `filter.kinds[${i}]`, 'must be VILLAGE or COMMUNITY', kind);
-    });
+    const limit = checkFirst(first, problems);
+    checkIncomeKinds(filter, problems);
     problems.throwIfAny();
-    await checkKnownCodes(ctx, [
-      { field: 'filter.areaCodes', table: 'area', column: 'code', codes: filter?.areaCodes?.map((c) => c.trim()) },
-      { field: 'filter.villageCodes', table: 'area', column: 'code', codes: filter?.villageCodes?.map((c) => c.trim()), condition: `kind in ${VILLAGE_KINDS}`, what: 'village or community' },
-    ]);
+    await checkKnownCodes(ctx, incomeFilterCodes(filter));
     const sql = new Sql(ctx);
     const { ctes, facts } = incomeFacts(sql, year, filter);
-    const rows = await sql.run<{ overall: IncomeRow; grp: (IncomeRow & KeyRow) | null }>(
-      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy] }),
+    const rows = await sql.run<{ overall: IncomeRow; grp: (IncomeRow & KeyRow) | null; group_count: number }>(
+      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy], limit }),
     );
-    const { overall, groups } = splitGrouped(rows);
+    const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new CollectiveIncomeSummary().setMeasures(year, overall);
     result.groups = groups.map((g) => new CollectiveIncomeGroup().setMeasures(year, g).setKeys(g));
+    result.groupCount = groupCount;
     return result;
   }
+}
+
+/** Refuses kinds other than the village level in a collective-income filter. */
+export function checkIncomeKinds(filter: CollectiveIncomeSummaryFilter | null | undefined, problems: ProblemList): void {
+  filter?.kinds?.forEach((kind, i) => {
+    problems.check(kind === AreaKind.VILLAGE || kind === AreaKind.COMMUNITY, `filter.kinds[${i}]`, 'must be VILLAGE or COMMUNITY', kind);
+  });
+}
+
+/** The code checks of a collective-income filter. */
+export function incomeFilterCodes(filter: CollectiveIncomeSummaryFilter | null | undefined): KnownCodes[] {
+  return [
+    ...areaScopeCodes(incomeAreaScope(filter)),
+    { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ${VILLAGE_KINDS}`, what: 'village or community' },
+  ];
 }

@@ -1,6 +1,7 @@
 import { inList } from './project-scope.js';
 import type { CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
-import { AREA_LEVELS_CTE, type Sql, subtreeByCodes, VILLAGE_KINDS } from './sql.js';
+import { areaScope, areaScopeConditions, type AreaScope } from '../common/area-scope.js';
+import { AREA_LEVELS_CTE, LEVEL_COLUMNS, type Sql, VILLAGE_KINDS } from './sql.js';
 
 /**
  * Measures of villages over the facts `x` (one row per village, `cur`/`prev` null where the figure is
@@ -30,34 +31,53 @@ export function incomeFacts(
   filter: CollectiveIncomeSummaryFilter | null | undefined,
   extra: { key?: string; joins?: string } = {},
 ): { ctes: string[]; facts: string } {
+  return incomeFactsOver(sql, { from: year, to: year }, filter, extra);
+}
+
+/**
+ * Facts of collective income over a range of years: one row per village or community in scope and
+ * year of the range (`_year`), with its operating income of that year and of the year before.
+ */
+export function incomeFactsOver(
+  sql: Sql,
+  years: { from: number; to: number },
+  filter: CollectiveIncomeSummaryFilter | null | undefined,
+  extra: { key?: string; joins?: string } = {},
+): { ctes: string[]; facts: string } {
   const ctes = [AREA_LEVELS_CTE];
   const where = [`a.kind in ${VILLAGE_KINDS}`];
-  if (filter?.areaCodes) {
-    if (filter.areaCodes.length === 0) where.push('false');
-    else {
-      ctes.push(subtreeByCodes(sql, 'area_scope', filter.areaCodes.map((c) => c.trim())));
-      where.push('a.id in (select id from area_scope)');
-    }
-  }
+  const scope = incomeAreaScope(filter);
+  for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, ['a.id'])) where.push(sql.cond(c));
+  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m)}`);
   if (filter?.villageCodes) where.push(inList(sql, 'a.code', filter.villageCodes.map((c) => c.trim())));
   if (filter?.kinds) where.push(inList(sql, 'a.kind', filter.kinds));
   if (filter?.scenicGrades) where.push(inList(sql, 'a.scenic_grade', filter.scenicGrades));
-  if (filter?.mountain !== null && filter?.mountain !== undefined) where.push(`coalesce(al.mountain, false) = ${sql.v(filter.mountain)}`);
   const facts =
-    `select ${extra.key ? `${extra.key} as _key, ` : ''}a.id as _vid, a.code as _vcode, ` +
-    'al.platform_id as _platform, al.town_id as _town, al.village_id as _village, coalesce(al.mountain, false) as _mountain, ' +
+    `select ${extra.key ? `${extra.key} as _key, ` : ''}a.id as _vid, a.code as _vcode, yr.y as _year, ` +
+    `${LEVEL_COLUMNS}, ` +
     'cur.operating_income as cur, prev.operating_income as prev ' +
     `from area a ${extra.joins ?? ''} left join area_levels al on al.id = a.id ` +
-    `left join collective_income cur on cur.village_id = a.id and cur.year = ${sql.v(year)} ` +
-    `left join collective_income prev on prev.village_id = a.id and prev.year = ${sql.v(year - 1)} ` +
+    `cross join generate_series(${sql.v(years.from)}::int, ${sql.v(years.to)}::int) as yr(y) ` +
+    'left join collective_income cur on cur.village_id = a.id and cur.year = yr.y ' +
+    'left join collective_income prev on prev.village_id = a.id and prev.year = yr.y - 1 ' +
     `where ${where.join(' and ')}`;
   return { ctes, facts };
 }
 
+/** The area scope of a collective-income filter, deprecated spellings included. */
+export function incomeAreaScope(f: CollectiveIncomeSummaryFilter | null | undefined, field = 'filter'): AreaScope {
+  return areaScope(`${field}.area`, f?.area, [{ field: `${field}.areaCodes`, codes: f?.areaCodes }], f?.mountain);
+}
+
 /** Sort terms over grouped rows `g` for an order other than by key. */
+const CHANGE = 'case when g.comparable > 0 then g.change::numeric end';
+const GROWTH = 'case when g.comparable > 0 then g.change::numeric / nullif(g.comparable_prev::numeric, 0) end';
 export const INCOME_GROUP_ORDER: Record<string, string[]> = {
   KEY: [],
   TOTAL_DESC: ['g.total::numeric desc'],
-  CHANGE_DESC: ['case when g.comparable > 0 then g.change::numeric end desc nulls last'],
-  GROWTH_DESC: ['case when g.comparable > 0 then g.change::numeric / nullif(g.comparable_prev::numeric, 0) end desc nulls last'],
+  TOTAL_ASC: ['g.total::numeric asc'],
+  CHANGE_DESC: [`${CHANGE} desc nulls last`],
+  CHANGE_ASC: [`${CHANGE} asc nulls last`],
+  GROWTH_DESC: [`${GROWTH} desc nulls last`],
+  GROWTH_ASC: [`${GROWTH} asc nulls last`],
 };

@@ -166,6 +166,9 @@ export class CollectiveIncomeGroup extends CollectiveIncomeTotals {
   description: '村集体收入汇总 Collective income of the villages in scope and, when grouped, of each group (groups without villages are left out).',
 })
 export class CollectiveIncomeSummary extends CollectiveIncomeTotals {
-  @Field(() => [CollectiveIncomeGroup], { description: '分组 The groups, in the order asked for; empty when not grouped.' })
+  @Field(() => [CollectiveIncomeGroup], { description: '分组 The groups, in the order asked for (ties in key order), at most `first` of them; empty when not grouped.' })
   groups: CollectiveIncomeGroup[] = [];
+
+  @Field(() => Int, { description: '分组数 Number of groups before `first` cut them (0 when not grouped).' })
+  groupCount = 0;
 }

@@ -39,6 +39,11 @@ export class FundsLandedGroup extends WithGroupKeys(FundsLandedTotal, 'FundsLand
     '(groups without any landed funds are left out; use `Area.fundsLanded` for a list that shows zeros).',
 })
 export class FundsLanded extends FundsLandedTotal {
-  @Field(() => [FundsLandedGroup], { description: '分组 The groups, ordered by their keys in the order of `groupBy` (null keys last); empty when not grouped.' })
+  @Field(() => [FundsLandedGroup], {
+    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+  })
   groups: FundsLandedGroup[] = [];
+
+  @Field(() => Int, { description: '分组数 Number of groups before `first` cut them (0 when not grouped).' })
+  groupCount = 0;
 }

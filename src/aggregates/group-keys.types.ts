@@ -5,6 +5,7 @@ import { byIdLoader } from '../common/query.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
+import { Project } from '../project/project.entity.js';
 import type { KeyRow } from './grouping.js';
 
 @ObjectType('Quarter', { description: '季度 A calendar quarter of a year.' })
@@ -37,11 +38,14 @@ export function WithGroupKeys<TBase extends ClassType<object>>(Base: TBase, name
   class Keyed extends Base {
     areaId: number | null = null;
     pairingId: number | null = null;
+    projectId: number | null = null;
     investorId: number | null = null;
 
     @Field(() => Area, {
       nullable: true,
-      description: `区域 The area at the grouped level (PLATFORM, TOWN or VILLAGE) the row belongs to; null for rows under no area of that level (e.g. a platform's projects when grouped by TOWN), and ${NOT_GROUPED}.`,
+      description:
+        `区域 The area at the grouped level (TOWN_OR_PLATFORM, PLATFORM, TOWN or VILLAGE) the row belongs to; null for rows under no area of that level ` +
+        `(e.g. a platform's projects when grouped by TOWN; group by TOWN_OR_PLATFORM to see them under their platform), and ${NOT_GROUPED}.`,
     })
     area(@Ctx() ctx: RequestContext): Promise<Area | null> | null {
       return this.areaId === null ? null : byIdLoader(ctx, Area).load(this.areaId);
@@ -56,6 +60,11 @@ export function WithGroupKeys<TBase extends ClassType<object>>(Base: TBase, name
     @Field(() => Pairing, { nullable: true, description: `结对 The pairing the projects were signed under; null for projects under no pairing, and ${NOT_GROUPED}.` })
     pairing(@Ctx() ctx: RequestContext): Promise<Pairing | null> | null {
       return this.pairingId === null ? null : byIdLoader(ctx, Pairing).load(this.pairingId);
+    }
+
+    @Field(() => Project, { nullable: true, description: `项目 The project; ${NOT_GROUPED}.` })
+    project(@Ctx() ctx: RequestContext): Promise<Project | null> | null {
+      return this.projectId === null ? null : byIdLoader(ctx, Project).load(this.projectId);
     }
 
     @Field(() => Enterprise, {
@@ -84,6 +93,7 @@ export function WithGroupKeys<TBase extends ClassType<object>>(Base: TBase, name
       this.mountain = row.k_mountain ?? null;
       this.scheme = (row.k_scheme as PairingScheme | null | undefined) ?? null;
       this.pairingId = row.k_pairing ?? null;
+      this.projectId = row.k_project ?? null;
       this.investorId = row.k_investor ?? null;
       this.sector = row.k_sector ?? null;
       this.year = row.k_year ?? null;

@@ -1,18 +1,44 @@
 import { Field, InputType } from 'type-graphql';
-import type { RequestContext } from '../common/context.js';
-import { ProblemList } from '../common/errors.js';
+import { areaScope, AreaScopeInput, areaScopeCodes, areaScopeConditions, type AreaScope } from '../common/area-scope.js';
+import type { KnownCodes } from '../common/known-codes.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
 import { Stage } from '../project/project.enums.js';
-import { AREA_LEVELS_CTE, Sql, subtreeByCodes } from './sql.js';
+import { AREA_LEVELS_CTE, Sql } from './sql.js';
+
+export { checkKnownCodes, type KnownCodes } from '../common/known-codes.js';
+
+const DEPRECATED_AREA_CODES = {
+  nullable: true,
+  description: '区域 Projects hosted in any of these areas or anywhere under them (division codes).',
+  deprecationReason: 'Use `area: { within: [...] }` (same meaning).',
+};
+const DEPRECATED_MOUNTAIN = {
+  nullable: true,
+  description: '山区镇 Only projects hosted in a mountain town or under one (true), or only the others (false).',
+  deprecationReason: 'Use `area: { mountain: ... }` (same meaning).',
+};
+
+/**
+ * Declares the deprecated fields again on a filter that extends ProjectScopeFilter: type-graphql
+ * 2.0.0-rc.4 drops `deprecationReason` from inherited input fields (it copies only type,
+ * description and default), so without this they would lose their @deprecated in the schema.
+ */
+export function redeclareDeprecatedScope(target: { prototype: object }): void {
+  Field(() => [String], DEPRECATED_AREA_CODES)(target.prototype, 'areaCodes');
+  Field(() => Boolean, DEPRECATED_MOUNTAIN)(target.prototype, 'mountain');
+}
 
 /** Project conditions shared by the funds-landed and project-tier filters (a base class; not in the schema by itself). */
 @InputType('ProjectScopeFilter', { description: '项目范围 Project conditions shared by aggregate filters.' })
 export abstract class ProjectScopeFilter {
-  @Field(() => [String], { nullable: true, description: '区域 Projects hosted in any of these areas or anywhere under them (division codes).' })
+  @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only projects whose host area is in this scope.' })
+  area?: AreaScopeInput | null;
+
+  @Field(() => [String], DEPRECATED_AREA_CODES)
   areaCodes?: string[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: '山区镇 Only projects hosted in a mountain town or under one (true), or only the others (false).' })
+  @Field(() => Boolean, DEPRECATED_MOUNTAIN)
   mountain?: boolean | null;
 
   @Field(() => [PairingScheme], { nullable: true, description: '结对机制 Only projects signed under a pairing of one of these schemes.' })
@@ -31,6 +57,11 @@ export abstract class ProjectScopeFilter {
   investorCreditCodes?: string[] | null;
 }
 
+/** The area scope of a project filter, deprecated spellings included (`field` names the filter, e.g. `filter`). */
+export function projectAreaScope(f: ProjectScopeFilter | null | undefined, field = 'filter'): AreaScope {
+  return areaScope(`${field}.area`, f?.area, [{ field: `${field}.areaCodes`, codes: f?.areaCodes }], f?.mountain);
+}
+
 /** `column in (…)`, or `false` for an empty list. */
 export function inList(sql: Sql, column: string, values: readonly (string | number | boolean)[]): string {
   return values.length === 0 ? 'false' : `${column} in (${sql.list(values)})`;
@@ -44,14 +75,9 @@ export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefin
   const ctes = [AREA_LEVELS_CTE];
   const where: string[] = [];
   if (!f) return { ctes, where };
-  if (f.areaCodes) {
-    if (f.areaCodes.length === 0) where.push('false');
-    else {
-      ctes.push(subtreeByCodes(sql, 'area_scope', f.areaCodes.map((c) => c.trim())));
-      where.push('p.host_id in (select id from area_scope)');
-    }
-  }
-  if (f.mountain !== null && f.mountain !== undefined) where.push(`coalesce(al.mountain, false) = ${sql.v(f.mountain)}`);
+  const scope = projectAreaScope(f);
+  for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, ['p.host_id'])) where.push(sql.cond(c));
+  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m)}`);
   if (f.schemes) where.push(inList(sql, 'pr.scheme', f.schemes));
   if (f.pairingCodes) where.push(inList(sql, 'pr.code', f.pairingCodes.map((c) => c.trim())));
   if (f.sectors) where.push(inList(sql, 'p.sector', f.sectors.map((s) => s.trim())));
@@ -70,48 +96,11 @@ export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefin
   return { ctes, where };
 }
 
-/** A list of natural keys a filter names, to be checked for existence. */
-export interface KnownCodes {
-  field: string;
-  table: 'area' | 'pairing' | 'enterprise';
-  column: string;
-  codes: readonly string[] | null | undefined;
-  /** a further SQL condition on the table the code must meet */
-  condition?: string;
-  /** what the code must name, for the message (default: the table) */
-  what?: string;
-}
-
-/**
- * Refuses codes that name nothing (a typo would otherwise read as "no money landed there"):
- * one statement for all the lists, none when no codes are given.
- */
-export async function checkKnownCodes(ctx: RequestContext, lists: KnownCodes[]): Promise<void> {
-  const sql = new Sql(ctx);
-  const parts: string[] = [];
-  for (const list of lists) {
-    list.codes?.forEach((code, i) => {
-      parts.push(
-        `select ${sql.v(`${list.field}[${i}]`)}::text as field, ${sql.v(code)}::text as code ` +
-          `where not exists (select 1 from ${list.table} where ${list.column} = ${sql.v(code)}${list.condition ? ` and ${list.condition}` : ''})`,
-      );
-    });
-  }
-  if (parts.length === 0) return;
-  const unknown = await sql.run<{ field: string; code: string }>(parts.join(' union all '));
-  const problems = new ProblemList();
-  for (const u of unknown) {
-    const list = lists.find((l) => u.field.startsWith(`${l.field}[`))!;
-    problems.add(u.field, `no ${list.what ?? list.table} has code ${u.code}`, u.code);
-  }
-  problems.throwIfAny();
-}
-
 /** The code checks of a project scope filter under `field` (e.g. `filter`). */
 export function projectScopeCodes(f: ProjectScopeFilter | null | undefined, field: string): KnownCodes[] {
   if (!f) return [];
   return [
-    { field: `${field}.areaCodes`, table: 'area', column: 'code', codes: f.areaCodes?.map((c) => c.trim()) },
+    ...areaScopeCodes(projectAreaScope(f, field)),
     { field: `${field}.pairingCodes`, table: 'pairing', column: 'code', codes: f.pairingCodes?.map((c) => c.trim()) },
     { field: `${field}.investorCreditCodes`, table: 'enterprise', column: 'credit_code', codes: f.investorCreditCodes?.map(normalizeCreditCode) },
   ];

@@ -1,10 +1,10 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { checkDimensions, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { periodBounds } from './period.input.js';
 import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
-import { ProjectTiersFilter, ProjectTiersGrouping } from './project-tiers.inputs.js';
+import { PROJECT_TIERS_GROUP_ORDER, ProjectTiersFilter, ProjectTiersGroupOrder, ProjectTiersGrouping } from './project-tiers.inputs.js';
 import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
 import { ProjectTiers, ProjectTiersGroup, type ProjectTiersRow } from './project-tiers.types.js';
 import { Sql } from './sql.js';
@@ -27,23 +27,28 @@ export class ProjectTiersResolver {
   })
   async projectTiers(
     @Arg('filter', () => ProjectTiersFilter, { nullable: true, description: '筛选 Which projects count.' }) filter: ProjectTiersFilter | null,
-    @Arg('groupBy', () => [ProjectTiersGrouping], { nullable: true, description: '分组 Dimensions to group by, in sort order; at most one area level.' })
+    @Arg('groupBy', () => [ProjectTiersGrouping], { nullable: true, description: '分组 Dimensions to group by, in key order; at most one area level.' })
     groupBy: ProjectTiersGrouping[] | null,
+    @Arg('orderBy', () => ProjectTiersGroupOrder, { defaultValue: ProjectTiersGroupOrder.KEY, description: '分组排序 Order of the groups; ties in group key order.' })
+    orderBy: ProjectTiersGroupOrder,
+    @Arg('first', () => Int, FIRST_GROUPS_ARG) first: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ProjectTiers> {
     const problems = new ProblemList();
     const bounds = tierBounds(filter, 'filter', problems);
     const dims = checkDimensions(groupBy, problems);
+    const limit = checkFirst(first, problems);
     problems.throwIfAny();
     await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
     const sql = new Sql(ctx);
     const { ctes, facts } = projectTiersFacts(sql, filter, bounds);
-    const rows = await sql.run<{ overall: ProjectTiersRow; grp: (ProjectTiersRow & KeyRow) | null }>(
-      groupedStatement({ ctes, facts, measures: projectTiersMeasures(sql), dims }),
+    const rows = await sql.run<{ overall: ProjectTiersRow; grp: (ProjectTiersRow & KeyRow) | null; group_count: number }>(
+      groupedStatement({ ctes, facts, measures: projectTiersMeasures(sql), dims, orderFirst: PROJECT_TIERS_GROUP_ORDER[orderBy], limit }),
     );
-    const { overall, groups } = splitGrouped(rows);
+    const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new ProjectTiers().setMeasures(overall);
-    result.groups = groups.map((g) => new ProjectTiersGroup().setMeasures(g).setKeys(g));
+    result.groups = groups.map((g) => new ProjectTiersGroup().setMeasures(g).setKeys(g).setLandedKeys(g));
+    result.groupCount = groupCount;
     return result;
   }
 }

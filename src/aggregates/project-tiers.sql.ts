@@ -3,7 +3,7 @@ import type { DateBounds } from './period.input.js';
 import { projectScopeSql } from './project-scope.js';
 import type { ProjectTiersFilter } from './project-tiers.inputs.js';
 import { REPORTED_TIERS } from './project-tiers.types.js';
-import { dateWithin, type Sql } from './sql.js';
+import { dateWithin, LEVEL_COLUMNS, type Sql } from './sql.js';
 
 /** Measures of projects over the facts `x`: in all, and count and sum per reported threshold (FILTER clauses). */
 export function projectTiersMeasures(sql: Sql): string {
@@ -22,7 +22,7 @@ export interface TierBounds {
 
 /**
  * Facts of project tiers: one row per project passing the filter (amount = signed amount,
- * `_date` = signing date), with the columns the group dimensions need.
+ * `_date` = signing date, `_landed` = landing date or null), with the columns the group dimensions need.
  */
 export function projectTiersFacts(
   sql: Sql,
@@ -33,14 +33,15 @@ export function projectTiersFacts(
   const scope = projectScopeSql(sql, filter);
   const where = [dateWithin(sql, 'p.signed_on', bounds.signed), ...scope.where, ...(extra.where ?? [])];
   if (bounds.landed) {
-    where.push(`exists (select 1 from project_stage ls where ls.project_id = p.id and ls.stage = 'LANDED' and ${dateWithin(sql, 'ls.reached_on', bounds.landed)})`);
+    where.push(`landing.reached_on is not null and ${dateWithin(sql, 'landing.reached_on', bounds.landed)}`);
   }
   const facts =
     `select ${extra.key ? `${extra.key} as _key, ` : ''}p.id as _pid, p.signed_amount as amount, p.signed_on as _date, ` +
     'p.sector as _sector, p.pairing_id as _pairing, pr.scheme as _scheme, ' +
-    'al.platform_id as _platform, al.town_id as _town, al.village_id as _village, coalesce(al.mountain, false) as _mountain ' +
+    `${LEVEL_COLUMNS}, landing.reached_on as _landed ` +
     `from project p ${extra.joins ?? ''} ` +
     'left join pairing pr on pr.id = p.pairing_id left join area_levels al on al.id = p.host_id ' +
+    `left join project_stage landing on landing.project_id = p.id and landing.stage = 'LANDED' ` +
     `where ${where.join(' and ')}`;
   return { ctes: scope.ctes, facts };
 }

@@ -2,7 +2,8 @@ import { Arg, Field, Int, ObjectType } from 'type-graphql';
 import { UNIT_ARG } from '../common/inputs.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { InvestmentTier, TIER_THRESHOLD } from '../project/project.enums.js';
-import { WithGroupKeys } from './group-keys.types.js';
+import { Month, Quarter, WithGroupKeys } from './group-keys.types.js';
+import type { KeyRow } from './grouping.js';
 import { moneyIn, SCALE_ARG } from './money.js';
 
 /** The cumulative thresholds reported, lowest first. */
@@ -68,13 +69,37 @@ export class ProjectTierSummary {
   }
 }
 
+const NOT_LANDED = 'null for projects that have not landed, and when not grouped by it';
+
 @ObjectType('ProjectTiersGroup', { description: '项目档次分组 Project tiers in one group, with its typed keys.' })
-export class ProjectTiersGroup extends WithGroupKeys(ProjectTierSummary, 'ProjectTiersGroup', 'the signing date') {}
+export class ProjectTiersGroup extends WithGroupKeys(ProjectTierSummary, 'ProjectTiersGroup', 'the signing date') {
+  @Field(() => Int, { nullable: true, description: `落地年度 Year the projects landed (LANDED_YEAR); ${NOT_LANDED}.` })
+  landedYear: number | null = null;
+
+  @Field(() => Quarter, { nullable: true, description: `落地季度 Quarter the projects landed (LANDED_QUARTER); ${NOT_LANDED}.` })
+  landedQuarter: Quarter | null = null;
+
+  @Field(() => Month, { nullable: true, description: `落地月份 Month the projects landed (LANDED_MONTH); ${NOT_LANDED}.` })
+  landedMonth: Month | null = null;
+
+  /** Copies the landing-time key columns of a grouped row. */
+  setLandedKeys(row: KeyRow): this {
+    this.landedYear = row.k_landed_year ?? null;
+    this.landedQuarter = row.k_landed_quarter ? { year: row.k_landed_quarter_year!, quarter: row.k_landed_quarter } : null;
+    this.landedMonth = row.k_landed_month ? { year: row.k_landed_month_year!, month: row.k_landed_month } : null;
+    return this;
+  }
+}
 
 @ObjectType('ProjectTiers', {
   description: '项目档次 Project tiers over the filter and, when grouped, one entry per group that has projects (groups without projects are left out).',
 })
 export class ProjectTiers extends ProjectTierSummary {
-  @Field(() => [ProjectTiersGroup], { description: '分组 The groups, ordered by their keys in the order of `groupBy` (null keys last); empty when not grouped.' })
+  @Field(() => [ProjectTiersGroup], {
+    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+  })
   groups: ProjectTiersGroup[] = [];
+
+  @Field(() => Int, { description: '分组数 Number of groups before `first` cut them (0 when not grouped).' })
+  groupCount = 0;
 }

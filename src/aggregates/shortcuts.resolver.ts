@@ -4,7 +4,17 @@ import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
-import { areaFundsLandedLoader, areaIncomeLoader, enterpriseTiersLoader, pairingFundsLandedLoader } from './aggregate.loaders.js';
+import { Project } from '../project/project.entity.js';
+import {
+  areaFundsLandedLoader,
+  areaFundsLoader,
+  areaIncomeLoader,
+  enterpriseTiersLoader,
+  pairingFundsLandedLoader,
+  pairingFundsLoader,
+  projectFundsLoader,
+} from './aggregate.loaders.js';
+import { FundsTotals } from './funds.types.js';
 import { checkIncomeYear } from './collective-income-summary.resolver.js';
 import { CollectiveIncomeTotals } from './collective-income-summary.types.js';
 import { FundsLandedTotal } from './funds-landed.types.js';
@@ -14,6 +24,7 @@ import { tierBounds } from './project-tiers.resolver.js';
 import { ProjectTierSummary } from './project-tiers.types.js';
 
 const PERIOD_ARG = { nullable: true, description: '期间 Only funds that landed within this period; all time when left out.' };
+const FLOW_PERIOD_ARG = { nullable: true, description: '期间 Only fund flows (commitments and landings) dated within this period; all time when left out.' };
 
 function checkedPeriod(period: PeriodInput | null): DateBounds {
   const problems = new ProblemList();
@@ -28,6 +39,11 @@ export class AreaAggregatesResolver {
   @FieldResolver(() => FundsLandedTotal, { description: '落地资金 Funds landed in projects hosted in this area or anywhere under it (zero when none).' })
   fundsLanded(@Root() area: Area, @Arg('period', () => PeriodInput, PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
     return areaFundsLandedLoader(ctx, checkedPeriod(period)).load(area.id);
+  }
+
+  @FieldResolver(() => FundsTotals, { description: '承诺与落地资金 Funds committed to and landed in projects hosted in this area or anywhere under it, and the share landed (zeros when none).' })
+  funds(@Root() area: Area, @Arg('period', () => PeriodInput, FLOW_PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
+    return areaFundsLoader(ctx, checkedPeriod(period)).load(area.id);
   }
 
   @FieldResolver(() => CollectiveIncomeTotals, {
@@ -47,6 +63,20 @@ export class PairingAggregatesResolver {
   @FieldResolver(() => FundsLandedTotal, { description: '落地资金 Funds landed in projects signed under this pairing (zero when none).' })
   fundsLanded(@Root() pairing: Pairing, @Arg('period', () => PeriodInput, PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
     return pairingFundsLandedLoader(ctx, checkedPeriod(period)).load(pairing.id);
+  }
+
+  @FieldResolver(() => FundsTotals, { description: '承诺与落地资金 Funds committed to and landed in projects signed under this pairing, and the share landed (zeros when none).' })
+  funds(@Root() pairing: Pairing, @Arg('period', () => PeriodInput, FLOW_PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
+    return pairingFundsLoader(ctx, checkedPeriod(period)).load(pairing.id);
+  }
+}
+
+/** `Project.funds`, batched per request. */
+@Resolver(() => Project)
+export class ProjectAggregatesResolver {
+  @FieldResolver(() => FundsTotals, { description: '承诺与落地资金 Funds committed to and landed in this project, and the share landed (zeros when none).' })
+  funds(@Root() project: Project, @Arg('period', () => PeriodInput, FLOW_PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
+    return projectFundsLoader(ctx, checkedPeriod(period)).load(project.id);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 
@@ -10,13 +11,28 @@ export class AreaFilter {
   @Field(() => [AreaKind], { nullable: true, description: '类型 Only these kinds.' })
   kinds?: AreaKind[] | null;
 
-  @Field(() => String, { nullable: true, description: '范围 Only this area and everything under it (division code).' })
+  @Field(() => AreaScopeInput, {
+    nullable: true,
+    description: '区域范围 Only areas in this scope: `within` takes the areas themselves and everything under them; `mountain: true` the mountain towns and everything under them.',
+  })
+  area?: AreaScopeInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '范围 Only this area and everything under it (division code).',
+    deprecationReason: 'Use `area: { within: [...] }` (same meaning, takes several codes).',
+  })
   within?: string | null;
 
   @Field(() => String, { nullable: true, description: '上级 Only direct children of this area (division code).' })
   parentCode?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: '山区镇 Only mountain towns (true) or only other areas (false).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: '山区镇 Only areas flagged mountain, i.e. the mountain towns themselves (true), or only the areas not flagged (false).',
+    deprecationReason:
+      'Use `area: { mountain: ... }`, which means "in a mountain town or under one" as everywhere else: `kinds: [TOWN], area: { mountain: true }` gives the mountain towns.',
+  })
   mountain?: boolean | null;
 
   @Field(() => [ScenicGrade], { nullable: true, description: '景区村庄等级 Only these scenic grades.' })

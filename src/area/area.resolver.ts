@@ -2,7 +2,9 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
-import { byIdLoader, likeContains, listConnection, nestedConnectionLoader, whereInSubtree, type Where } from '../common/query.js';
+import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
+import { byIdLoader, likeContains, listConnection, nestedConnectionLoader, type Where } from '../common/query.js';
 import { Area } from './area.entity.js';
 import { AREA_ORDER_COLUMNS, AreaFilter, AreaInput, AreaOrder, type AreaOrderField } from './area.inputs.js';
 import { createArea, deleteArea, updateArea } from './area.service.js';
@@ -11,20 +13,37 @@ import { AreaConnection } from './area.types.js';
 function areaWhere(filter: AreaFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
-    if (filter.codes) qb.whereIn('t.code', filter.codes);
+    if (filter.codes) qb.whereIn('t.code', filter.codes.map((c) => c.trim()));
     if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
-    if (filter.within) whereInSubtree(qb, 't.id', [filter.within]);
-    if (filter.parentCode) qb.whereRaw('t.parent_id = (select id from area where code = ?)', [filter.parentCode]);
+    whereAreaScope(qb, areaFilterScope(filter), 't.id');
+    if (filter.parentCode) qb.whereRaw('t.parent_id = (select id from area where code = ?)', [filter.parentCode.trim()]);
     if (filter.mountain !== null && filter.mountain !== undefined) qb.where('t.mountain', filter.mountain);
     if (filter.scenicGrades) qb.whereIn('t.scenic_grade', filter.scenicGrades);
     if (filter.nameContains) qb.whereILike('t.name', likeContains(filter.nameContains));
   };
 }
 
+/** The area scope of an area filter, the deprecated `within` included (the deprecated `mountain` means something else). */
+function areaFilterScope(filter: AreaFilter | null | undefined): AreaScope {
+  return areaScope('filter.area', filter?.area, [{ field: 'filter.within', codes: filter?.within }]);
+}
+
+/** The code checks of an area filter: its scope, parent and listed codes. */
+function areaFilterCodes(filter: AreaFilter | null | undefined): KnownCodes[] {
+  return [
+    ...areaScopeCodes(areaFilterScope(filter)),
+    { field: 'filter.parentCode', table: 'area', column: 'code', codes: filter?.parentCode ? [filter.parentCode.trim()] : null, single: true },
+    { field: 'filter.codes', table: 'area', column: 'code', codes: trimmed(filter?.codes) },
+  ];
+}
+
+/** A division code: 6–12 digits. */
+const DIVISION_CODE = /^\d{6,12}$/;
+
 @Resolver(() => Area)
 export class AreaResolver {
   @Query(() => AreaConnection, { description: '区域列表 Areas, filtered and sorted, as a cursor connection.' })
-  areas(
+  async areas(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => AreaFilter, { nullable: true, description: '筛选 Filter.' }) filter: AreaFilter | null,
     @Arg('orderBy', () => [AreaOrder], { nullable: true, description: '排序 Sort keys, in order; default by code.' })
@@ -32,12 +51,18 @@ export class AreaResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const order = orderTerms(orderBy, AREA_ORDER_COLUMNS, [{ column: 'code', direction: 'asc' }]);
+    await checkKnownCodes(ctx, areaFilterCodes(filter));
     return listConnection(ctx, Area, areaWhere(filter), order, page);
   }
 
-  @Query(() => Area, { nullable: true, description: '区域 One area by its division code; null if there is none.' })
-  area(@Arg('code', { description: '行政区划代码 Division code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return ctx.em.findOne(Area, { code });
+  @Query(() => Area, {
+    nullable: true,
+    description: '区域 One area by its division code; null if there is none. A value that is not a division code (e.g. a name) is refused with BAD_USER_INPUT, naming the code to use where a name matches.',
+  })
+  async area(@Arg('code', { description: '行政区划代码 Division code (6–12 digits), e.g. "330110111" for 鸬鸟镇.' }) code: string, @Ctx() ctx: RequestContext) {
+    const found = await ctx.em.findOne(Area, { code: code.trim() });
+    if (!found && !DIVISION_CODE.test(code.trim())) await checkKnownCodes(ctx, [{ field: 'code', table: 'area', column: 'code', codes: [code.trim()], single: true }]);
+    return found;
   }
 
   @FieldResolver(() => Area, { nullable: true, description: '上级 The area this one belongs to; null for the district.' })

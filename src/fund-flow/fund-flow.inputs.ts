@@ -1,4 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
 import { FundFlowKind } from './fund-flow.entity.js';
@@ -9,7 +10,14 @@ export class FundFlowFilter {
   @Field(() => [String], { nullable: true, description: '项目编号 Only flows of these projects (project codes).' })
   projectCodes?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: '范围 Only flows of projects hosted in this area or anywhere under it (division code, e.g. a town).' })
+  @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only flows of projects whose host area is in this scope.' })
+  area?: AreaScopeInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '范围 Only flows of projects hosted in this area or anywhere under it (division code, e.g. a town).',
+    deprecationReason: 'Use `area: { within: [...] }` (same meaning, takes several codes).',
+  })
   within?: string | null;
 
   @Field(() => [FundFlowKind], { nullable: true, description: '资金类型 Only these kinds.' })

@@ -2,7 +2,9 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { byIdLoader, listConnection, whereInSubtree, type Where } from '../common/query.js';
+import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { checkKnownCodes } from '../common/known-codes.js';
+import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
@@ -17,9 +19,10 @@ function fundFlowWhere(filter: FundFlowFilter | null | undefined): Where {
       const codes = filter.projectCodes.map((c) => c.trim());
       qb.whereIn('t.project_id', knex('project').select('id').whereIn('code', codes));
     }
-    if (filter.within) {
+    const scope = fundFlowAreaScope(filter);
+    if (scope.within.length > 0 || scope.mountain.length > 0) {
       const hosted = knex({ p: 'project' }).select('p.id');
-      whereInSubtree(hosted, 'p.host_id', [filter.within]);
+      whereAreaScope(hosted, scope, 'p.host_id');
       qb.whereIn('t.project_id', hosted);
     }
     if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
@@ -28,11 +31,16 @@ function fundFlowWhere(filter: FundFlowFilter | null | undefined): Where {
   };
 }
 
+/** The area scope of a fund-flow filter, the deprecated `within` included. */
+function fundFlowAreaScope(filter: FundFlowFilter | null | undefined): AreaScope {
+  return areaScope('filter.area', filter?.area, [{ field: 'filter.within', codes: filter?.within }]);
+}
+
 /** Queries, fields and mutations of project fund flows. */
 @Resolver(() => FundFlow)
 export class FundFlowResolver {
   @Query(() => FundFlowConnection, { description: '资金流列表 Money committed to or landed in projects, filtered and sorted (default: by date, then kind), as a cursor connection.' })
-  fundFlows(
+  async fundFlows(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => FundFlowFilter, { nullable: true, description: '筛选 Filter.' }) filter: FundFlowFilter | null,
     @Arg('orderBy', () => [FundFlowOrder], { nullable: true, description: '排序 Sort keys, in order; default by date, then kind.' })
@@ -43,6 +51,7 @@ export class FundFlowResolver {
       { column: 'occurred_on', direction: 'asc' },
       { column: 'kind', direction: 'asc' },
     ]);
+    await checkKnownCodes(ctx, areaScopeCodes(fundFlowAreaScope(filter)));
     return listConnection(ctx, FundFlow, fundFlowWhere(filter), order, page);
   }
 

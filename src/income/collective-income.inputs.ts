@@ -1,4 +1,5 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
 import { MoneyScalar } from '../common/scalars.js';
 
@@ -15,7 +16,14 @@ export class YearRangeInput {
 /** Filter of the `collectiveIncomes` list. */
 @InputType({ description: '村集体经济收入筛选 Filter for collective incomes; all given conditions must hold.' })
 export class CollectiveIncomeFilter {
-  @Field(() => String, { nullable: true, description: '范围 Only villages in this area or anywhere under it (division code, e.g. a town or the district).' })
+  @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only figures of villages in this scope.' })
+  area?: AreaScopeInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '范围 Only villages in this area or anywhere under it (division code, e.g. a town or the district).',
+    deprecationReason: 'Use `area: { within: [...] }` (same meaning, takes several codes).',
+  })
   within?: string | null;
 
   @Field(() => Int, { nullable: true, description: '年度 Only this year.' })

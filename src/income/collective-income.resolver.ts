@@ -3,7 +3,9 @@ import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { byIdLoader, listConnection, whereInSubtree, type Where } from '../common/query.js';
+import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { checkKnownCodes, trimmed } from '../common/known-codes.js';
+import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { CollectiveIncome } from './collective-income.entity.js';
 import {
@@ -20,7 +22,7 @@ import { CollectiveIncomeConnection } from './collective-income.types.js';
 function incomeWhere(filter: CollectiveIncomeFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
-    if (filter.within) whereInSubtree(qb, 't.village_id', [filter.within]);
+    whereAreaScope(qb, incomeListAreaScope(filter), 't.village_id');
     if (filter.year !== null && filter.year !== undefined) qb.where('t.year', filter.year);
     if (filter.years?.from !== null && filter.years?.from !== undefined) qb.where('t.year', '>=', filter.years.from);
     if (filter.years?.to !== null && filter.years?.to !== undefined) qb.where('t.year', '<=', filter.years.to);
@@ -31,13 +33,18 @@ function incomeWhere(filter: CollectiveIncomeFilter | null | undefined): Where {
   };
 }
 
+/** The area scope of a collective-income list filter, the deprecated `within` included. */
+function incomeListAreaScope(filter: CollectiveIncomeFilter | null | undefined): AreaScope {
+  return areaScope('filter.area', filter?.area, [{ field: 'filter.within', codes: filter?.within }]);
+}
+
 /** Queries, fields and mutations of village collective-economy income. */
 @Resolver(() => CollectiveIncome)
 export class CollectiveIncomeResolver {
   @Query(() => CollectiveIncomeConnection, {
     description: '村集体经济收入列表 Yearly collective-economy income of villages, filtered and sorted (default: latest year first), as a cursor connection.',
   })
-  collectiveIncomes(
+  async collectiveIncomes(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => CollectiveIncomeFilter, { nullable: true, description: '筛选 Filter.' }) filter: CollectiveIncomeFilter | null,
     @Arg('orderBy', () => [CollectiveIncomeOrder], { nullable: true, description: '排序 Sort keys, in order; default by year, latest first.' })
@@ -45,6 +52,10 @@ export class CollectiveIncomeResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const order = orderTerms(orderBy, COLLECTIVE_INCOME_ORDER_COLUMNS, [{ column: 'year', direction: 'desc' }]);
+    await checkKnownCodes(ctx, [
+      ...areaScopeCodes(incomeListAreaScope(filter)),
+      { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ('VILLAGE', 'COMMUNITY')`, what: 'village or community' },
+    ]);
     return listConnection(ctx, CollectiveIncome, incomeWhere(filter), order, page);
   }
 

@@ -1,4 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
 import { LocalDateScalar } from '../common/scalars.js';
 import { PairingScheme } from './pairing.enums.js';
@@ -12,7 +13,17 @@ export class PairingFilter {
   @Field(() => [PairingScheme], { nullable: true, description: '结对机制 Only these schemes.' })
   schemes?: PairingScheme[] | null;
 
-  @Field(() => String, { nullable: true, description: '区域 Only pairings where exactly this area (division code) is the lead or the partner; areas under it do not count.' })
+  @Field(() => AreaScopeInput, {
+    nullable: true,
+    description: '区域范围 Only pairings with a party area (lead or partner) in this scope, e.g. `{ within: ["330110111"] }`: pairings of 鸬鸟镇 and of its villages.',
+  })
+  area?: AreaScopeInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '区域 Only pairings where exactly this area (division code) is the lead or the partner; areas under it do not count.',
+    deprecationReason: 'Use `area: { within: [...] }` (which also takes the areas under it).',
+  })
   areaCode?: string | null;
 
   @Field(() => String, { nullable: true, description: '企业 Only pairings where this enterprise (credit code) is the lead or the partner.' })

@@ -3,6 +3,8 @@ import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
+import { areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
+import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -20,6 +22,7 @@ function pairingWhere(filter: PairingFilter | null | undefined): Where {
     if (filter.areaCode) {
       qb.whereRaw('(select id from area where code = ?) in (t.lead_area_id, t.partner_area_id)', [filter.areaCode.trim()]);
     }
+    whereAreaScope(qb, areaScope('filter.area', filter.area), 't.lead_area_id', 't.partner_area_id');
     if (filter.enterpriseCreditCode) {
       qb.whereRaw('(select id from enterprise where credit_code = ?) in (t.lead_enterprise_id, t.partner_enterprise_id)', [
         normalizeCreditCode(filter.enterpriseCreditCode),
@@ -40,7 +43,7 @@ function loadParty(ctx: RequestContext, area: Area | null | undefined, enterpris
 @Resolver(() => Pairing)
 export class PairingResolver {
   @Query(() => PairingConnection, { description: '结对列表 Pairings, filtered and sorted, as a cursor connection.' })
-  pairings(
+  async pairings(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => PairingFilter, { nullable: true, description: '筛选 Filter.' }) filter: PairingFilter | null,
     @Arg('orderBy', () => [PairingOrder], { nullable: true, description: '排序 Sort keys, in order; default by code.' })
@@ -48,6 +51,10 @@ export class PairingResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const order = orderTerms(orderBy, PAIRING_ORDER_COLUMNS, [{ column: 'code', direction: 'asc' }]);
+    await checkKnownCodes(ctx, [
+      ...areaScopeCodes(areaScope('filter.area', filter?.area)),
+      { field: 'filter.areaCode', table: 'area', column: 'code', codes: filter?.areaCode ? [filter.areaCode.trim()] : null, single: true },
+    ]);
     return listConnection(ctx, Pairing, pairingWhere(filter), order, page);
   }
 

@@ -1,4 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
@@ -9,7 +10,14 @@ export class ProjectFilter {
   @Field(() => [String], { nullable: true, description: '项目编号 Only these project codes.' })
   codes?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: '所在区域 Hosted in any of these areas or anywhere under them (division codes).' })
+  @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only projects whose host area is in this scope.' })
+  area?: AreaScopeInput | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: '所在区域 Hosted in any of these areas or anywhere under them (division codes).',
+    deprecationReason: 'Use `area: { within: [...] }` (same meaning).',
+  })
   hostAreaCodes?: string[] | null;
 
   @Field(() => [Stage], { nullable: true, description: '当前阶段 Current stage is one of these.' })

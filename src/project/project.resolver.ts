@@ -3,7 +3,9 @@ import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG, type DateRangeInput } from '../common/inputs.js';
-import { byIdLoader, likeContains, listConnection, nestedListLoader, whereInSubtree, type Where } from '../common/query.js';
+import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { checkKnownCodes } from '../common/known-codes.js';
+import { byIdLoader, likeContains, listConnection, nestedListLoader, type Where } from '../common/query.js';
 import { LocalDateScalar, MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
@@ -16,6 +18,11 @@ import { currentStage } from './stages.js';
 import { tierOf } from './tier.js';
 import type { Knex } from '@mikro-orm/postgresql';
 
+/** The area scope of a project list filter, the deprecated `hostAreaCodes` included. */
+function projectAreaScope(filter: ProjectFilter | null | undefined): AreaScope {
+  return areaScope('filter.area', filter?.area, [{ field: 'filter.hostAreaCodes', codes: filter?.hostAreaCodes }]);
+}
+
 function whereDateRange(qb: Knex.QueryBuilder, column: string, range: DateRangeInput) {
   if (range.from) qb.where(column, '>=', range.from);
   if (range.to) qb.where(column, '<=', range.to);
@@ -26,7 +33,7 @@ export function projectWhere(filter: ProjectFilter | null | undefined): Where {
   return (qb, knex) => {
     if (!filter) return;
     if (filter.codes) qb.whereIn('t.code', filter.codes);
-    if (filter.hostAreaCodes) whereInSubtree(qb, 't.host_id', filter.hostAreaCodes);
+    whereAreaScope(qb, projectAreaScope(filter), 't.host_id');
     if (filter.stages) {
       qb.whereRaw(
         `(select s.stage from project_stage s where s.project_id = t.id order by stage_rank(s.stage) desc limit 1) in (${filter.stages.map(() => '?').join(', ') || 'null'})`,
@@ -74,7 +81,7 @@ function stagesLoader(ctx: RequestContext) {
 @Resolver(() => Project)
 export class ProjectResolver {
   @Query(() => ProjectConnection, { description: '项目列表 Signed projects, filtered and sorted, as a cursor connection.' })
-  projects(
+  async projects(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ProjectFilter, { nullable: true, description: '筛选 Filter.' }) filter: ProjectFilter | null,
     @Arg('orderBy', () => [ProjectOrder], { nullable: true, description: '排序 Sort keys, in order; default newest signing first.' })
@@ -82,6 +89,7 @@ export class ProjectResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const order = orderTerms(orderBy, PROJECT_ORDER_COLUMNS, [{ column: 'signed_on', direction: 'desc' }]);
+    await checkKnownCodes(ctx, areaScopeCodes(projectAreaScope(filter)));
     return listConnection(ctx, Project, projectWhere(filter), order, page);
   }
 

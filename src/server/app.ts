@@ -13,6 +13,7 @@ import './request.js';
 import { healthRoutes } from './health.js';
 import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
 import { requestLimits, type LimitConfig } from './limits.js';
+import { webRoutes } from '../web/routes.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -59,6 +60,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   await apollo.start();
   app.use(httpGuards(opts));
   app.use(healthRoutes(opts));
+  app.use(webRoutes(opts));
   app.use(
     '/graphql',
     await authentication(opts),

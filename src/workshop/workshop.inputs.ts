@@ -1,4 +1,5 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
 import { WorkshopType } from './workshop.entity.js';
@@ -6,7 +7,14 @@ import { WorkshopType } from './workshop.entity.js';
 /** Filter of the `workshops` list. */
 @InputType({ description: '共富工坊筛选 Filter for workshops; all given conditions must hold.' })
 export class WorkshopFilter {
-  @Field(() => String, { nullable: true, description: '范围 Only workshops of villages in this area or anywhere under it (division code, e.g. a town).' })
+  @Field(() => AreaScopeInput, { nullable: true, description: '区域范围 Only workshops whose village is in this scope.' })
+  area?: AreaScopeInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '范围 Only workshops of villages in this area or anywhere under it (division code, e.g. a town).',
+    deprecationReason: 'Use `area: { within: [...] }` (same meaning, takes several codes).',
+  })
   within?: string | null;
 
   @Field(() => [WorkshopType], { nullable: true, description: '类型 Only these workshop types.' })

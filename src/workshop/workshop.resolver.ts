@@ -3,7 +3,9 @@ import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { byIdLoader, likeContains, listConnection, whereInSubtree, type Where } from '../common/query.js';
+import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { checkKnownCodes, type KnownCodes } from '../common/known-codes.js';
+import { byIdLoader, likeContains, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
@@ -16,7 +18,7 @@ import { WorkshopConnection } from './workshop.types.js';
 export function workshopWhere(filter: WorkshopFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
-    if (filter.within) whereInSubtree(qb, 't.village_id', [filter.within]);
+    whereAreaScope(qb, workshopAreaScope(filter), 't.village_id');
     if (filter.types) qb.whereIn('t.type', filter.types);
     if (filter.hostEnterpriseCreditCode) {
       qb.whereRaw('t.host_enterprise_id = (select id from enterprise where credit_code = ?)', [normalizeCreditCode(filter.hostEnterpriseCreditCode)]);
@@ -27,11 +29,21 @@ export function workshopWhere(filter: WorkshopFilter | null | undefined): Where 
   };
 }
 
+/** The area scope of a workshop filter, the deprecated `within` included. */
+function workshopAreaScope(filter: WorkshopFilter | null | undefined): AreaScope {
+  return areaScope('filter.area', filter?.area, [{ field: 'filter.within', codes: filter?.within }]);
+}
+
+/** The code checks of a workshop filter (its area codes). */
+export function workshopFilterCodes(filter: WorkshopFilter | null | undefined): KnownCodes[] {
+  return areaScopeCodes(workshopAreaScope(filter));
+}
+
 /** Queries, fields and mutations of common-prosperity workshops. */
 @Resolver(() => Workshop)
 export class WorkshopResolver {
   @Query(() => WorkshopConnection, { description: '共富工坊列表 Common-prosperity workshops, filtered and sorted, as a cursor connection.' })
-  workshops(
+  async workshops(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => WorkshopFilter, { nullable: true, description: '筛选 Filter.' }) filter: WorkshopFilter | null,
     @Arg('orderBy', () => [WorkshopOrder], { nullable: true, description: '排序 Sort keys, in order; default by name.' })
@@ -39,6 +51,7 @@ export class WorkshopResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const order = orderTerms(orderBy, WORKSHOP_ORDER_COLUMNS, [{ column: 'name', direction: 'asc' }]);
+    await checkKnownCodes(ctx, workshopFilterCodes(filter));
     return listConnection(ctx, Workshop, workshopWhere(filter), order, page);
   }
 
