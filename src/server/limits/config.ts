@@ -46,7 +46,7 @@ export interface LimitSetting {
 /**
  * Defaults. Why these numbers:
  * - The query-shape limits (depth, aliases, tokens, directives, cost) are at least 2× what the
- *   shipped F1–F11 queries, the README examples and a full introspection query need
+ *   queries in queries/ (F1–F11, Q01–Q12), the README examples and a full introspection query need
  *   (test/limits.test.ts measures them); the measured maxima are in README.
  * - MAX_TOKENS 1,000: graphql-js' overlapping-fields check is quadratic in repeated fields;
  *   1,000 tokens keep the worst document at ~0.1 s of validation (2,000: ~0.5 s).
