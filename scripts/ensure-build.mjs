@@ -8,7 +8,8 @@
  * The compiler writes into a private folder that replaces dist/ only once it is complete, under a
  * lock, so two starts at the same time never run a half-written dist/. `dist/.build-stamp` records
  * when the inputs were read: a file changed during a build makes the next start compile again.
- * `--force` compiles whatever the stamps say.
+ * `--force` compiles whatever the stamps say; `--check` only tells: exit 0 when dist/ is current,
+ * else 1 with the reason.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -124,6 +125,11 @@ function build(reason) {
 
 try {
   const force = process.argv.includes('--force');
+  if (process.argv.includes('--check')) {
+    const reason = staleness();
+    say(reason ? `${reason}: npm start will compile` : 'dist/ is current');
+    process.exit(reason ? 1 : 0);
+  }
   if (force || staleness()) {
     await lock();
     try {
