@@ -100,7 +100,7 @@ describe('npm start', () => {
     apis.push(api);
 
     const cmdline = readFileSync(`/proc/${api.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    expect(cmdline.slice(1)).toEqual(['--max-old-space-size=384', 'dist/src/main.js']);
+    expect(cmdline).toEqual([process.execPath, '--max-old-space-size=384', 'dist/src/main.js']);
     // no run-time TypeScript compiler in the API process
     const maps = readFileSync(`/proc/${api.child.pid}/maps`, 'utf8');
     expect(maps).not.toMatch(/swc/);
