@@ -147,7 +147,7 @@ async function measureStart(label: string, dataDir: string): Promise<StartOutcom
     for (let i = 0; i < REQUESTS; i++) if ((await post(port, QUERIES[(FEW + i) % QUERIES.length])) !== 200) failures++;
     await sleep(1_000);
     const after = memoryOf(pid);
-    const built = /\[build\] compiled[^\n]*/.exec(output)?.[0];
+    const built = /\[build\] (compiled[^\n]*)/.exec(output)?.[1];
     const outcome = { built, readyMs, firstAnswerMs, idle, after, failures };
     console.log(`${label}:`);
     console.log(`  build: ${built ?? (startCommand().prepare.length ? 'up to date (not compiled)' : 'none (npm start runs TypeScript)')}`);

@@ -2,7 +2,9 @@
  * The `npm start` command line of package.json, split into its steps, so tests, benches and the
  * soak start the API exactly as `npm start` does (without npm in between, so signals and
  * /proc/<pid> reach the API process itself). `npm start` is
- *   node scripts/ensure-build.mjs && node --max-old-space-size=384 dist/src/main.js
+ *   node scripts/ensure-build.mjs && node --max-old-space-size=384 --max-semi-space-size=16 dist/src/main.js
+ * (the heap cap: README, Memory under abuse; the young generation at 16 MiB per semi-space, Node
+ * 20's and 22's default, which Node 24 doubled: README, Running in production)
  * every step but the last prepares (builds dist/ when it is missing or stale); the last is the API.
  */
 import { spawnSync } from 'node:child_process';

@@ -43,10 +43,10 @@ function ensureBuild(cwd: string, ...args: string[]): Promise<Run> {
 }
 
 describe('npm start', () => {
-  it('is the build check, then the compiled API (dist/src/main.js) with the heap cap', () => {
+  it('is the build check, then the compiled API (dist/src/main.js) with the heap cap and young generation size', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toBe('node scripts/ensure-build.mjs && node --max-old-space-size=384 dist/src/main.js');
-    expect(startCommand()).toEqual({ prepare: [['scripts/ensure-build.mjs']], api: ['--max-old-space-size=384', 'dist/src/main.js'] });
+    expect(pkg.scripts.start).toBe('node scripts/ensure-build.mjs && node --max-old-space-size=384 --max-semi-space-size=16 dist/src/main.js');
+    expect(startCommand()).toEqual({ prepare: [['scripts/ensure-build.mjs']], api: ['--max-old-space-size=384', '--max-semi-space-size=16', 'dist/src/main.js'] });
     // the Node lines README promises
     expect(pkg.engines.node).toBe('>=20.19 <25');
   });
@@ -100,7 +100,7 @@ describe('npm start', () => {
     apis.push(api);
 
     const cmdline = readFileSync(`/proc/${api.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    expect(cmdline).toEqual([process.execPath, '--max-old-space-size=384', 'dist/src/main.js']);
+    expect(cmdline).toEqual([process.execPath, '--max-old-space-size=384', '--max-semi-space-size=16', 'dist/src/main.js']);
     // no run-time TypeScript compiler in the API process
     const maps = readFileSync(`/proc/${api.child.pid}/maps`, 'utf8');
     expect(maps).not.toMatch(/swc/);

@@ -18,10 +18,10 @@ export interface RunningApi {
 
 /**
  * Starts the real start command: the API step of `npm start` (package.json) without npm, i.e.
- * `node --max-old-space-size=384 dist/src/main.js`, the compiled API (test/global-setup.ts built
- * dist/ once for the run, as `npm start` does when it is missing or stale), with this process's
- * node. Waits for "GraphQL API ready". `env` is added to (and may unset, with undefined) the
- * environment.
+ * `node --max-old-space-size=384 --max-semi-space-size=16 dist/src/main.js`, the compiled API
+ * (test/global-setup.ts built dist/ once for the run, as `npm start` does when it is missing or
+ * stale), with this process's node. Waits for "GraphQL API ready". `env` is added to (and may
+ * unset, with undefined) the environment.
  */
 export async function startApi(env: Record<string, string | undefined>, port: number, timeoutMs = 120_000): Promise<RunningApi> {
   const full: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: 'production' };
