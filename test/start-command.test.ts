@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile, rm, symlink, utimes } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('npm start', () => {
     expect(pkg.engines.node).toBe('>=20.19 <25');
   });
 
-  it('compiles a missing dist/ with tsc (decorator metadata included), then does nothing while it is current, and sees a newer source or lock file', async () => {
+  it('compiles a missing dist/ with tsc (decorator metadata included), then does nothing while it is current, sees a newer source or lock file, and stops at a type error', async () => {
     // A copy of what the build reads, so this test never swaps the dist/ other tests are running.
     const copy = await tempDir('registry-build-');
     for (const item of ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'mikro-orm.config.ts', 'scripts/ensure-build.mjs']) {
@@ -89,6 +89,19 @@ describe('npm start', () => {
       await utimes(path.join(copy, file), earlier, earlier);
     }
     expect(await ensureBuild(copy, '--check')).toMatchObject({ code: 0 });
+
+    // a type error: npm start stops there, and dist/ stays as it was
+    const file = path.join(copy, 'src/server/limits/nodes.ts');
+    await writeFile(file, `${await readFile(file, 'utf8')}\nexport const broken: number = 'not a number';\n`);
+    const failed = await ensureBuild(copy);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("src/server/limits/nodes.ts");
+    expect(failed.stdout).toContain('error TS2322');
+    expect(failed.stderr).toMatch(/^\[build\] tsc failed \(\d\); dist\/ was left as it was\n$/);
+    expect(statSync(path.join(copy, 'dist/src/main.js')).mtimeMs).toBe(main);
+    expect(statSync(path.join(copy, 'dist/.build-stamp')).mtimeMs).toBe(stamp);
+    expect(readdirSync(copy).filter((f) => f.startsWith('.dist'))).toEqual([]);
+
     await rm(path.join(copy, 'dist/.build-stamp'));
     expect(await ensureBuild(copy, '--check')).toMatchObject({ code: 1, stdout: '[build] dist/ has no build stamp: npm start will compile\n' });
   }, 300_000);
