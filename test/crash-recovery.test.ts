@@ -103,7 +103,12 @@ describe('the start command', () => {
     await holder.query('begin');
     await holder.query('lock table area in access exclusive mode'); // never released
     const stuck = gql(port, `{ areas { totalCount } }`).catch((err: Error) => err);
-    await sleep(500);
+    // Wait until the request's statement is really blocked on the lock (a fixed sleep was too short on a busy machine).
+    const deadline = Date.now() + 30_000;
+    while ((await holder.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).rows[0].n === 0) {
+      if (Date.now() > deadline) throw new Error('the request never reached the database');
+      await sleep(50);
+    }
 
     const began = Date.now();
     api.child.kill('SIGTERM');
