@@ -405,8 +405,8 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
   async function buildTiers(c, f, areas) {
     // The chart is about platforms: without an area chosen, ask for the platforms' projects only,
     // so the provenance line counts the projects the chart shows.
-    const platforms0 = areas.filter((a) => a.kind === 'PLATFORM').map((a) => a.code);
-    const within = f.area ? [f.area] : platforms0.length ? platforms0 : null;
+    const platformCodes = areas.filter((a) => a.kind === 'PLATFORM').map((a) => a.code);
+    const within = f.area ? [f.area] : platformCodes.length ? platformCodes : null;
     const variables = { signed: periodOf(f), schemes: f.scheme ? [f.scheme] : null, within };
     setPlaygroundLink(c, TIERS_QUERY, variables);
     const data = await gql(TIERS_QUERY, variables);
