@@ -60,7 +60,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   await apollo.start();
   app.use(httpGuards(opts));
   app.use(healthRoutes(opts));
-  app.use(webRoutes(opts));
+  app.use(webRoutes());
   app.use(
     '/graphql',
     await authentication(opts),
