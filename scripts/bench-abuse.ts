@@ -1,6 +1,6 @@
 /**
- * `npm run bench:abuse [-- --requests 200] [--rounds 1]`: starts the API (the `npm start` command
- * line from package.json, default limits) as a child process on a fresh embedded PostgreSQL loaded with the seed, fires N
+ * `npm run bench:abuse [-- --requests 200] [--rounds 1]`: starts the API as `npm start` does (the
+ * build check, then the compiled API with the flags of package.json's start script; default limits) as a child process on a fresh embedded PostgreSQL loaded with the seed, fires N
  * concurrent requests of the heaviest read the limits allow, samples the child's resident memory
  * from /proc/<pid>/status every 20 ms, and prints what was answered or refused, latencies and the
  * peak RSS against the 600 MiB target. Loopback only; bounded in time (each round ends when
@@ -15,6 +15,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../src/db/embedded.js';
+import { prepareStart, ROOT, startCommand } from './start-command.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,14 +58,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** The node arguments of `npm start` (package.json), so the bench measures exactly that command. */
-function startArgs(): string[] {
-  const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
-  const [command, ...args] = start.trim().split(/\s+/);
-  if (command !== 'node') throw new Error(`npm start is not a plain node command: ${start}`);
-  return args;
-}
-
 /** The API's own log (stdout and stderr), to show why it stopped if it does. */
 let output = '';
 
@@ -72,7 +65,7 @@ async function startApi(dataDir: string, port: number): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PG_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' };
   delete env.DATABASE_URL;
   delete env.SEED;
-  const child = spawn(process.execPath, startArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, startCommand().api, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
   };
@@ -124,11 +117,14 @@ let api: ChildProcess | undefined;
 let failed = false;
 try {
   const port = await findFreePort();
+  // Note: as `npm start`: build dist/ if it is missing or stale, then the compiled API with its flags.
+  const prepared = prepareStart();
+  if (prepared.built) console.log(prepared.output.trim());
   const started = performance.now();
   api = await startApi(path.join(dir, 'pg'), port);
   const url = `http://127.0.0.1:${port}/graphql`;
   const pid = api.pid!;
-  console.log(`API: node ${startArgs().join(' ')} (npm start), default limits`);
+  console.log(`API: node ${startCommand().api.join(' ')} (npm start, after its build check), default limits`);
   console.log(`API pid ${pid} ready in ${((performance.now() - started) / 1000).toFixed(1)} s (fresh embedded PostgreSQL, seed loaded)`);
   const idle = memory(pid);
   const single = await fire(url);

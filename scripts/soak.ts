@@ -1,6 +1,7 @@
 /**
- * `npm run soak -- --minutes N [--connections 32]`: starts the real start
- * command on a fresh embedded database in a temporary folder (the seed loads at first start),
+ * `npm run soak -- --minutes N [--connections 32]`: starts the real start command (as `npm start`:
+ * the build check, then the compiled API with package.json's flags) on a fresh embedded database
+ * in a temporary folder (the seed loads at first start),
  * loopback only, then sends mixed reads (F1–F11 from queries/, list and lookup queries) and writes
  * (create, update, read back and delete a workshop on a seeded village; update a seeded fund flow)
  * at N concurrent connections for N minutes. Prints errors, p50/p99 latency, request counts and
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Request, type Result } from 'autocannon';
+import { prepareStart, startCommand } from './start-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_MINUTES = 120;
@@ -88,7 +90,7 @@ class Api {
   private readonly early: string[] = [];
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ['--max-old-space-size=384', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    this.child = spawn(process.execPath, startCommand().api, {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -340,6 +342,9 @@ delete env.DATABASE_URL;
 delete env.PGPORT;
 const url = `http://127.0.0.1:${port}/graphql`;
 
+// Note: as `npm start`: build dist/ if it is missing or stale, then the compiled API with its flags.
+const prepared = prepareStart();
+if (prepared.built) say(prepared.output.trim());
 say(`fresh data directory ${env.PG_DATA_DIR}; starting the API on 127.0.0.1:${port} (first start loads the seed)`);
 const api = new Api(env);
 let exitCode = 0;

@@ -36,6 +36,19 @@ async function ownerClient(dataDir: string): Promise<pg.Client> {
   return client;
 }
 
+/**
+ * Waits until a statement of the API waits for a lock (a fixed sleep was not always enough on a
+ * loaded machine: the request had not reached the API yet).
+ */
+async function blockedOnLock(client: pg.Client): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where application_name = 'yuhang-registry' and wait_event_type = 'Lock'`);
+    if (rows[0].n > 0) return;
+    await sleep(50);
+  }
+  throw new Error('no statement of the API waited for the lock within 10 s');
+}
+
 describe('the start command', () => {
   it('comes back with its data after the API is killed with SIGKILL, and stops cleanly on SIGTERM', async () => {
     const dataDir = path.join(await tempDir(), 'pg');
@@ -76,7 +89,7 @@ describe('the start command', () => {
     await holder.query('begin');
     await holder.query('lock table area in access exclusive mode');
     const inFlight = gql(port, `{ areas { totalCount nodes { name } } }`);
-    await sleep(500); // the request is now waiting for the lock
+    await blockedOnLock(holder); // the request is now waiting for the lock
 
     api.child.kill('SIGTERM');
     await sleep(500);
@@ -103,12 +116,7 @@ describe('the start command', () => {
     await holder.query('begin');
     await holder.query('lock table area in access exclusive mode'); // never released
     const stuck = gql(port, `{ areas { totalCount } }`).catch((err: Error) => err);
-    // Wait until the request's statement is really blocked on the lock (a fixed sleep was too short on a busy machine).
-    const deadline = Date.now() + 30_000;
-    while ((await holder.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).rows[0].n === 0) {
-      if (Date.now() > deadline) throw new Error('the request never reached the database');
-      await sleep(50);
-    }
+    await blockedOnLock(holder);
 
     const began = Date.now();
     api.child.kill('SIGTERM');

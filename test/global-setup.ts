@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded.js';
+import { prepareStart } from '../scripts/start-command.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,8 +16,14 @@ declare module 'vitest' {
 let embedded: EmbeddedPostgresHandle | undefined;
 let dir: string | undefined;
 
-/** Uses DATABASE_URL when set; otherwise starts a throwaway embedded PostgreSQL for the run. */
+/**
+ * Builds dist/ as `npm start` does (only when it is missing or stale), once for the run: the tests
+ * that spawn the start command run the compiled API. Then uses DATABASE_URL when set; otherwise
+ * starts a throwaway embedded PostgreSQL for the run.
+ */
 export async function setup(project: TestProject): Promise<void> {
+  const prepared = prepareStart();
+  if (prepared.built) console.log(prepared.output.trim());
   if (process.env.DATABASE_URL) {
     project.provide('adminDatabaseUrl', process.env.DATABASE_URL);
     return;

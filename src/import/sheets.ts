@@ -3,6 +3,12 @@
  * The importer, the template generator and the seed builder all read this one description.
  */
 
+/**
+ * Name of the template's explanation sheet; the importer skips it. (Here rather than in
+ * template.ts, so the importer, which the API loads to seed an empty registry, never loads exceljs.)
+ */
+export const README_SHEET = '说明 README';
+
 /** How a cell is read. */
 export type ColumnType =
   | 'text'

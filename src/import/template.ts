@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { SHEETS } from './sheets.js';
+import { README_SHEET, SHEETS } from './sheets.js';
 
-/** Name of the explanation sheet; the importer skips it. */
-export const README_SHEET = '说明 README';
+export { README_SHEET };
 
 /**
  * An empty import workbook: one sheet per record kind with its headers, a note on every header

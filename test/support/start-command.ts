@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCommand } from '../../scripts/start-command.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,8 +17,11 @@ export interface RunningApi {
 }
 
 /**
- * Starts the real start command (`npm start` without npm: node + swc + src/main.ts) and waits
- * for "GraphQL API ready". `env` is added to (and may unset, with undefined) the environment.
+ * Starts the real start command: the API step of `npm start` (package.json) without npm, i.e.
+ * `node --max-old-space-size=384 --max-semi-space-size=16 dist/src/main.js`, the compiled API
+ * (test/global-setup.ts built dist/ once for the run, as `npm start` does when it is missing or
+ * stale), with this process's node. Waits for "GraphQL API ready". `env` is added to (and may
+ * unset, with undefined) the environment.
  */
 export async function startApi(env: Record<string, string | undefined>, port: number, timeoutMs = 120_000): Promise<RunningApi> {
   const full: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: 'production' };
@@ -27,7 +31,7 @@ export async function startApi(env: Record<string, string | undefined>, port: nu
     if (v === undefined) delete full[k];
     else full[k] = v;
   }
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+  const child = spawn(process.execPath, startCommand().api, {
     cwd: repoRoot,
     env: full,
     stdio: ['ignore', 'pipe', 'pipe'],

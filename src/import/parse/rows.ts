@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { RawRow } from '../read/cells.js';
 import type { ProblemLog } from '../problems.js';
-import { SHEETS, type SheetSpec } from '../sheets.js';
-import { README_SHEET } from '../template.js';
+import { README_SHEET, SHEETS, type SheetSpec } from '../sheets.js';
 import { matchHeaders, normalizeHeader, type MatchedColumn } from './headers.js';
 import { isBlank, parseCell } from './values.js';
 
