@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { buildSchema, Kind, NoDeprecatedCustomRule, parse, specifiedRules, validate, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
@@ -54,14 +54,16 @@ interface Session {
   /** console errors and uncaught exceptions of the page */
   errors: string[];
   requests: { url: string; headers: Record<string, string>; body: string | null }[];
+  /** answers to POST /graphql: status and body text */
+  graphql: Promise<{ status: number; body: string }>[];
 }
 
-/** A fresh browser profile (empty localStorage) whose requests may go to the API's host only. */
-async function session(): Promise<Session> {
+/** A fresh browser profile (empty localStorage) whose requests may go to the API's host only (or `host`). */
+async function session(host = apiHost): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, locale: 'zh-CN' });
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (new URL(url).host === apiHost) return route.continue();
+    if (new URL(url).host === host) return route.continue();
     blocked.push(url);
     return route.abort('blockedbyclient');
   });
@@ -73,7 +75,14 @@ async function session(): Promise<Session> {
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('request', (r) => requests.push({ url: r.url(), headers: r.headers(), body: r.postData() }));
-  return { context, page, errors, requests };
+  const graphql: Session['graphql'] = [];
+  page.on('response', (r) => {
+    // Note: a body not read before its page closes is gone; only the tests that await these read them.
+    if (r.request().method() === 'POST' && new URL(r.url()).pathname === '/graphql') {
+      graphql.push(r.text().then((body) => ({ status: r.status(), body }), (e: Error) => ({ status: r.status(), body: `unread: ${e.message}` })));
+    }
+  });
+  return { context, page, errors, requests, graphql };
 }
 
 /** Aliases of an operation as the API's limits count them: every aliased field, fragments expanded where spread. */
@@ -258,10 +267,11 @@ describe('playground', () => {
 
 describe('dashboard', () => {
   const CHARTS = ['funds', 'tiers', 'income', 'villages', 'workshopTypes', 'workshopTowns'];
+  const LUNIAO = '330110111';
 
-  async function openDashboard(query = ''): Promise<Session> {
-    const s = await session();
-    await s.page.goto(`${origin}/dashboard${query}`);
+  async function openDashboard(query = '', at = origin, host = apiHost): Promise<Session> {
+    const s = await session(host);
+    await s.page.goto(`${at}/dashboard${query}`);
     await s.page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60_000 });
     return s;
   }
@@ -270,9 +280,48 @@ describe('dashboard', () => {
   async function series(page: Page, id: string): Promise<{ name: string; data: any[] }[]> {
     return page.evaluate((chart) => (window as any).yhrDashboard.chartData(chart).series.map((s: any) => ({ name: s.name, data: s.data })), id);
   }
+  const categories = (page: Page, id: string) => page.evaluate((chart) => (window as any).yhrDashboard.chartData(chart).xAxis[0].data as string[], id);
+  const csvOf = (page: Page, id: string) => page.evaluate((chart) => (window as any).yhrDashboard.csv(chart) as { header: string[]; rows: any[][] }, id);
 
-  it('renders every chart from the API alone, with a provenance line each and no console errors', async () => {
-    const { context, page, errors } = await openDashboard();
+  /** Exact yuan strings ("1234.5") as fen, and back to 万元 as a number for the chart's axis. */
+  const fen = (yuan: string) => {
+    const [int, frac = ''] = yuan.split('.');
+    return BigInt(int! + frac.padEnd(2, '0'));
+  };
+  const fenToWan = (f: bigint) => Number(f) / 1_000_000;
+
+  /** Every node of a list, page by page (100 at a time). */
+  async function all<T>(root: string, filter: string, fields: string): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: any = await api.data(`query($after: String) { ${root}(filter: ${filter}, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${fields} } } }`, { after });
+      out.push(...data[root].nodes);
+      if (!data[root].pageInfo.hasNextPage) return out;
+      after = data[root].pageInfo.endCursor;
+    }
+  }
+
+  /** The fund flows of a town's projects in 2021–2023, summed per year and kind here (exact, in fen). */
+  async function townFlows(code: string) {
+    const flows = await all<{ kind: string; amount: string; occurredOn: string; project: { code: string } }>(
+      'fundFlows',
+      `{ area: { within: ["${code}"] }, occurredOn: { from: "2021-01-01", to: "2023-12-31" } }`,
+      'kind amount occurredOn project { code }',
+    );
+    const cell = new Map<string, { fen: bigint; projects: Set<string> }>();
+    for (const f of flows) {
+      const key = `${f.occurredOn.slice(0, 4)}|${f.kind}`;
+      const c = cell.get(key) ?? { fen: 0n, projects: new Set<string>() };
+      c.fen += fen(f.amount);
+      c.projects.add(f.project.code);
+      cell.set(key, c);
+    }
+    return (year: number, kind: 'COMMITMENT' | 'LANDED') => cell.get(`${year}|${kind}`) ?? { fen: 0n, projects: new Set<string>() };
+  }
+
+  it('renders every chart from the API alone, one small query per chart, on the current filter vocabulary', async () => {
+    const { context, page, errors, requests, graphql } = await openDashboard();
     for (const id of CHARTS) {
       const card = page.locator(`#card-${id}`);
       await expect(card.getAttribute('data-state'), id).resolves.toBe('ready');
@@ -281,9 +330,31 @@ describe('dashboard', () => {
       const href = await card.locator('a.open-playground').getAttribute('href');
       const query = new URL(href!, origin).searchParams.get('query')!;
       expect(query, `${id} links its query`).toMatch(/^#[^\n]*\n(query|fragment) /);
+      expect(query, `${id} asks its aggregate where the data comes from`).toMatch(/\bsources \{/);
       // Small enough for the API's request limits (15 aliases, 1,000 tokens per operation).
       const doc = parse(query, { maxTokens: 1000 });
       expect(aliasCount(doc), `${id}: aliases`).toBeLessThanOrEqual(15);
+    }
+    // Every request the page sent is valid against the committed schema without a deprecated
+    // argument or input field (areaCodes, mountain on aggregate filters, within, hostAreaCodes), and
+    // the provenance lines come from the chart queries themselves: no other route.
+    const schema = buildSchema(await readFile('schema.graphql', 'utf8'));
+    const posts = requests.filter((r) => new URL(r.url).host === apiHost && r.body);
+    expect(posts.map((r) => new URL(r.url).pathname)).toEqual(Array(posts.length).fill('/graphql'));
+    expect(requests.filter((r) => r.url.includes('provenance'))).toEqual([]);
+    expect(posts).toHaveLength(CHARTS.length + 1); // one per chart, and the areas of the area filter
+    for (const r of posts) {
+      const { query, variables } = JSON.parse(r.body!);
+      expect(validate(schema, parse(query), [...specifiedRules, NoDeprecatedCustomRule]), query).toEqual([]);
+      expect(JSON.stringify(variables ?? {})).not.toMatch(/"(areaCodes|hostAreaCodes|mountain)"/);
+    }
+    // The page stays light on a large registry too: no answer is a long list.
+    const longest = (v: unknown): number =>
+      Array.isArray(v) ? Math.max(v.length, ...v.map(longest)) : v && typeof v === 'object' ? Math.max(0, ...Object.values(v).map(longest)) : 0;
+    for (const res of await Promise.all(graphql)) {
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBeLessThan(64 * 1024);
+      expect(longest(JSON.parse(res.body))).toBeLessThanOrEqual(100);
     }
     // Nothing the dashboard loaded came from elsewhere.
     expect(blocked).toEqual([]);
@@ -292,23 +363,30 @@ describe('dashboard', () => {
     await context.close();
   });
 
-  it("the funds chart shows the API's landed funds per mountain town and year; 2022 adds up to the article's 7.1亿", async () => {
+  it("the funds chart shows committed beside landed per mountain town and year, as the town's own fund flows add up", async () => {
     const { context, page } = await openDashboard('?from=2021&to=2023');
-    const expected = await api.data(`{
-      fundsLanded(filter: { mountain: true, period: { from: "2021-01-01", to: "2023-12-31" } }, groupBy: [TOWN, YEAR]) {
-        groups { area { name } year wan: total(unit: WAN) }
-      }
-    }`);
     const shown = await series(page, 'funds');
-    const towns = await page.evaluate(() => (window as any).yhrDashboard.chartData('funds').xAxis[0].data as string[]);
-    expect(towns).toHaveLength(5);
-    expect(shown.map((s) => s.name)).toEqual(['2021年 落地资金', '2022年 落地资金', '2023年 落地资金']);
-    for (const g of expected.fundsLanded.groups) {
-      const s = shown.find((x) => x.name.startsWith(`${g.year}年`))!;
-      expect(s.data[towns.indexOf(g.area.name)].value, `${g.area.name} ${g.year}`).toBe(Number(g.wan));
+    expect(shown.map((s) => s.name)).toEqual(['2021年 承诺资金', '2021年 落地资金', '2022年 承诺资金', '2022年 落地资金', '2023年 承诺资金', '2023年 落地资金']);
+    const towns = await categories(page, 'funds');
+    const { areas } = await api.data('{ areas(filter: { kinds: [TOWN], area: { mountain: true } }) { nodes { code name } } }');
+    expect(towns.slice().sort()).toEqual(areas.nodes.map((a: { name: string }) => a.name).sort());
+    let committedAnywhere = 0n;
+    for (const town of areas.nodes as { code: string; name: string }[]) {
+      const sums = await townFlows(town.code);
+      for (const year of [2021, 2022, 2023]) {
+        for (const [kind, label] of [['COMMITMENT', '承诺资金'], ['LANDED', '落地资金']] as const) {
+          const want = sums(year, kind);
+          const bar = shown.find((s) => s.name === `${year}年 ${label}`)!.data[towns.indexOf(town.name)];
+          expect(fen(bar.yuan), `${town.name} ${year} ${label}`).toBe(want.fen);
+          expect(bar.value).toBeCloseTo(fenToWan(want.fen), 6);
+          expect(bar.projects, `${town.name} ${year} ${label} projects`).toBe(want.projects.size);
+          if (kind === 'COMMITMENT') committedAnywhere += want.fen;
+        }
+      }
     }
-    // F2, independently of the grouping: 7.1亿 = 71000万 in 2022.
-    const sum2022 = shown.find((s) => s.name.startsWith('2022年'))!.data.reduce((a: number, d: any) => a + d.value, 0);
+    expect(committedAnywhere).toBeGreaterThan(0n);
+    // F2, independently of the grouping: 7.1亿 = 71000万 landed in 2022.
+    const sum2022 = shown.find((s) => s.name === '2022年 落地资金')!.data.reduce((a: number, d: any) => a + d.value, 0);
     expect(sum2022).toBeCloseTo(71000, 6);
     await context.close();
   });
@@ -317,11 +395,10 @@ describe('dashboard', () => {
     const { context, page, errors } = await openDashboard();
     const before = await series(page, 'workshopTowns');
     expect(before[0]!.data.length).toBeGreaterThan(1);
-    await page.locator('select[name="area"]').selectOption('330110111');
+    await page.locator('select[name="area"]').selectOption(LUNIAO);
     await page.waitForURL(/area=330110111/);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
-    const towns = await page.evaluate(() => (window as any).yhrDashboard.chartData('funds').xAxis[0].data as string[]);
-    expect(towns).toEqual(['鸬鸟镇']);
+    expect(await categories(page, 'funds')).toEqual(['鸬鸟镇']);
     const after = await series(page, 'workshopTowns');
     expect(after[0]!.data).toEqual([1256]); // F5: 鸬鸟's workshops employ 1,256 people
     await expect(page.locator('#share-link').getAttribute('href')).resolves.toContain('area=330110111');
@@ -329,33 +406,135 @@ describe('dashboard', () => {
     await page.locator('select[name="from"]').selectOption('2022');
     await page.waitForURL(/from=2022/);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
-    expect((await series(page, 'funds')).map((s) => s.name)).toEqual(['2022年 落地资金', '2023年 落地资金']);
+    expect((await series(page, 'funds')).map((s) => s.name)).toEqual(['2022年 承诺资金', '2022年 落地资金', '2023年 承诺资金', '2023年 落地资金']);
 
     const shared = page.url();
     const other = await context.newPage();
     await other.goto(shared);
     await other.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60_000 });
-    await expect(other.locator('select[name="area"]').inputValue()).resolves.toBe('330110111');
+    await expect(other.locator('select[name="area"]').inputValue()).resolves.toBe(LUNIAO);
     await expect(other.locator('select[name="from"]').inputValue()).resolves.toBe('2022');
     expect(await series(other, 'funds')).toEqual(await series(page, 'funds'));
     await page.goBack();
     await page.waitForURL((u) => !u.search.includes('from=2022'));
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
-    expect((await series(page, 'funds')).map((s) => s.name)).toHaveLength(3);
+    expect((await series(page, 'funds')).map((s) => s.name)).toHaveLength(6);
     expect(errors).toEqual([]);
     await context.close();
   });
 
-  it("the provenance line counts the API's own records: workshops by record", async () => {
+  it('the village ranking is the ten fastest and ten slowest of the year, as the villages\' own figures rank', async () => {
+    const { context, page, graphql } = await openDashboard('?from=2021&to=2022&year=2022');
+    const figures = await all<{ year: number; operatingIncome: string | null; village: { code: string; kind: string } }>(
+      'collectiveIncomes',
+      '{ years: { from: 2021, to: 2022 } }',
+      'year operatingIncome village { code kind }',
+    );
+    const byVillage = new Map<string, { cur?: bigint; prev?: bigint }>();
+    for (const r of figures) {
+      if (r.village.kind !== 'VILLAGE' || r.operatingIncome === null) continue;
+      const v = byVillage.get(r.village.code) ?? {};
+      if (r.year === 2022) v.cur = fen(r.operatingIncome);
+      else v.prev = fen(r.operatingIncome);
+      byVillage.set(r.village.code, v);
+    }
+    const rated = [...byVillage].filter(([, v]) => v.cur !== undefined && v.prev !== undefined && v.prev > 0n).map(([code, v]) => ({ code, change: v.cur! - v.prev!, base: v.prev! }));
+    expect(rated.length).toBeGreaterThan(20);
+    // Exact order: a/b against c/d by cross-multiplying; ties by code.
+    const cmp = (x: (typeof rated)[number], y: (typeof rated)[number]) => {
+      const l = x.change * y.base;
+      const r = y.change * x.base;
+      return l < r ? -1 : l > r ? 1 : 0;
+    };
+    const byCode = (x: { code: string }, y: { code: string }) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0);
+    const fastest = rated.slice().sort((x, y) => cmp(y, x) || byCode(x, y)).slice(0, 10);
+    const slowest = rated.slice().sort((x, y) => cmp(x, y) || byCode(x, y)).slice(0, 10);
+    /** change / base as a percentage, rounded half away from zero to 2 places. */
+    const percent = (x: (typeof rated)[number]) => {
+      const n = x.change * 10000n;
+      const q = (2n * (n < 0n ? -n : n) + x.base) / (2n * x.base);
+      const s = q.toString().padStart(3, '0');
+      return `${n < 0n ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`.replace(/\.?0+$/, '');
+    };
+    const csv = await csvOf(page, 'villages');
+    const list = (name: RegExp) => csv.rows.filter((r) => name.test(r[0])).map((r) => ({ code: r[3], growth: r[5] }));
+    expect(list(/fastest/)).toEqual(fastest.map((x) => ({ code: x.code, growth: percent(x) })));
+    expect(list(/slowest/)).toEqual(slowest.map((x) => ({ code: x.code, growth: percent(x) })));
+    // The API sent these twenty, not every village.
+    const answers = (await Promise.all(graphql)).map((r) => JSON.parse(r.body).data).filter((d) => d?.fastest);
+    expect(answers).toHaveLength(1);
+    expect(answers[0].fastest.groups).toHaveLength(10);
+    expect(answers[0].slowest.groups).toHaveLength(10);
+    const { areas } = await api.data('{ areas(filter: { kinds: [VILLAGE] }) { totalCount } }');
+    expect(answers[0].fastest.groupCount).toBe(areas.totalCount);
+    await context.close();
+  });
+
+  it("the workshop charts show each type's and each town's jobs as the workshops' own figures add up", async () => {
     const { context, page } = await openDashboard();
+    const workshops = await all<{ type: string; jobsCreated: number; village: { parent: { name: string; parent: { kind: string } } } }>(
+      'workshops',
+      '{}',
+      'type jobsCreated village { parent { name parent { kind } } }',
+    );
+    const jobs = (key: (w: (typeof workshops)[number]) => string) => {
+      const m = new Map<string, number>();
+      for (const w of workshops) m.set(key(w), (m.get(key(w)) ?? 0) + w.jobsCreated);
+      return m;
+    };
+    const TYPES = ['PROCESSING', 'TARGETED_HIRING', 'LIVE_COMMERCE', 'AGRI_TOURISM', 'BRAND_LED', 'INDUSTRY_EMPOWERMENT'];
+    const perType = jobs((w) => w.type);
+    expect((await series(page, 'workshopTypes'))[0]!.data).toEqual(TYPES.map((t) => perType.get(t) ?? 0));
+    expect(workshops.every((w) => w.village.parent.parent.kind === 'DISTRICT')).toBe(true); // villages sit right under a town or platform
+    const perTown = jobs((w) => w.village.parent.name);
+    const names = await categories(page, 'workshopTowns');
+    const shown = (await series(page, 'workshopTowns'))[0]!.data as number[];
+    for (const [town, n] of perTown) expect(shown[names.indexOf(town)], town).toBe(n);
+    expect(shown.reduce((a, b) => a + b, 0)).toBe(workshops.reduce((a, w) => a + w.jobsCreated, 0));
+    await context.close();
+  });
+
+  it("the provenance lines count the records of each chart's own query: workshops by record, funds by amount", async () => {
     const { workshops } = await api.data('{ workshops(first: 100) { totalCount nodes { source } } }');
     const illustrative = workshops.nodes.filter((n: { source: string }) => /^illustrative/i.test(n.source.trim())).length;
     expect(illustrative).toBeGreaterThan(0);
-    const text = await page.locator('#card-workshopTypes .provenance').innerText();
-    expect(text).toContain(`引用来源 ${workshops.totalCount - illustrative} 条`);
-    expect(text).toContain(`示意数据 ${illustrative} 条`);
-    expect(text).toContain(`of ${workshops.totalCount}`);
-    await context.close();
+    expect(illustrative).toBeLessThan(workshops.totalCount);
+
+    // Cite one of the mountain towns' fund flows, so the funds line has both kinds to weigh.
+    const flows = await all<{ kind: string; amount: string; occurredOn: string; source: string; project: { code: string } }>(
+      'fundFlows',
+      '{ area: { mountain: true }, occurredOn: { from: "2021-01-01", to: "2023-12-31" } }',
+      'kind amount occurredOn source project { code }',
+    );
+    const cited = flows.reduce((a, b) => (fen(b.amount) > fen(a.amount) ? b : a));
+    const key = { projectCode: cited.project.code, kind: cited.kind, occurredOn: cited.occurredOn };
+    const setSource = (source: string) =>
+      api.data('mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { source } }', { k: key, i: { source } });
+    await setSource('余杭区财政局, 2023');
+    try {
+      const { context, page } = await openDashboard('?from=2021&to=2023');
+      const text = await page.locator('#card-workshopTypes .provenance').innerText();
+      expect(text).toContain(`引用来源 ${workshops.totalCount - illustrative} 条`);
+      expect(text).toContain(`示意数据 ${illustrative} 条`);
+      expect(text).toContain(`of ${workshops.totalCount}`);
+
+      const total = flows.reduce((a, f) => a + fen(f.amount), 0n);
+      const share = (part: bigint) => ((Number(part) / Number(total)) * 100).toFixed(1) + '%';
+      const funds = await page.locator('#card-funds .provenance').innerText();
+      expect(funds).toContain(`引用来源 ${share(fen(cited.amount))}，示意数据 ${share(total - fen(cited.amount))}`);
+      expect(funds).toContain(`共 ${flows.length} 条记录，其中示意 ${flows.length - 1} 条`);
+
+      // The tiers chart: the platforms' projects signed in the years shown, by record.
+      const { areas } = await api.data('{ areas(filter: { kinds: [PLATFORM] }) { nodes { code } } }');
+      const { projects } = await api.data('query($w: [String!]) { projects(filter: { area: { within: $w }, signedOn: { from: "2021-01-01", to: "2023-12-31" } }) { totalCount } }', {
+        w: areas.nodes.map((a: { code: string }) => a.code),
+      });
+      expect(projects.totalCount).toBeGreaterThan(0);
+      await expect(page.locator('#card-tiers .provenance').innerText()).resolves.toContain(`of ${projects.totalCount}.`);
+      await context.close();
+    } finally {
+      await setSource(cited.source);
+    }
   });
 
   it('downloads a chart as PNG and its data as CSV (UTF-8 with BOM, formulas escaped)', async () => {
@@ -373,11 +552,19 @@ describe('dashboard', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toContain('镇 town');
-    const { fundsLanded } = await api.data(`{
-      fundsLanded(filter: { mountain: true, period: { year: 2022 } }, groupBy: [TOWN]) { groups { area { name code } total wan: total(unit: WAN) projectCount } }
-    }`);
-    const g = fundsLanded.groups.find((x: any) => x.area.name === '鸬鸟镇');
-    expect(lines).toContain(`鸬鸟镇,${g.area.code},2022,落地资金,${g.total},${g.wan},${g.projectCount}`);
+    expect(lines[0]).toContain('承诺资金（元）');
+    expect(lines[0]).toContain('落地资金（元）');
+    // 鸬鸟镇 2022, from its own fund flows: committed and landed (元 and 万元), projects, share landed.
+    const sums = await townFlows(LUNIAO);
+    const c = sums(2022, 'COMMITMENT');
+    const l = sums(2022, 'LANDED');
+    const [row] = lines.filter((x) => x.startsWith(`鸬鸟镇,${LUNIAO},2022,`)).map((x) => x.split(','));
+    expect(row).toHaveLength(10);
+    expect([fen(row![3]!), fen(row![6]!)]).toEqual([c.fen, l.fen]);
+    expect([Number(row![4]), Number(row![7])]).toEqual([fenToWan(c.fen), fenToWan(l.fen)]);
+    expect([Number(row![5]), Number(row![8])]).toEqual([c.projects.size, l.projects.size]);
+    const q = (2n * l.fen * 1000n + c.fen) / (2n * c.fen); // landed / committed in tenths of a percent, half away from zero
+    expect(row![9]).toBe(`${q / 10n}.${q % 10n}`.replace(/\.0$/, ''));
     await writeFile(path.join(ARTIFACTS, csv.suggestedFilename()), bytes);
 
     const text = await page.evaluate(() => (window as any).yhrDashboard.csvText([['=1+2', '+x', '-y', '@z', '-3.25', 'a,"b"', '径山镇']]));
@@ -385,25 +572,45 @@ describe('dashboard', () => {
     await context.close();
   });
 
-  it('counts sources behind the same credential rules as /graphql, and checks its parameters', async () => {
-    const bad = await fetch(`${origin}/dashboard/provenance?from=2023&to=2021`);
-    expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const ok = await fetch(`${origin}/dashboard/provenance?from=2022&to=2022&area=330110111`);
-    expect(ok.status).toBe(200);
-    const body = await ok.json();
-    expect(body.funds.basis).toBe('amount');
-    const wrongKey = await fetch(`${origin}/dashboard/provenance?from=2022&to=2022`, { headers: { authorization: 'Bearer yhr_not-a-key' } });
-    expect(wrongKey.status).toBe(401);
+  it('reads only through /graphql, under its rate limit: the old provenance route is gone', async () => {
+    const gone = await fetch(`${origin}/dashboard/provenance?from=2022&to=2022`);
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).errors[0].extensions.code).toBe('NOT_FOUND');
 
-    const closed = await startTestApi({ auth: { anonymousRead: false } });
+    const LIMIT = 3;
+    const limited = await startTestApi({ limits: { ratePerMinute: LIMIT } });
     try {
-      const closedOrigin = new URL(closed.url).origin;
-      expect((await fetch(`${closedOrigin}/dashboard/provenance?from=2022&to=2022`)).status).toBe(401);
-      const keyed = await fetch(`${closedOrigin}/dashboard/provenance?from=2022&to=2022`, { headers: { authorization: `Bearer ${closed.adminKey}` } });
-      expect(keyed.status).toBe(200);
+      const at = new URL(limited.url).origin;
+      // The funds chart's query with its sources, as the page sends it: LIMIT answers, then 429.
+      const { page: probe, context: probeContext } = await openDashboard('', origin);
+      const href = await probe.locator('#card-funds a.open-playground').getAttribute('href');
+      await probeContext.close();
+      const link = new URL(href!, origin).searchParams;
+      const body = JSON.stringify({ query: link.get('query'), variables: JSON.parse(link.get('variables')!) });
+      const post = () => fetch(`${at}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      for (let i = 0; i < LIMIT; i++) {
+        const ok = await post();
+        expect(ok.status).toBe(200);
+        expect(ok.headers.get('ratelimit-limit')).toBe(String(LIMIT));
+        expect((await ok.json()).data.funds.sources.records).toBe(0); // an empty registry
+      }
+      const refused = await post();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await refused.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+
+      // The page, from the same address, is refused too, and says so under every chart.
+      const { context, page, errors } = await openDashboard('', at, new URL(limited.url).host);
+      for (const id of CHARTS) {
+        const card = page.locator(`#card-${id}`);
+        await expect(card.getAttribute('data-state'), id).resolves.toBe('error');
+        await expect(card.locator('.chart-error').innerText()).resolves.toMatch(/Too many requests/);
+        await expect(card.locator('.provenance').innerText()).resolves.toMatch(/not counted/);
+      }
+      expect(errors.filter((e) => e.startsWith('uncaught'))).toEqual([]);
+      await context.close();
     } finally {
-      await closed.close();
+      await limited.close();
     }
   });
 });

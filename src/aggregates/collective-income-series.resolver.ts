@@ -10,6 +10,8 @@ import { INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFactsOver } from './collecti
 import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
 import { checkDimensions, checkFirst, dimensionSql, FIRST_GROUPS_ARG, type KeyRow } from './grouping.js';
 import { Sql } from './sql.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
+import { incomeSources } from './collective-income-summary.resolver.js';
 
 /** Most years one series may span. */
 const MAX_YEARS = 50;
@@ -49,6 +51,14 @@ export class CollectiveIncomeSeriesGroup {
     'one entry per year with its total, change and growth on the year before. Villages missing a figure are listed per year, never taken as zero.',
 })
 export class CollectiveIncomeSeries {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the figures of the villages in scope for every year of the range and the year before `from`, weighed by operating income'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => Int, { description: '起始年度 First year of the range.' })
   from!: number;
 
@@ -135,6 +145,7 @@ export class CollectiveIncomeSeriesResolver {
       Object.assign(new CollectiveIncomeSeriesGroup(), { areaId: g.first.k_area ?? null, mountain: g.first.k_mountain ?? null, years: yearsOf(from, to, g.rows) }),
     );
     result.groupCount = Number(row!.group_count);
+    result.loadSources = () => incomeSources(sql, ctes, facts, from - 1, to);
     return result;
   }
 }

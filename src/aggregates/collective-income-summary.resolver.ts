@@ -9,6 +9,7 @@ import { areaScopeCodes } from '../common/area-scope.js';
 import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
 import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { Sql, VILLAGE_KINDS } from './sql.js';
+import { sourceBreakdown, type SourceBreakdown } from './sources.js';
 
 const MIN_YEAR = 1950;
 const MAX_YEAR = 2100;
@@ -54,6 +55,7 @@ export class CollectiveIncomeSummaryResolver {
     const result = new CollectiveIncomeSummary().setMeasures(year, overall);
     result.groups = groups.map((g) => new CollectiveIncomeGroup().setMeasures(year, g).setKeys(g));
     result.groupCount = groupCount;
+    result.loadSources = () => incomeSources(sql, ctes, facts, year - 1, year);
     return result;
   }
 }
@@ -71,4 +73,18 @@ export function incomeFilterCodes(filter: CollectiveIncomeSummaryFilter | null |
     ...areaScopeCodes(incomeAreaScope(filter)),
     { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ${VILLAGE_KINDS}`, what: 'village or community' },
   ];
+}
+
+/**
+ * The sources of a collective-income aggregate: the figures from `first` to `last` of the villages
+ * its facts have in scope, weighed by operating income.
+ */
+export function incomeSources(sql: Sql, ctes: string[], facts: string, first: number, last: number): Promise<SourceBreakdown> {
+  return sourceBreakdown(sql, {
+    ctes: [...ctes, `facts as (${facts})`],
+    records:
+      'select ci.source as _source, ci.operating_income as amount from collective_income ci ' +
+      `where ci.village_id in (select x._vid from facts x) and ci.year between ${sql.v(first)} and ${sql.v(last)}`,
+    withAmount: true,
+  });
 }

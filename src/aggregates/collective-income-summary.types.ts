@@ -7,6 +7,7 @@ import { byIdLoader } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import type { KeyRow } from './grouping.js';
 import { DecimalScalar, growth, moneyIn, quotientIn, SCALE_ARG } from './money.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 
 /** Measures of a set of villages for a year and the one before, as the database returns them. */
 export interface IncomeRow {
@@ -166,6 +167,14 @@ export class CollectiveIncomeGroup extends CollectiveIncomeTotals {
   description: '村集体收入汇总 Collective income of the villages in scope and, when grouped, of each group (groups without villages are left out).',
 })
 export class CollectiveIncomeSummary extends CollectiveIncomeTotals {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the figures of the villages in scope for the year and the year before, weighed by operating income'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => [CollectiveIncomeGroup], { description: '分组 The groups, in the order asked for (ties in key order), at most `first` of them; empty when not grouped.' })
   groups: CollectiveIncomeGroup[] = [];
 

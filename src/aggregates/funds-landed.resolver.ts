@@ -8,6 +8,7 @@ import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitG
 import { periodBounds } from './period.input.js';
 import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
 import { Sql } from './sql.js';
+import { sourceBreakdown } from './sources.js';
 
 /** `fundsLanded`: landed money and project counts, summed and grouped in SQL. */
 @Resolver()
@@ -41,6 +42,10 @@ export class FundsLandedResolver {
     const result = new FundsLanded().setMeasures(overall);
     result.groups = groups.map((g) => new FundsLandedGroup().setMeasures(g).setKeys(g));
     result.groupCount = groupCount;
+    result.loadSources = () => {
+      const q = fundsLandedFacts(sql, filter, bounds, { key: 'f.source' });
+      return sourceBreakdown(sql, { ctes: q.ctes, records: `select x._key as _source, x.amount from (${q.facts}) x`, withAmount: true });
+    };
     return result;
   }
 }

@@ -3,6 +3,7 @@ import { UNIT_ARG } from '../common/inputs.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { WithGroupKeys } from './group-keys.types.js';
 import { moneyIn, SCALE_ARG } from './money.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 
 /** Measures of a set of landed fund flows, as the database returns them. */
 export interface FundsLandedRow {
@@ -39,6 +40,14 @@ export class FundsLandedGroup extends WithGroupKeys(FundsLandedTotal, 'FundsLand
     '(groups without any landed funds are left out; use `Area.fundsLanded` for a list that shows zeros).',
 })
 export class FundsLanded extends FundsLandedTotal {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the landed fund flows summed, weighed by their amounts'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => [FundsLandedGroup], {
     description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })

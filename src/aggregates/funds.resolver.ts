@@ -8,6 +8,7 @@ import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitG
 import { periodBounds } from './period.input.js';
 import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
 import { dateWithin, Sql } from './sql.js';
+import { sourceBreakdown } from './sources.js';
 
 /** `funds`: committed against landed money, summed and grouped in SQL (one statement). */
 @Resolver()
@@ -42,6 +43,10 @@ export class FundsResolver {
     const result = new Funds().setMeasures(overall);
     result.groups = groups.map((g) => new FundsGroup().setMeasures(g).setKeys(g));
     result.groupCount = groupCount;
+    result.loadSources = () => {
+      const q = fundFlowFacts(sql, filter, bounds, { key: 'f.source', where: [dateWithin(sql, 'p.signed_on', signed)] });
+      return sourceBreakdown(sql, { ctes: q.ctes, records: `select x._key as _source, x.amount from (${q.facts}) x`, withAmount: true });
+    };
     return result;
   }
 }

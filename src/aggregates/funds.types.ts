@@ -3,6 +3,7 @@ import { UNIT_ARG } from '../common/inputs.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { WithGroupKeys } from './group-keys.types.js';
 import { DecimalScalar, growth, moneyIn, SCALE_ARG } from './money.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 
 /** Measures of a set of fund flows of both kinds, as the database returns them. */
 export interface FundsRow {
@@ -84,6 +85,14 @@ export class FundsGroup extends WithGroupKeys(FundsTotals, 'FundsGroup', 'the da
     'a commitment or a landing (use `Area.funds`, `Pairing.funds` or `Project.funds` for figures that show zeros).',
 })
 export class Funds extends FundsTotals {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the fund flows summed, commitments and landings alike, weighed by their amounts'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => [FundsGroup], {
     description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })

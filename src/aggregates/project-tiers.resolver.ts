@@ -8,6 +8,7 @@ import { PROJECT_TIERS_GROUP_ORDER, ProjectTiersFilter, ProjectTiersGroupOrder, 
 import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
 import { ProjectTiers, ProjectTiersGroup, type ProjectTiersRow } from './project-tiers.types.js';
 import { Sql } from './sql.js';
+import { sourceBreakdown } from './sources.js';
 
 /** Checks the periods of a tiers filter under `field`. */
 export function tierBounds(filter: ProjectTiersFilter | null | undefined, field: string, problems: ProblemList): TierBounds {
@@ -49,6 +50,10 @@ export class ProjectTiersResolver {
     const result = new ProjectTiers().setMeasures(overall);
     result.groups = groups.map((g) => new ProjectTiersGroup().setMeasures(g).setKeys(g).setLandedKeys(g));
     result.groupCount = groupCount;
+    result.loadSources = () => {
+      const q = projectTiersFacts(sql, filter, bounds, { key: 'p.source' });
+      return sourceBreakdown(sql, { ctes: q.ctes, records: `select x._key as _source, x.amount from (${q.facts}) x`, withAmount: true });
+    };
     return result;
   }
 }

@@ -5,6 +5,7 @@ import { InvestmentTier, TIER_THRESHOLD } from '../project/project.enums.js';
 import { Month, Quarter, WithGroupKeys } from './group-keys.types.js';
 import type { KeyRow } from './grouping.js';
 import { moneyIn, SCALE_ARG } from './money.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 
 /** The cumulative thresholds reported, lowest first. */
 export const REPORTED_TIERS = [InvestmentTier.YI_1, InvestmentTier.YI_10, InvestmentTier.YI_50] as const;
@@ -95,6 +96,14 @@ export class ProjectTiersGroup extends WithGroupKeys(ProjectTierSummary, 'Projec
   description: '项目档次 Project tiers over the filter and, when grouped, one entry per group that has projects (groups without projects are left out).',
 })
 export class ProjectTiers extends ProjectTierSummary {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the projects counted, weighed by record (`amount`: their signed amounts)'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => [ProjectTiersGroup], {
     description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })

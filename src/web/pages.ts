@@ -34,8 +34,8 @@ export function landingPage(): string {
 <p>在浏览器里用 GraphQL 提问。文章中的数字（F1–F11）和规划常问的问题已预置，点 ▶ 即可运行；左侧有接口文档和历史记录。</p>
 <p lang="en" class="en">Ask the registry in GraphQL. The article's figures (F1–F11) and planners' questions are preloaded: click ▶ to run one. Documentation explorer, history and tabs included.</p></li>
 <li><a href="dashboard" id="link-dashboard"><strong>数据看板</strong><span lang="en">Dashboard</span></a>
-<p>落地资金、签约项目档次、村集体经济收入和共富工坊的图表；可按年份、结对机制和区域筛选，可下载图片 (PNG) 和数据 (CSV)。</p>
-<p lang="en" class="en">Charts of funds landed, signed projects by tier, village collective income and workshops; filter by years, scheme and area; download each as PNG and CSV.</p></li>
+<p>承诺与落地资金、签约项目档次、村集体经济收入和共富工坊的图表；可按年份、结对机制和区域筛选，可下载图片 (PNG) 和数据 (CSV)。</p>
+<p lang="en" class="en">Charts of funds committed and landed, signed projects by tier, village collective income and workshops; filter by years, scheme and area; download each as PNG and CSV.</p></li>
 <li><a href="schema.graphql" id="link-schema"><strong>接口结构</strong><span lang="en">Schema</span></a>
 <p>完整的 GraphQL 接口定义 (SDL)，每个类型和字段都有中英文说明。</p>
 <p lang="en" class="en">The whole GraphQL schema (SDL); every type and field is described in Chinese and English.</p></li>
@@ -100,12 +100,12 @@ export function dashboardPage(): string {
 <p class="note">金额单位为万元或亿元（接口返回精确到分的元，看板只在显示时换算）。每张图下方注明其数据中引用来源与示意数据的比例：示意数据指来源 (source) 标为 "illustrative" 的记录。
 <span lang="en">Money is shown in 万元 (10⁴ yuan) or 亿元 (10⁸ yuan); the API returns exact yuan and the dashboard converts only for display. Under each chart: how much of its data is cited from a source and how much is illustrative (records whose source says "illustrative").</span></p>
 <div class="grid">
-${card('funds', '山区五镇落地资金', 'Funds landed per mountain town per year', '适用筛选 filters: 年份 years · 结对机制 scheme · 区域 area')}
+${card('funds', '山区五镇承诺与落地资金', 'Funds committed and landed per mountain town per year', '适用筛选 filters: 年份 years · 结对机制 scheme · 区域 area')}
 ${card('tiers', '平台签约项目档次', 'Signed projects per tier, quarter and platform', '适用筛选 filters: 年份 years · 结对机制 scheme · 区域 area')}
 ${card('income', '村集体经济经营性收入', 'Village collective operating income per year', '适用筛选 filters: 年份 years · 区域 area')}
 ${card('villages', '增长最快和最慢的村', 'Fastest- and slowest-growing villages', '适用筛选 filters: 村庄排名年度 ranking year · 区域 area')}
 ${card('workshopTypes', '共富工坊：按类型', 'Workshops by type: jobs and income gain', '适用筛选 filters: 区域 area')}
-${card('workshopTowns', '共富工坊：按镇街', 'Workshops by town: jobs and income gain', '适用筛选 filters: 区域 area')}
+${card('workshopTowns', '共富工坊：按镇街', 'Workshops by town (or platform): jobs and income gain', '适用筛选 filters: 区域 area')}
 </div>
 </main>`,
   });

@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { authentication } from '../auth/authenticate.js';
-import { createRequestContext } from '../common/context.js';
-import type { AppOptions } from '../server/app.js';
 import { playgroundBundle } from './bundle.js';
 import { dashboardPage, landingPage, playgroundPage } from './pages.js';
 import { CLIENT_DIR, SCHEMA_FILE } from './paths.js';
-import { dashboardProvenance, parseFilters } from './provenance.js';
 import { loadQuestions } from './questions.js';
 
 const require = createRequire(import.meta.url);
@@ -66,14 +62,10 @@ function wantsHtml(req: Request): boolean {
  * `/schema.graphql` (the committed SDL), their assets under `/assets/`, and `GET /graphql` from a
  * browser sent on to the playground. Mount after the HTTP guards and before `/graphql`.
  */
-export function webRoutes(opts: AppOptions): Router {
+export function webRoutes(): Router {
   const router = express.Router();
-  // Note: the same credential rules as /graphql for the one route here that reads the registry.
-  const auth = authentication(opts);
-  auth.catch(() => undefined); // the start (app.ts) reports a bad configuration itself
-  const authenticated: RequestHandler = (req, res, next) => {
-    auth.then((h) => h(req, res, next), next);
-  };
+  // Note: nothing here reads the registry: the pages read it through /graphql (and so under its
+  // credentials and request limits), the dashboard's provenance lines included.
 
   router.get('/', (_req, res) => sendHtml(res, landingPage()));
 
@@ -140,20 +132,6 @@ export function webRoutes(opts: AppOptions): Router {
   });
 
   router.get('/dashboard', (_req, res) => sendHtml(res, dashboardPage()));
-
-  router.get(
-    '/dashboard/provenance',
-    authenticated,
-    handle(async (req, res) => {
-      const filters = parseFilters(req.query as Record<string, unknown>);
-      if ('error' in filters) {
-        res.status(400).json({ errors: [{ message: `Bad request: ${filters.error}`, extensions: { code: 'BAD_USER_INPUT' } }] });
-        return;
-      }
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(await dashboardProvenance(createRequestContext(opts.orm, req), filters));
-    }),
-  );
 
   router.get('/schema.graphql', (_req, res) => {
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');

@@ -7,7 +7,7 @@
   const KEY_STORAGE = 'yuhang-registry:api-key';
   const DEFAULTS = { from: 2021, to: 2023 };
   const FIRST_YEAR = 2015;
-  const MAX_SPAN = 12; // one alias per year in the income query; the API allows 15 aliases
+  const MAX_SPAN = 12; // years in one view: keeps the tiers chart's quarter axis (4 per year) readable
   const YEAR_OPTIONS_TO = Math.max(new Date().getFullYear() + 1, 2026);
   const SCHEMES = ['CITY_MOUNTAIN', 'SOE_TOWN', 'ENTERPRISE_VILLAGE', 'OTHER'];
   const WORKSHOP_TYPES = [
@@ -52,16 +52,6 @@
     if (body.errors && body.errors.length) throw new Error(body.errors.map((e) => e.message).join('; '));
     if (!res.ok) throw new Error('HTTP ' + res.status);
     return body.data;
-  }
-
-  async function getJson(url) {
-    const headers = { accept: 'application/json' };
-    const key = storedKey();
-    if (key) headers.authorization = 'Bearer ' + key;
-    const res = await fetch(url, { headers });
-    const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error((body.errors && body.errors[0] && body.errors[0].message) || 'HTTP ' + res.status);
-    return body;
   }
 
   // ---------- numbers (display only; the API's strings are exact) ----------
@@ -186,17 +176,23 @@
 
   async function renderCard(id, build) {
     const c = card(id);
+    const provenance = $('.provenance', c.el);
     c.el.dataset.state = 'loading';
     ensureChart(c).showLoading({ text: '加载中 Loading…' });
+    provenance.textContent = '数据来源统计中… Counting sources…';
     try {
-      const { option, csv } = await build(c);
+      // Each chart's query also asks its aggregate's `sources`: the line under the chart counts
+      // the very records the chart sums, under the same filter.
+      const { option, csv, sources, weigh } = await build(c);
       const chart = ensureChart(c);
       chart.hideLoading();
       chart.setOption(Object.assign({ animation: false, textStyle: { fontFamily: 'inherit' } }, option), true);
       c.csv = csv;
       c.data = option;
+      provenance.textContent = provenanceText(sources, weigh);
       c.el.dataset.state = 'ready';
     } catch (e) {
+      provenance.textContent = '来源无法统计（查询失败）。 Sources: not counted, the query failed.';
       if (c.chart) c.chart.dispose();
       c.chart = null;
       c.csv = null;
@@ -263,61 +259,106 @@
     return { from: f.from + '-01-01', to: f.to + '-12-31' };
   }
 
-  // ---------- 1. funds landed per mountain town per year ----------
+  // ---------- provenance line ----------
+
+  /** What every chart query asks of its aggregate's `sources` (cited against illustrative records). */
+  const SOURCES = 'sources { records illustrativeRecords amount illustrativeAmount }';
+
+  /** The line under a chart: by amount when the records carry one (`weigh: 'amount'`), else by record. */
+  function provenanceText(s, weigh) {
+    if (!s || s.records === 0) return '来源：本视图没有数据记录。 Sources: no records in this view.';
+    const cited = s.records - s.illustrativeRecords;
+    if (weigh === 'amount' && s.amount != null) {
+      const total = Number(s.amount);
+      const illus = Number(s.illustrativeAmount);
+      return (
+        '来源（按金额计）：引用来源 ' + pct(total - illus, total) + '，示意数据 ' + pct(illus, total) +
+        '；共 ' + s.records + ' 条记录，其中示意 ' + s.illustrativeRecords + ' 条。' +
+        ' Sources by amount: cited ' + pct(total - illus, total) + ', illustrative ' + pct(illus, total) + ' (' + s.records + ' records, ' + s.illustrativeRecords + ' illustrative).'
+      );
+    }
+    return (
+      '来源（按记录计）：引用来源 ' + cited + ' 条（' + pct(cited, s.records) + '），示意数据 ' + s.illustrativeRecords + ' 条（' + pct(s.illustrativeRecords, s.records) + '）。' +
+      ' Sources by record: cited ' + cited + ', illustrative ' + s.illustrativeRecords + ' of ' + s.records + '.'
+    );
+  }
+
+  // ---------- 1. funds committed and landed per mountain town per year ----------
 
   /**
-   * What each bar group shows: `root` is the query's aggregate, `amount` the yuan field of its groups.
-   * The API sums only LANDED flows today. Once it sums commitments too (a `funds` aggregate with
-   * `committed` and `landed` per group), query that root instead and list
-   * { key: 'committed', label: '承诺资金', root: 'funds', amount: 'committed' } beside
-   * { key: 'landed', label: '落地资金', root: 'funds', amount: 'landed' }: the series, tooltip and
-   * CSV rows follow from this list.
+   * What each bar group shows, side by side per year: `root` is the query's aggregate, `amount` the
+   * yuan field of its groups, `projects` the count of projects behind it. The series, tooltip and
+   * CSV columns follow from this list.
    */
-  const FUND_MEASURES = [{ key: 'landed', label: '落地资金', root: 'fundsLanded', amount: 'total' }];
+  const FUND_MEASURES = [
+    { key: 'committed', label: '承诺资金', root: 'funds', amount: 'committed', projects: 'committedProjectCount', opacity: 0.45 },
+    { key: 'landed', label: '落地资金', root: 'funds', amount: 'landed', projects: 'landedProjectCount', opacity: 1 },
+  ];
 
-  const FUNDS_QUERY = `# 山区五镇落地资金，按镇和年度 Funds landed in the mountain towns, by town and year
-query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $areaCodes: [String!]) {
-  towns: areas(filter: { kinds: [TOWN], mountain: true }, first: 20) {
+  const FUNDS_QUERY = `# 山区五镇承诺与落地资金，按镇和年度 Funds committed and landed in the mountain towns, by town and year
+query DashboardFunds($period: PeriodInput!, $schemes: [PairingScheme!], $within: [String!]) {
+  towns: areas(filter: { kinds: [TOWN], area: { mountain: true } }, first: 20) {
     nodes { code name }
   }
-  fundsLanded(filter: { mountain: true, period: $period, schemes: $schemes, areaCodes: $areaCodes }, groupBy: [TOWN, YEAR]) {
-    total
-    projectCount
-    groups { area { code name } year total projectCount }
+  funds(filter: { area: { mountain: true, within: $within }, period: $period, schemes: $schemes }, groupBy: [TOWN, YEAR]) {
+    committed
+    landed
+    groups {
+      area { code name }
+      year
+      committed
+      landed
+      landedShare(asPercent: true, scale: 1)
+      committedProjectCount
+      landedProjectCount
+    }
+    ${SOURCES}
   }
 }`;
 
   async function buildFunds(c, f) {
-    const variables = { period: periodOf(f), schemes: f.scheme ? [f.scheme] : null, areaCodes: f.area ? [f.area] : null };
+    const variables = { period: periodOf(f), schemes: f.scheme ? [f.scheme] : null, within: f.area ? [f.area] : null };
     setPlaygroundLink(c, FUNDS_QUERY, variables);
     const data = await gql(FUNDS_QUERY, variables);
     const years = [];
     for (let y = f.from; y <= f.to; y++) years.push(y);
-    let towns = data.towns.nodes;
+    const roots = [...new Set(FUND_MEASURES.map((m) => m.root))];
     const present = new Map();
-    for (const m of FUND_MEASURES) for (const g of data[m.root].groups) if (g.area) present.set(g.area.code, g.area);
+    for (const r of roots) for (const g of data[r].groups) if (g.area) present.set(g.area.code, g.area);
+    let towns = data.towns.nodes;
     if (f.area) towns = towns.filter((t) => t.code === f.area || present.has(t.code));
+    // One map per aggregate root: town|year → group.
+    const cells = new Map(roots.map((r) => [r, new Map(data[r].groups.filter((g) => g.area).map((g) => [g.area.code + '|' + g.year, g]))]));
+    const cell = (m, t, y) => cells.get(m.root).get(t.code + '|' + y);
+    const yuan = (m, g) => (g ? g[m.amount] : '0');
     const series = [];
-    const rows = [];
-    FUND_MEASURES.forEach((m) => {
-      const byKey = new Map(data[m.root].groups.filter((g) => g.area).map((g) => [g.area.code + '|' + g.year, g]));
-      const yuan = (g) => (g ? g[m.amount] : '0');
-      years.forEach((y, i) => {
+    years.forEach((y, i) => {
+      FUND_MEASURES.forEach((m) => {
         series.push({
           name: y + '年 ' + m.label,
           type: 'bar',
-          itemStyle: { color: PALETTE[i % PALETTE.length] },
+          itemStyle: { color: PALETTE[i % PALETTE.length], opacity: m.opacity },
           data: towns.map((t) => {
-            const g = byKey.get(t.code + '|' + y);
-            return { value: num(shift(yuan(g), 4)), yuan: yuan(g), projects: g ? g.projectCount : 0 };
+            const g = cell(m, t, y);
+            return { value: num(shift(yuan(m, g), 4)), yuan: yuan(m, g), projects: g ? g[m.projects] : 0, share: g && g.landedShare != null ? g.landedShare : null };
           }),
-        });
-        towns.forEach((t) => {
-          const g = byKey.get(t.code + '|' + y);
-          rows.push([t.name, t.code, y, m.label, yuan(g), shift(yuan(g), 4), g ? g.projectCount : 0]);
         });
       });
     });
+    const rows = [];
+    for (const t of towns) {
+      for (const y of years) {
+        const row = [t.name, t.code, y];
+        let share = '';
+        for (const m of FUND_MEASURES) {
+          const g = cell(m, t, y);
+          row.push(yuan(m, g), shift(yuan(m, g), 4), g ? g[m.projects] : 0);
+          if (g && g.landedShare != null) share = g.landedShare;
+        }
+        row.push(share);
+        rows.push(row);
+      }
+    }
     const option = towns.length
       ? {
           legend,
@@ -327,35 +368,46 @@ query DashboardFundsLanded($period: PeriodInput!, $schemes: [PairingScheme!], $a
             axisPointer: { type: 'shadow' },
             formatter: (items) =>
               items[0].axisValueLabel +
-              items.map((it) => '<br>' + it.marker + it.seriesName + '：' + money(it.data.yuan) + '（' + it.data.projects + ' 个项目）').join(''),
+              items
+                .map(
+                  (it) =>
+                    '<br>' + it.marker + it.seriesName + '：' + money(it.data.yuan) + '（' + it.data.projects + ' 个项目）' +
+                    (/落地/.test(it.seriesName) && it.data.share != null ? '，到位率 ' + it.data.share + '%' : ''),
+                )
+                .join(''),
           },
           xAxis: { type: 'category', data: towns.map((t) => t.name) },
           yAxis: { type: 'value', name: '万元', axisLabel: { formatter: (v) => fmt(v, 0) } },
           series,
         }
       : empty('所选区域不含山区镇 No mountain town in this area');
-    return {
-      option,
-      csv: { header: ['镇 town', '区划代码 code', '年度 year', '类型 kind', '金额（元） amount (yuan)', '金额（万元） amount (10k yuan)', '项目数 projects'], rows },
-    };
+    const header = ['镇 town', '区划代码 code', '年度 year'];
+    for (const m of FUND_MEASURES) header.push(m.label + '（元） ' + m.key + ' (yuan)', m.label + '（万元） ' + m.key + ' (10k yuan)', m.label + '项目数 ' + m.key + ' projects');
+    header.push('到位率（%） landed share (%)');
+    return { option, csv: { header, rows }, sources: data.funds.sources, weigh: 'amount' };
   }
 
   // ---------- 2. signed projects per tier per quarter per platform ----------
 
   const TIERS_QUERY = `# 平台签约项目档次，按平台和季度 Signed projects per tier, by platform and quarter
-query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $areaCodes: [String!]) {
-  projectTiers(filter: { signed: $signed, schemes: $schemes, areaCodes: $areaCodes }, groupBy: [PLATFORM, QUARTER]) {
+query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $within: [String!]) {
+  projectTiers(filter: { signed: $signed, schemes: $schemes, area: { within: $within } }, groupBy: [PLATFORM, QUARTER]) {
     groups {
       area { code name }
       quarter { year quarter }
       projectCount
       tiers { tier projectCount signedAmount(unit: YI) }
     }
+    ${SOURCES}
   }
 }`;
 
-  async function buildTiers(c, f) {
-    const variables = { signed: periodOf(f), schemes: f.scheme ? [f.scheme] : null, areaCodes: f.area ? [f.area] : null };
+  async function buildTiers(c, f, areas) {
+    // The chart is about platforms: without an area chosen, ask for the platforms' projects only,
+    // so the provenance line counts the projects the chart shows.
+    const platformCodes = areas.filter((a) => a.kind === 'PLATFORM').map((a) => a.code);
+    const within = f.area ? [f.area] : platformCodes.length ? platformCodes : null;
+    const variables = { signed: periodOf(f), schemes: f.scheme ? [f.scheme] : null, within };
     setPlaygroundLink(c, TIERS_QUERY, variables);
     const data = await gql(TIERS_QUERY, variables);
     const quarters = [];
@@ -426,28 +478,39 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
         header: ['平台 platform', '区划代码 code', '季度 quarter', '签约项目数 projects', '≥1亿 count', '≥10亿 count', '≥50亿 count', '≥1亿 签约额（亿元）', '≥10亿 签约额（亿元）', '≥50亿 签约额（亿元）'],
         rows,
       },
+      // Note: with an area that is neither a platform nor under one, the chart has no group and the
+      // filter's projects are not platform projects: no records of this chart.
+      sources: platforms.length ? data.projectTiers.sources : null,
+      weigh: 'records',
     };
   }
 
   // ---------- 3. village collective operating income per year ----------
 
-  function incomeQuery(years) {
-    return (
-      '# 村集体经济经营性收入，逐年合计和增长 Village collective operating income per year\n' +
-      'query DashboardCollectiveIncome($filter: CollectiveIncomeSummaryFilter) {\n' +
-      years.map((y) => '  y' + y + ': collectiveIncome(year: ' + y + ', filter: $filter) { ...IncomeYear }\n').join('') +
-      '}\n\nfragment IncomeYear on CollectiveIncomeSummary {\n  year total previousTotal change growthRate(asPercent: true, scale: 2) villageCount comparableVillageCount complete\n}'
-    );
+  const INCOME_QUERY = `# 村集体经济经营性收入，逐年合计和增长 Village collective operating income per year
+query DashboardCollectiveIncome($from: Int!, $to: Int!, $within: [String!]) {
+  collectiveIncomeSeries(from: $from, to: $to, filter: { kinds: [VILLAGE], area: { within: $within } }) {
+    years {
+      year
+      total
+      previousTotal
+      change
+      growthRate(asPercent: true, scale: 2)
+      villageCount
+      comparableVillageCount
+      complete
+    }
+    ${SOURCES}
   }
+}`;
 
   async function buildIncome(c, f) {
     const years = [];
     for (let y = f.from; y <= f.to; y++) years.push(y);
-    const query = incomeQuery(years);
-    const variables = { filter: { kinds: ['VILLAGE'], areaCodes: f.area ? [f.area] : null } };
-    setPlaygroundLink(c, query, variables);
-    const data = await gql(query, variables);
-    const list = years.map((y) => Object.assign(data['y' + y], { yi: shift(data['y' + y].total, 8) }));
+    const variables = { from: f.from, to: f.to, within: f.area ? [f.area] : null };
+    setPlaygroundLink(c, INCOME_QUERY, variables);
+    const data = await gql(INCOME_QUERY, variables);
+    const list = data.collectiveIncomeSeries.years.map((s) => Object.assign(s, { yi: shift(s.total, 8) }));
     const rows = list.map((s) => [s.year, s.villageCount ? s.total : '', s.villageCount ? s.yi : '', s.villageCount, s.growthRate == null ? '' : s.growthRate, s.comparableVillageCount, s.complete ? '是 yes' : '否 no']);
     const option = {
       legend,
@@ -481,37 +544,49 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
     return {
       option,
       years: list,
+      sources: data.collectiveIncomeSeries.sources,
+      weigh: 'amount',
       csv: { header: ['年度 year', '经营性收入（元） income (yuan)', '经营性收入（亿元） income (100M yuan)', '村数 villages', '同比增长率（%） growth (%)', '可比村数 comparable villages', '数据完整 complete'], rows },
     };
   }
 
+
   // ---------- 4. fastest- and slowest-growing villages ----------
 
-  const VILLAGES_QUERY = `# 村集体经济经营性收入增长排名 Villages ranked by growth of collective operating income
-query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter) {
-  collectiveIncome(year: $year, filter: $filter, groupBy: [VILLAGE], orderBy: GROWTH_DESC) {
-    year
-    comparableVillageCount
-    groups {
-      area { code name parent { name } }
-      total
-      previousTotal
-      change
-      growthRate(asPercent: true, scale: 2)
-    }
+  const VILLAGES_QUERY = `# 村集体经济经营性收入增长最快和最慢的十个村 The ten fastest- and ten slowest-growing villages
+query DashboardVillageGrowth($year: Int!, $within: [String!]) {
+  fastest: collectiveIncome(year: $year, filter: { kinds: [VILLAGE], area: { within: $within } }, groupBy: [VILLAGE], orderBy: GROWTH_DESC, first: 10) {
+    ...Ranking
+    ${SOURCES}
+  }
+  slowest: collectiveIncome(year: $year, filter: { kinds: [VILLAGE], area: { within: $within } }, groupBy: [VILLAGE], orderBy: GROWTH_ASC, first: 10) {
+    ...Ranking
+  }
+}
+
+fragment Ranking on CollectiveIncomeSummary {
+  comparableVillageCount
+  groupCount
+  groups {
+    area { code name parent { name } }
+    total
+    previousTotal
+    change
+    growthRate(asPercent: true, scale: 2)
   }
 }`;
 
   async function buildVillages(c, f, year) {
-    const variables = { year, filter: { kinds: ['VILLAGE'], areaCodes: f.area ? [f.area] : null } };
+    const variables = { year, within: f.area ? [f.area] : null };
     setPlaygroundLink(c, VILLAGES_QUERY, variables);
     const data = await gql(VILLAGES_QUERY, variables);
-    // Note: the API orders the villages by growth (fastest first) and returns them all; the ten at
-    // each end are cut here. A top-N argument on the groups would send just these twenty.
-    const ranked = data.collectiveIncome.groups.filter((g) => g.area && g.growthRate != null);
-    for (const g of ranked) Object.assign(g, { wan: shift(g.total, 4), previousWan: shift(g.previousTotal, 4), changeWan: shift(g.change, 4) });
-    const fastest = ranked.slice(0, 10);
-    const slowest = ranked.slice(Math.max(fastest.length, ranked.length - 10)).reverse();
+    // The API ranks and cuts: ten groups from each end, villages without a growth rate last (left out
+    // here). With fewer than twenty comparable villages the two ends overlap: each village is shown once.
+    const ranked = (r) => r.groups.filter((g) => g.area && g.growthRate != null);
+    for (const g of [...data.fastest.groups, ...data.slowest.groups]) Object.assign(g, { wan: shift(g.total, 4), previousWan: shift(g.previousTotal, 4), changeWan: shift(g.change, 4) });
+    const fastest = ranked(data.fastest);
+    const shown = new Set(fastest.map((g) => g.area.code));
+    const slowest = ranked(data.slowest).filter((g) => !shown.has(g.area.code));
     const label = (g) => g.area.name + (g.area.parent ? '（' + g.area.parent.name + '）' : '');
     const side = (list, color, gridIndex) => ({
       type: 'bar',
@@ -523,7 +598,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
       data: list.map((g) => ({ value: num(g.growthRate), g })),
     });
     const axis = (list, gridIndex) => ({ type: 'category', gridIndex, inverse: true, data: list.map(label), axisLabel: { width: 130, overflow: 'truncate' } });
-    const option = ranked.length
+    const option = fastest.length
       ? {
           legend,
           title: [
@@ -556,15 +631,32 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
         header: ['排名 list', '名次 rank', '村 village', '区划代码 code', '镇街 town', '增长率（%） growth (%)', year + '年（万元）', year - 1 + '年（万元）', '增量（万元） change'],
         rows,
       },
+      sources: data.fastest.sources,
+      weigh: 'amount',
     };
   }
 
   // ---------- 5 and 6. workshops by type and by town ----------
 
-  // Note: no aliases inside the fragment (the API counts every alias of an operation, fragments
-  // included, against its limit of 15); 万元 are derived here from the exact yuan.
+  // Note: 万元 are derived here from the exact yuan (no aliases: the API limits them per operation).
   const WORKSHOP_FIELDS = 'workshopCount jobsCreated lowIncomeJobs incomeGainPerPerson(scale: 0)';
   const withGain = (s) => Object.assign(s, { gain: s.incomeGainPerPerson, gainWan: shift(s.incomeGainPerPerson, 4) });
+  const noWorkshops = () => ({ workshopCount: 0, jobsCreated: 0, lowIncomeJobs: 0, incomeGainPerPerson: null });
+
+  const workshopQuery = (name, title, grouping, keys) => `# ${title}
+query ${name}($within: [String!]) {
+  workshopSummary(filter: { area: { within: $within } }, groupBy: [${grouping}]) {
+    groups { ${keys} ${WORKSHOP_FIELDS} }
+    sources { records illustrativeRecords }
+  }
+}`;
+  const WORKSHOP_TYPES_QUERY = workshopQuery('DashboardWorkshopTypes', '共富工坊：按类型 Common-prosperity workshops by type', 'TYPE', 'type');
+  const WORKSHOP_TOWNS_QUERY = workshopQuery(
+    'DashboardWorkshopTowns',
+    '共富工坊：按镇街（及平台） Common-prosperity workshops by town (or platform)',
+    'TOWN_OR_PLATFORM',
+    'area { code name }',
+  );
 
   function workshopOption(names, list) {
     return {
@@ -597,73 +689,45 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
   const workshopCsvHeader = (first) => [first, '工坊数 workshops', '带动就业 jobs', '其中低收入 low-income jobs', '人均年增收（元） income gain per person (yuan)', '人均年增收（万元）'];
 
   async function buildWorkshopTypes(c, f) {
-    const query =
-      '# 共富工坊：按类型 Common-prosperity workshops by type\nquery DashboardWorkshopTypes($within: String) {\n' +
-      WORKSHOP_TYPES.map(([t]) => '  ' + t + ': workshopSummary(filter: { types: [' + t + '], within: $within }) { ...Workshops }\n').join('') +
-      '}\n\nfragment Workshops on WorkshopSummary { ' + WORKSHOP_FIELDS + ' }';
-    const variables = { within: f.area || null };
-    setPlaygroundLink(c, query, variables);
-    const data = await gql(query, variables);
-    const list = WORKSHOP_TYPES.map(([t]) => withGain(data[t]));
+    const variables = { within: f.area ? [f.area] : null };
+    setPlaygroundLink(c, WORKSHOP_TYPES_QUERY, variables);
+    const data = await gql(WORKSHOP_TYPES_QUERY, variables);
+    // Every type has its place on the axis, those without workshops at zero.
+    const byType = new Map(data.workshopSummary.groups.map((g) => [g.type, g]));
+    const list = WORKSHOP_TYPES.map(([t]) => withGain(byType.get(t) || noWorkshops()));
     const names = WORKSHOP_TYPES.map(([, zh]) => zh);
     return {
       option: workshopOption(names, list),
       csv: { header: workshopCsvHeader('类型 type'), rows: list.map((s, i) => [names[i], s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]) },
+      sources: data.workshopSummary.sources,
+      weigh: 'records',
     };
   }
 
   async function buildWorkshopTowns(c, f, areas) {
-    let towns = areas.filter((a) => a.kind === 'TOWN');
-    if (f.area) {
-      const chosen = areas.find((a) => a.code === f.area);
-      towns = chosen ? [chosen] : [{ code: f.area, name: f.area, kind: 'TOWN' }];
-    }
-    towns = towns.slice(0, 14); // the API allows 15 aliases in one operation
-    const query =
-      '# 共富工坊：按镇街 Common-prosperity workshops by town\nquery DashboardWorkshopTowns {\n' +
-      towns.map((t) => '  t' + t.code + ': workshopSummary(filter: { within: "' + t.code + '" }) { ...Workshops }\n').join('') +
-      '}\n\nfragment Workshops on WorkshopSummary { ' + WORKSHOP_FIELDS + ' }';
-    setPlaygroundLink(c, query, null);
-    const data = await gql(query, {});
-    const list = towns.map((t) => withGain(data['t' + t.code]));
-    const names = towns.map((t) => t.name);
+    const variables = { within: f.area ? [f.area] : null };
+    setPlaygroundLink(c, WORKSHOP_TOWNS_QUERY, variables);
+    const data = await gql(WORKSHOP_TOWNS_QUERY, variables);
+    // The groups with workshops (a town, or a platform's villages), and every other town at zero;
+    // with an area chosen, that area alone.
+    const groups = data.workshopSummary.groups.filter((g) => g.area);
+    const byCode = new Map(groups.map((g) => [g.area.code, g]));
+    let places = f.area
+      ? [byCode.has(f.area) ? byCode.get(f.area).area : areas.find((a) => a.code === f.area) || { code: f.area, name: f.area }]
+      : areas.filter((a) => a.kind === 'TOWN' || byCode.has(a.code));
+    for (const g of groups) if (!places.some((p) => p.code === g.area.code)) places.push(g.area);
+    places = places.slice().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const list = places.map((p) => withGain(byCode.get(p.code) || noWorkshops()));
+    const names = places.map((p) => p.name);
     return {
       option: workshopOption(names, list),
       csv: {
         header: ['镇街 town', '区划代码 code'].concat(workshopCsvHeader('').slice(1)),
-        rows: list.map((s, i) => [names[i], towns[i].code, s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]),
+        rows: list.map((s, i) => [names[i], places[i].code, s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]),
       },
+      sources: data.workshopSummary.sources,
+      weigh: 'records',
     };
-  }
-
-  // ---------- provenance line ----------
-
-  function provenanceText(p) {
-    if (!p || p.records === 0) return '来源：本视图没有数据记录。 Sources: no records in this view.';
-    const cited = p.records - p.illustrativeRecords;
-    if (p.basis === 'amount') {
-      const total = Number(p.amount);
-      const illus = Number(p.illustrativeAmount);
-      return (
-        '来源（按金额计）：引用来源 ' + pct(total - illus, total) + '，示意数据 ' + pct(illus, total) +
-        '；共 ' + p.records + ' 条记录，其中示意 ' + p.illustrativeRecords + ' 条。' +
-        ' Sources by amount: cited ' + pct(total - illus, total) + ', illustrative ' + pct(illus, total) + ' (' + p.records + ' records, ' + p.illustrativeRecords + ' illustrative).'
-      );
-    }
-    return (
-      '来源（按记录计）：引用来源 ' + cited + ' 条（' + pct(cited, p.records) + '），示意数据 ' + p.illustrativeRecords + ' 条（' + pct(p.illustrativeRecords, p.records) + '）。' +
-      ' Sources by record: cited ' + cited + ', illustrative ' + p.illustrativeRecords + ' of ' + p.records + '.'
-    );
-  }
-
-  async function showProvenance(f, year) {
-    const els = Array.from(document.querySelectorAll('.card .provenance'));
-    try {
-      const p = await getJson('dashboard/provenance?' + filtersQuery(Object.assign({}, f, { year })));
-      for (const el of els) el.textContent = provenanceText(p[el.closest('.card').dataset.chart]);
-    } catch (e) {
-      for (const el of els) el.textContent = '来源统计失败 Could not count sources: ' + e.message;
-    }
   }
 
   // ---------- page ----------
@@ -712,7 +776,7 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
     });
     const others = [
       renderCard('funds', (c) => buildFunds(c, f)),
-      renderCard('tiers', (c) => buildTiers(c, f)),
+      renderCard('tiers', (c) => buildTiers(c, f, areas)),
       renderCard('workshopTypes', (c) => buildWorkshopTypes(c, f)),
       renderCard('workshopTowns', (c) => buildWorkshopTowns(c, f, areas)),
     ];
@@ -726,7 +790,6 @@ query DashboardVillageGrowth($year: Int!, $filter: CollectiveIncomeSummaryFilter
     if (gen !== generation) return;
     syncForm(f, year);
     others.push(renderCard('villages', (c) => buildVillages(c, f, year)));
-    others.push(showProvenance(f, year));
     await Promise.all(others);
     if (gen === generation) document.body.dataset.state = 'ready';
   }
