@@ -24,7 +24,7 @@ import pg from 'pg';
 import { ROOT } from './start-command.js';
 import { ApiProcess, benchLimitsEnv } from './bench/api-process.js';
 import { openBenchDatabase, SCALES, type Scale } from './bench/database.js';
-import { captureStatements, isTransactionControl, runFloor, waitIdle } from './bench/floor.js';
+import { captureStatements, isTransactionControl, runFloor, waitIdle, type CapturedStatement } from './bench/floor.js';
 import { cpuMs, postgresCpuMs, postmasterPid, RssSampler, runLoad } from './bench/measure.js';
 import { emptyPaths, QUERIES, type BenchQuery } from './bench/queries.js';
 import { checkTargets, hasErrors, scaleLines, tableHeader, tableRow, targetLines, type QueryResult } from './bench/report.js';
@@ -168,15 +168,24 @@ try {
 
     // One request alone: its statements counted exactly (pg_stat_statements; under load the
     // requests cut off when the window closes stop part-way), and, for an aggregate, captured
-    // from the server log for the floor (floor.ts).
-    await owner.query('select pg_stat_statements_reset()');
+    // from the server log for the floor (floor.ts). Retried when a straggler of the window slipped
+    // in (the capture and the count then disagree).
     const sendOne = async () => {
       const { status, body: answer } = await post(q);
       if (status !== 200 || answer.errors) throw new Error(`${q.name}: the request alone failed (HTTP ${status}): ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
     };
-    const captured = q.kind === 'aggregate' ? await captureStatements(owner, db.setLogSink, sendOne) : (await sendOne(), undefined);
-    await waitIdle(owner);
-    const alone = await countStatements();
+    let alone = { total: 0, byStatement: [] as { calls: number; query: string }[] };
+    let captured: CapturedStatement[] | undefined;
+    for (let attempt = 1; ; attempt++) {
+      await waitIdle(owner);
+      await owner.query('select pg_stat_statements_reset()');
+      captured = q.kind === 'aggregate' ? await captureStatements(owner, db.setLogSink, sendOne) : (await sendOne(), undefined);
+      await waitIdle(owner);
+      alone = await countStatements();
+      const kept = captured?.filter((st) => !isTransactionControl(st.text)).length;
+      if (kept === undefined || kept === alone.total) break;
+      if (attempt === 3) throw new Error(`${q.name}: captured ${kept} statements from the server log, pg_stat_statements counted ${alone.total} (see scripts/bench/floor.ts)`);
+    }
     const partial: Omit<QueryResult, 'targets'> = {
       name: q.name,
       label: q.label,
@@ -198,8 +207,6 @@ try {
       loadAverageBefore,
     };
     if (captured) {
-      const kept = captured.filter((s) => !isTransactionControl(s.text)).length;
-      if (kept !== alone.total) throw new Error(`${q.name}: captured ${kept} statements from the server log, pg_stat_statements counted ${alone.total} (see scripts/bench/floor.ts)`);
       const floor = await runFloor(db.server.appUrl, captured, args.connections, args.seconds, args.warmup);
       partial.floor = { reqPerSec: floor.reqPerSec, p50Ms: floor.p50, p99Ms: floor.p99, completed: floor.completed, statements: captured };
       partial.ratio = load.reqPerSec / floor.reqPerSec;
@@ -218,8 +225,8 @@ try {
   const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const shared = Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])) > 0.5;
   console.log(
-    `\nreq/s, p50/p99: API over HTTP (autocannon, loopback, ${args.connections} connections, ${args.seconds} s). stmt/req: SQL statements per request ` +
-      `(pg_stat_statements, API role, transaction control left out). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
+    `\nreq/s, p50/p99: API over HTTP (autocannon, loopback, ${args.connections} connections, ${args.seconds} s). stmt/req: SQL statements of one request ` +
+      `sent alone after the window (pg_stat_statements, API role, transaction control left out). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
       `processes. RSS: the API's peak resident memory. floor/s: the same statements sent directly through pg at the same concurrency; ratio: API req/s ÷ floor req/s.`,
   );
   if (shared) console.log(`note: the load average was up to ${Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])).toFixed(2)} before the queries: other jobs shared the machine`);

@@ -105,13 +105,20 @@ export const isTransactionControl = (sql: string) => TRANSACTION_CONTROL.test(sq
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until no backend of the API runs a statement (at most `timeoutMs`). */
-export async function waitIdle(owner: pg.ClientBase, timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until no backend of the API has run a statement for `quietMs` in a row (at most
+ * `timeoutMs`): requests whose client went away may still run their remaining statements, with
+ * short idle gaps between them.
+ */
+export async function waitIdle(owner: pg.ClientBase, quietMs = 300, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let idleSince: number | undefined;
   while (Date.now() < until) {
     const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and application_name = $2 and state <> 'idle'`, [APP_USER, APP_NAME]);
-    if (rows[0].n === 0) return;
-    await sleep(50);
+    if (rows[0].n > 0) idleSince = undefined;
+    else if (idleSince === undefined) idleSince = Date.now();
+    else if (Date.now() - idleSince >= quietMs) return;
+    await sleep(10);
   }
 }
 
@@ -133,8 +140,7 @@ export async function captureStatements(
   setSink((text) => chunks.push(text));
   try {
     await send();
-    await waitIdle(owner);
-    await sleep(100);
+    await waitIdle(owner, 100);
   } finally {
     setSink(undefined);
     await owner.query('alter system reset log_statement');

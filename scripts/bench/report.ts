@@ -81,7 +81,7 @@ const COLUMNS: [string, number, (r: QueryResult) => string][] = [
   ['PG CPU', 8, (r) => f(r.pgCpuMsPerRequest, 2)],
   ['RSS MiB', 8, (r) => f(r.apiRssMaxMiB, 0)],
   ['floor/s', 8, (r) => (r.floor ? f(r.floor.reqPerSec) : '')],
-  ['ratio', 6, (r) => (r.ratio === undefined ? '' : f(r.ratio, 2))],
+  ['ratio', 6, (r) => (r.ratio === undefined ? '' : r.completed === 0 ? '–' : f(r.ratio, 2))],
   ['', 0, (r) => [hasErrors(r) ? ` ERRORS ${r.errors.non200 + r.errors.graphqlErrors + r.errors.connectionErrors}` : '', r.targets.some((t) => !t.met) ? ' missed' : ''].join('')],
 ];
 
