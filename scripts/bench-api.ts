@@ -95,6 +95,18 @@ const db = await openBenchDatabase({ scale: args.scale, regenerate: args.regener
 const owner = new pg.Client({ connectionString: db.server.url, application_name: 'bench' });
 let api: ApiProcess | undefined;
 let exitCode = 0;
+// Note: Ctrl-C stops the API and the bench's PostgreSQL before exiting (the data directory stays).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.once(signal, () => {
+    say(`${signal}: stopping the API and PostgreSQL`);
+    void (async () => {
+      await api?.stop();
+      await db.stop();
+      process.exit(130);
+    })();
+  });
+}
 try {
   await owner.connect();
   await owner.query('create extension if not exists pg_stat_statements');
@@ -137,6 +149,23 @@ try {
     };
   };
 
+  /**
+   * Waits until neither the API's database connections nor the API process are busy: requests
+   * cut off when a window closes still run to their end in the API (their log line is written at
+   * the cut), and on a loaded machine the API may think for a while between two statements.
+   */
+  const quiesce = async () => {
+    for (let i = 0; i < 100; i++) {
+      await waitIdle(owner);
+      const before = cpuMs(api!.pid);
+      await new Promise((r) => setTimeout(r, 300));
+      if (cpuMs(api!.pid) - before <= 10) {
+        await waitIdle(owner, 50);
+        return;
+      }
+    }
+  };
+
   const results: QueryResult[] = [];
   console.log(`\n${tableHeader()}`);
   for (const [i, q] of queries.entries()) {
@@ -149,7 +178,7 @@ try {
       const warm = await runLoad(url, body, args.connections, args.warmup, id('warm'));
       await api.handled(id('warm'), warm.sent);
     }
-    await waitIdle(owner);
+    await quiesce();
     const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
     await owner.query('select pg_stat_statements_reset()');
     const apiBefore = cpuMs(api.pid);
@@ -159,7 +188,7 @@ try {
     // Note: figures per request the API handled (its request log lines with the window's id):
     // requests still in flight when the window closed are handled, and cost CPU, too.
     const handled = Math.max(await api.handled(id('timed'), load.sent), load.completed);
-    await waitIdle(owner);
+    await quiesce();
     const apiRssMaxMiB = rss.stop();
     const apiCpu = cpuMs(api.pid) - apiBefore;
     const pgCpu = postgresCpuMs(pgPid) - pgBefore;
@@ -177,7 +206,7 @@ try {
     let alone = { total: 0, byStatement: [] as { calls: number; query: string }[] };
     let captured: CapturedStatement[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      await waitIdle(owner);
+      await quiesce();
       await owner.query('select pg_stat_statements_reset()');
       captured = q.kind === 'aggregate' ? await captureStatements(owner, db.setLogSink, sendOne) : (await sendOne(), undefined);
       await waitIdle(owner);
