@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, Kind, parse, validate, type EnumValueNode, type GraphQLEnumType, type ListValueNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { benchLimitsEnv } from '../scripts/bench/api-process.js';
 import { parseLog, parseParameters, statementsOf } from '../scripts/bench/floor.js';
 import { emptyPaths, QUERIES } from '../scripts/bench/queries.js';
+import { DEFAULT_LIMITS, limitConfigFromEnv } from '../src/server/limits/config.js';
+import { measureQuery } from '../src/server/limits/measure.js';
 
 const schema = buildSchema(readFileSync(path.resolve(import.meta.dirname, '..', 'schema.graphql'), 'utf8'));
 
@@ -21,6 +24,22 @@ function groupings(text: string): { root: string; groupBy: string[] }[] {
 describe('the queries of npm run bench:api', () => {
   it('all validate against schema.graphql', () => {
     for (const q of QUERIES) expect(validate(schema, parse(q.query)).map((e) => `${q.name}: ${e.message}`)).toEqual([]);
+  });
+
+  it('pass the per-request limits, which the bench leaves at their defaults', () => {
+    const limits = limitConfigFromEnv(benchLimitsEnv(16));
+    for (const key of ['maxDepth', 'maxTokens', 'maxAliases', 'maxCost', 'maxNodes'] as const) expect(limits[key]).toBe(DEFAULT_LIMITS[key]);
+    for (const q of QUERIES) {
+      const m = measureQuery(schema, q.query);
+      expect({ name: q.name, depth: m.depth <= limits.maxDepth, tokens: m.tokens <= limits.maxTokens, aliases: m.aliases <= limits.maxAliases, cost: m.cost <= limits.maxCost, nodes: m.nodes <= limits.maxNodes }).toEqual({
+        name: q.name,
+        depth: true,
+        tokens: true,
+        aliases: true,
+        cost: true,
+        nodes: true,
+      });
+    }
   });
 
   it('have unique names and operation names', () => {
