@@ -91,6 +91,14 @@ say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args
 say(`${queries.length} queries (${aggregates} aggregates, each also timed as raw SQL): about ${Math.ceil(estimate / 60)} min of load`);
 say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
 
+/** The commit measured (read at the start: the tree may move on during a long run). */
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+})();
 const db = await openBenchDatabase({ scale: args.scale, regenerate: args.regenerate, log: say });
 const owner = new pg.Client({ connectionString: db.server.url, application_name: 'bench' });
 let api: ApiProcess | undefined;
@@ -267,13 +275,6 @@ try {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(resultsDir, `api-s${args.scale}-${stamp}.json`);
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return undefined;
-    }
-  })();
   writeFileSync(
     file,
     `${JSON.stringify(
