@@ -11,7 +11,8 @@
  *    with data; then, one query at a time: a warm-up, then `--seconds` of autocannon at
  *    `--connections`, with requests/s, p50/p99, SQL statements per request (pg_stat_statements),
  *    CPU ms per request of the API process and of all PostgreSQL processes (/proc), and the API's
- *    peak RSS. For aggregates, also the raw SQL floor (scripts/bench/floor.ts).
+ *    peak RSS. Then the raw SQL floor: the statements of one request, sent through `pg`
+ *    (scripts/bench/floor.ts).
  * 4. A table on stdout, issue 10's targets beside (a)–(e), and the JSON in
  *    bench/results/api-s<scale>-<timestamp>.json. Exit 1 when any request was refused or failed.
  */
@@ -85,10 +86,9 @@ const machine = {
   postgres: '',
   loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
 };
-const aggregates = queries.filter((q) => q.kind === 'aggregate').length;
-const estimate = queries.length * (args.warmup + args.seconds + 1) + aggregates * (args.warmup + args.seconds + 1);
+const estimate = 2 * queries.length * (args.warmup + args.seconds + 1);
 say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
-say(`${queries.length} queries (${aggregates} aggregates, each also timed as raw SQL): about ${Math.ceil(estimate / 60)} min of load`);
+say(`${queries.length} queries, each also timed as raw SQL: at least ${Math.ceil(estimate / 60)} min of load`);
 say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
 
 /** The commit measured (read at the start: the tree may move on during a long run). */
@@ -204,8 +204,8 @@ try {
     const per = (x: number) => (handled > 0 ? x / handled : NaN);
 
     // One request alone: its statements counted exactly (pg_stat_statements; under load the
-    // requests cut off when the window closes stop part-way), and, for an aggregate, captured
-    // from the server log for the floor (floor.ts). Retried when a straggler of the window slipped
+    // requests cut off when the window closes stop part-way), and captured from the server log
+    // for the floor (floor.ts). Retried when a straggler of the window slipped
     // in (the capture and the count then disagree).
     const sendOne = async () => {
       const { status, body: answer } = await post(q);
@@ -216,7 +216,7 @@ try {
     for (let attempt = 1; ; attempt++) {
       await quiesce();
       await owner.query('select pg_stat_statements_reset()');
-      captured = q.kind === 'aggregate' ? await captureStatements(owner, db.setLogSink, sendOne) : (await sendOne(), undefined);
+      captured = await captureStatements(owner, db.setLogSink, sendOne);
       await waitIdle(owner);
       alone = await countStatements();
       const kept = captured?.filter((st) => !isTransactionControl(st.text)).length;

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { buildSchema, Kind, parse, validate, type EnumValueNode, type GraphQLEnumType, type ListValueNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { benchLimitsEnv } from '../scripts/bench/api-process.js';
-import { parseLog, parseParameters, statementsOf } from '../scripts/bench/floor.js';
+import { configure } from '../scripts/bench/database.js';
+import { captureStatements, parseLog, parseParameters, runFloor, statementsOf } from '../scripts/bench/floor.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { emptyPaths, QUERIES } from '../scripts/bench/queries.js';
 import { DEFAULT_LIMITS, limitConfigFromEnv } from '../src/server/limits/config.js';
 import { measureQuery } from '../src/server/limits/measure.js';
@@ -106,5 +111,45 @@ describe('the floor capture of npm run bench:api', () => {
 
   it('parses parameter values with quotes, commas and newlines', () => {
     expect(parseParameters(`$1 = '{a,b}', $2 = 'x, $3 = ''y''', $3 = 'line\n2'`)).toEqual(['{a,b}', "x, $3 = 'y'", 'line\n2']);
+  });
+
+  it('captures literal, bound and named prepared statements from a real server, and the floor replays them', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-capture-'));
+    await chmod(dir, 0o755);
+    const saved = process.env.PG_LOG;
+    process.env.PG_LOG = '1';
+    let sink: ((text: string) => void) | undefined;
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), log: (text) => sink?.(text) });
+    const owner = new pg.Client({ connectionString: server.url });
+    const app = new pg.Client({ connectionString: server.appUrl, application_name: 'yuhang-registry' });
+    try {
+      await configure(server.url);
+      await owner.connect();
+      await owner.query(`create table t (id int, name text); insert into t values (1, 'a'), (2, 'it''s'), (3, 'c'); grant select on t to registry_app`);
+      await app.connect();
+      const captured = await captureStatements(owner, (s) => (sink = s), async () => {
+        await app.query(`select count(*)\n\tfrom t where name <> 'x'`);
+        await app.query('select name from t where id = $1 and name <> $2', [2, "it's"]);
+        await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[1, 3]] });
+        await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[2]] });
+        await owner.query('select 1 as not_the_api');
+      });
+      expect(captured.map(({ pid: _pid, ...s }) => s)).toEqual([
+        { text: `select count(*)\n\tfrom t where name <> 'x'` },
+        { name: undefined, text: 'select name from t where id = $1 and name <> $2', values: ['2', "it's"] },
+        { name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: ['{1,3}'] },
+        { name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: ['{2}'] },
+      ]);
+      const floor = await runFloor(server.appUrl, captured, 2, 0.3, 0);
+      expect(floor.completed).toBeGreaterThan(0);
+      expect(floor.statements).toBe(4);
+    } finally {
+      await app.end().catch(() => {});
+      await owner.end().catch(() => {});
+      await server.stop();
+      if (saved === undefined) delete process.env.PG_LOG;
+      else process.env.PG_LOG = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -93,7 +93,7 @@ function readMarker(file: string): Marker | undefined {
  * Makes sure the server preloads pg_stat_statements and logs with {@link LOG_LINE_PREFIX};
  * returns true when a restart is needed for it.
  */
-async function configure(url: string): Promise<boolean> {
+export async function configure(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, application_name: 'bench' });
   await client.connect();
   try {

@@ -22,7 +22,7 @@ export interface BenchQuery {
   name: string;
   /** What it asks, in words. */
   label: string;
-  /** `aggregate` queries also get the raw SQL floor. */
+  /** A list (connections, nested reads) or an aggregate root. */
   kind: 'list' | 'aggregate';
   query: string;
   /**
