@@ -15,6 +15,7 @@ import {
   type SortKey,
 } from './connection.js';
 import type { RequestContext } from './context.js';
+import { sqlRows } from '../db/sql.js';
 import { columnOf, columnsOf, rowMapper, tableOf } from './rows.js';
 
 export { mapRows, tableOf } from './rows.js';
@@ -104,6 +105,12 @@ function cursorConditions(keys: readonly SortKey[], page: PageRequest, alias: st
   return out;
 }
 
+/** Runs a knex query with bind parameters (see sqlRows). */
+function run<T = Record<string, unknown>>(ctx: RequestContext, qb: Knex.QueryBuilder): Promise<T[]> {
+  const { sql, bindings } = qb.toSQL().toNative();
+  return sqlRows<T>(ctx.em, sql, bindings);
+}
+
 /** Edges of rows read with `keyColumnsSql`: each row mapped, with its cursor. */
 function edgesOf<T>(rows: Record<string, unknown>[], keys: readonly SortKey[], map: (row: Record<string, unknown>) => T, idColumn = 'id') {
   const signature = orderSignature(keys);
@@ -163,9 +170,12 @@ export async function listConnection<T extends object>(
   const keys = sortKeys(ctx, entity, order);
   const page = pageRequest(args, keys);
   const knex = ctx.em.getKnex();
-  const base = knex({ t: tableOf(ctx.em, entity) });
-  where(base, knex);
-  const q = base.clone().select(knex.raw(`t.*${keyColumnsSql(keys, 't')}`));
+  const filtered = () => {
+    const qb = knex({ t: tableOf(ctx.em, entity) });
+    where(qb, knex);
+    return qb;
+  };
+  const q = filtered().select(knex.raw(`t.*${keyColumnsSql(keys, 't')}`));
   const selected = options.joins?.length ? selectedItemFields(options.info) : new Set<string>();
   const joined: { alias: string; target: EntityClass<object>; column: string }[] = [];
   for (const relation of options.joins ?? []) {
@@ -180,7 +190,7 @@ export async function listConnection<T extends object>(
   }
   for (const c of cursorConditions(keys, page, 't')) q.whereRaw(c.sql, c.bindings as never);
   q.orderByRaw(orderSql(page.backward ? reversed(keys) : keys, 't')).limit(page.size + 1);
-  const rows = await ctx.em.execute<Record<string, unknown>[]>(q);
+  const rows = await run(ctx, q);
   for (const j of joined) {
     const map = rowMapper(ctx.em, j.target);
     const loader = byIdLoader(ctx, j.target);
@@ -190,7 +200,7 @@ export async function listConnection<T extends object>(
     }
   }
   const count = async () => {
-    const [{ n }] = await ctx.em.execute<{ n: string }[]>(base.clone().count({ n: '*' }));
+    const [{ n }] = await run<{ n: string }>(ctx, filtered().count({ n: '*' }));
     return Number(n);
   };
   return toConnection(page, edgesOf(rows, keys, rowMapper(ctx.em, entity)), count);
@@ -207,13 +217,14 @@ export async function keysetRows<T>(
   const page = pageRequest(spec.args, spec.keys);
   const conds = [...spec.where, ...cursorConditions(spec.keys, page, 't')];
   const whereSql = conds.length ? `where ${conds.map((c) => c.sql).join(' and ')}` : '';
-  const rows = await ctx.em.execute<Record<string, unknown>[]>(
+  const rows = await sqlRows(
+    ctx.em,
     `select ${spec.select}, t.id as _id${keyColumnsSql(spec.keys, 't')} from ${spec.from} ${whereSql} order by ${orderSql(page.backward ? reversed(spec.keys) : spec.keys, 't')} limit ?`,
     [...conds.flatMap((c) => c.bindings), page.size + 1],
   );
   const filterSql = spec.where.length ? `where ${spec.where.map((c) => c.sql).join(' and ')}` : '';
   const count = async () => {
-    const [{ n }] = await ctx.em.execute<{ n: string }[]>(`select count(*) as n from ${spec.from} ${filterSql}`, spec.where.flatMap((c) => c.bindings));
+    const [{ n }] = await sqlRows<{ n: string }>(ctx.em, `select count(*) as n from ${spec.from} ${filterSql}`, spec.where.flatMap((c) => c.bindings));
     return Number(n);
   };
   return toConnection(page, edgesOf(rows, spec.keys, spec.map, '_id'), count);
@@ -223,7 +234,7 @@ export async function keysetRows<T>(
 export function byIdLoader<T extends object>(ctx: RequestContext, entity: EntityClass<T>): DataLoader<number, T | null> {
   return ctx.loaders.get(`byId:${entity.name}`, () =>
     new DataLoader<number, T | null>(async (ids) => {
-      const rows = await ctx.em.execute<Record<string, unknown>[]>(`select t.* from ${tableOf(ctx.em, entity)} t where t.id = any(?::int[])`, [intArray(ids)]);
+      const rows = await sqlRows(ctx.em, `select t.* from ${tableOf(ctx.em, entity)} t where t.id = any(?::int[])`, [intArray(ids)]);
       const map = rowMapper(ctx.em, entity);
       const byId = new Map(rows.map((r) => [Number(r.id), map(r)]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -234,7 +245,7 @@ export function byIdLoader<T extends object>(ctx: RequestContext, entity: Entity
 /** One record by the value of a unique column, as a plain row (primed for `byIdLoader`); null if none. */
 export async function findOneBy<T extends object>(ctx: RequestContext, entity: EntityClass<T>, column: string, value: string): Promise<T | null> {
   columnOf(ctx.em, entity, column);
-  const [row] = await ctx.em.execute<Record<string, unknown>[]>(`select t.* from ${tableOf(ctx.em, entity)} t where t.${column} = ?`, [value]);
+  const [row] = await sqlRows(ctx.em, `select t.* from ${tableOf(ctx.em, entity)} t where t.${column} = ?`, [value]);
   if (!row) return null;
   const found = rowMapper(ctx.em, entity)(row);
   byIdLoader(ctx, entity).prime(Number(row.id), found);
@@ -270,7 +281,8 @@ export function nestedConnectionLoader<T extends object>(
     new DataLoader<number, ConnectionResult<T>>(async (parentIds) => {
       const conds = cursorConditions(keys, page, 't');
       const read = page.backward ? reversed(keys) : keys;
-      const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      const rows = await sqlRows(
+        ctx.em,
         `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
           `select t.*${keyColumnsSql(keys, 't')}, row_number() over (order by ${orderSql(read, 't')}) as _rn from ${source.from} ` +
           `where ${[source.match, ...conds.map((c) => c.sql)].join(' and ')} order by ${orderSql(read, 't')} limit ?) c order by p._ord, c._rn`,
@@ -288,7 +300,7 @@ export function nestedConnectionLoader<T extends object>(
 function nestedCountLoader(ctx: RequestContext, name: string, source: NestedSource): DataLoader<number, number> {
   return ctx.loaders.get(`nestedCount:${name}`, () =>
     new DataLoader<number, number>(async (parentIds) => {
-      const rows = await ctx.em.execute<{ _parent: number; n: string }[]>(
+      const rows = await sqlRows<{ _parent: number; n: string }>(ctx.em, 
         `select p._parent, (select count(*) from ${source.from} where ${source.match}) as n from unnest(?::int[]) as p(_parent)`,
         [intArray(parentIds)],
       );
@@ -323,7 +335,8 @@ export function nestedListLoader<T extends object>(
   const keys = sortKeys(ctx, entity, order);
   return ctx.loaders.get(`list:${name}`, () =>
     new DataLoader<number, T[]>(async (parentIds) => {
-      const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      const rows = await sqlRows(
+        ctx.em,
         `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
           `select t.*, row_number() over (order by ${orderSql(keys, 't')}) as _rn from ${source.from} where ${source.match}) c order by p._ord, c._rn`,
         [intArray(parentIds)],
