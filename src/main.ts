@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { openDatabase, openOptionsFromEnv } from './db/database.js';
+import { openCommandDatabase } from './db/database.js';
 import { seedIfEmpty } from './db/seed-if-empty.js';
 import { buildRegistrySchema } from './schema/build.js';
 import { startApp } from './server/app.js';
@@ -7,7 +7,7 @@ import { startApp } from './server/app.js';
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, then the API on HOST:PORT (default 127.0.0.1:4000). */
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
-const db = await openDatabase(openOptionsFromEnv(log));
+const db = await openCommandDatabase('registry', { log, longLived: true });
 log(`database: ${db.description}`);
 await seedIfEmpty(db, log);
 const app = await startApp(
