@@ -659,14 +659,25 @@ async function postgresUserIds(): Promise<Ids | undefined> {
 
 /** Postgres runs as another user: it must be able to `cd` into the data dir's parent. */
 async function checkReachable(dir: string, ids: Ids): Promise<void> {
-  try {
-    await run('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], ids);
-  } catch {
-    throw new Error(
-      `embedded postgres: the ${USER} system user (uid ${ids.uid}) cannot reach ${dir}; every parent ` +
-        `directory of the data dir must be traversable by it (for example chmod 0755; mkdtemp creates 0700)`,
-    );
+  const canEnter = (d: string) => run('/bin/sh', ['-c', 'cd "$1"', 'sh', d], ids).then(() => true, () => false);
+  if (await canEnter(dir)) return;
+  // Name the directory that blocks it (the first one from the root that the user cannot enter).
+  let blocking = dir;
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const d = path.sep + parts.slice(0, i).join(path.sep);
+    if (!(await canEnter(d))) {
+      blocking = d;
+      break;
+    }
   }
+  const info = await fs.stat(blocking).catch(() => undefined);
+  const mode = info ? ` (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}, owner uid ${info.uid})` : '';
+  throw new Error(
+    `embedded postgres: PostgreSQL runs as the ${USER} system user (uid ${ids.uid}), which cannot enter ${blocking}${mode}, ` +
+      `a parent of the data directory; every parent directory must be enterable by it: \`chmod o+x ${blocking}\` ` +
+      `(mkdtemp creates 0700 directories), or choose a PG_DATA_DIR elsewhere`,
+  );
 }
 
 /**

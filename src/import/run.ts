@@ -117,6 +117,8 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The server going away must fail the running statement (reported below), not crash the process.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (e) {
