@@ -8,7 +8,7 @@ import { startApp } from './server/app.js';
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 const db = await openCommandDatabase('registry', { log, longLived: true });
-log(`database: ${db.description}`);
+log(`database ready: ${db.description}`);
 await seedIfEmpty(db, log);
 const app = await startApp(
   { orm: db.orm, schema: await buildRegistrySchema(), development: process.env.NODE_ENV === 'development', log },
