@@ -7,7 +7,11 @@ import { startApp } from './server/app.js';
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, then the API on HOST:PORT (default 127.0.0.1:4000). */
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
-const db = await openCommandDatabase('registry', { log, longLived: true });
+const db = await openCommandDatabase('registry', { log, longLived: true }).catch((e: Error) => {
+  // A clear line (which directory, which server) rather than a stack trace.
+  console.error(`[registry] could not open the database: ${e.message}`);
+  process.exit(1);
+});
 log(`database ready: ${db.description}`);
 await seedIfEmpty(db, log);
 const app = await startApp(

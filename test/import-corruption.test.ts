@@ -254,7 +254,7 @@ describe('counts', () => {
 
     const report = parse(reportCsv(third, false).slice(1), { relax_column_count: false }) as string[][];
     expect(report).toContainEqual(['counts', '', 'areas', '', '', '', 'created 0, updated 1, unchanged 2, rejected 0']);
-    expect(report).toContainEqual(['read', 'areas-counts.csv', 'areas', '1', '', '', 'areas-counts.csv (UTF-8, comma-separated) › areas: header on row 1; 3 rows']);
+    expect(report).toContainEqual(['read', 'areas-counts.csv', 'areas', '1', '', '', 'header on row 1; 3 rows; UTF-8, comma-separated']);
     expect(report.at(-1)).toEqual(['result', '', '', '', '', '', `imported: 0 created, 1 updated, 2 unchanged (audit run ${third.runId})`]);
 
     const client = new pg.Client({ connectionString: db.url });

@@ -43,7 +43,7 @@ function barProgress(stream: NodeJS.WritableStream): Progress {
         {
           stream,
           format: `${LABEL[p]} [{bar}] {percentage}% | {shown}/{all} ${UNIT[p]} | ETA {eta_formatted}`,
-          hideCursor: true,
+          hideCursor: false,
           clearOnComplete: false,
           barsize: 30,
           etaBuffer: 50,

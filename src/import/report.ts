@@ -3,18 +3,25 @@ import type { SheetSource } from './parse/rows.js';
 import { csvRecord, formatProblem } from './problems.js';
 import type { SheetSummary } from './write/write-sheets.js';
 
-/** "projects.xlsx › 项目 (projects): header on row 3, 2 title rows above it skipped; 12 rows" */
-export function sourceLine(s: SheetSource, format?: { encoding: string; delimiter: string }): string {
-  const how = format ? ` (${format.encoding}, ${format.delimiter === '\t' ? 'tab' : 'comma'}-separated)` : '';
-  const name = s.kind && s.kind !== s.sheet ? `${s.sheet} (${s.kind})` : s.sheet;
-  const where = `${s.file}${how} › ${name}`;
-  if (s.skipped === 'instructions') return `${where}: instructions sheet, skipped`;
-  if (s.skipped === 'unknown') return `${where}: unknown sheet, ignored`;
-  if (s.skipped === 'duplicate') return `${where}: a second sheet of the same kind, refused`;
+type Format = { encoding: string; delimiter: string };
+
+const formatText = (format: Format) => `${format.encoding}, ${format.delimiter === '\t' ? 'tab' : 'comma'}-separated`;
+
+/** "header on row 3, 2 title rows above it skipped; 12 rows": how one sheet was read. */
+function sourceState(s: SheetSource): string {
+  if (s.skipped === 'instructions') return 'instructions sheet, skipped';
+  if (s.skipped === 'unknown') return 'unknown sheet, ignored';
+  if (s.skipped === 'duplicate') return 'a second sheet of the same kind, refused';
   const header = s.headerRow === undefined ? 'no header' : `header on row ${s.headerRow}`;
   const titles = s.titleRows > 0 ? `, ${s.titleRows} title row${s.titleRows === 1 ? '' : 's'} above it skipped` : '';
-  if (s.skipped === 'header') return `${where}: ${header}${titles}; the header is incomplete, rows not read`;
-  return `${where}: ${header}${titles}; ${s.rows} row${s.rows === 1 ? '' : 's'}`;
+  if (s.skipped === 'header') return `${header}${titles}; the header is incomplete, rows not read`;
+  return `${header}${titles}; ${s.rows} row${s.rows === 1 ? '' : 's'}`;
+}
+
+/** "projects.xlsx › 项目 (projects): header on row 3, 2 title rows above it skipped; 12 rows" */
+export function sourceLine(s: SheetSource, format?: Format): string {
+  const name = s.kind && s.kind !== s.sheet ? `${s.sheet} (${s.kind})` : s.sheet;
+  return `${s.file}${format ? ` (${formatText(format)})` : ''} › ${name}: ${sourceState(s)}`;
 }
 
 /** Created / updated / unchanged summed over the sheets. */
@@ -67,7 +74,10 @@ export function reportCsv(outcome: ImportOutcome, dryRun: boolean): string {
   const header = ['severity 级别', 'file 文件', 'sheet 工作表', 'row 行', 'column 列', 'value 值', 'rule 规则'];
   const lines: string[][] = [header];
   for (const p of outcome.problems.problems) lines.push([p.severity, p.file, p.sheet, p.row === null ? '' : String(p.row), p.column ?? '', p.value ?? '', p.rule]);
-  for (const s of outcome.sources) lines.push(['read', s.file, s.sheet, s.headerRow === undefined ? '' : String(s.headerRow), '', '', sourceLine(s, outcome.formats[s.file])]);
+  for (const s of outcome.sources) {
+    const format = outcome.formats[s.file];
+    lines.push(['read', s.file, s.sheet, s.headerRow === undefined ? '' : String(s.headerRow), '', '', `${sourceState(s)}${format ? `; ${formatText(format)}` : ''}`]);
+  }
   for (const s of outcome.summaries) lines.push(['counts', '', s.sheet, '', '', '', `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`]);
   lines.push(['result', '', '', '', '', '', verdictLine(outcome, dryRun)]);
   return `\ufeff${lines.map(csvRecord).join('\r\n')}\r\n`;
