@@ -11,7 +11,11 @@ import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
 import type { ProjectTiersFilter } from './project-tiers.inputs.js';
 import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
 import { ProjectTierSummary, type ProjectTiersRow } from './project-tiers.types.js';
-import { Sql, subtreesOf } from './sql.js';
+import { Sql } from './sql.js';
+
+/** Joins each area under one of the areas `ids` (itself included) to those areas as `s.root`, through the materialised path. */
+const underRoots = (sql: Sql, ids: readonly number[], column: string) =>
+  `join area_ancestry sx on sx.area_id = ${column} join lateral unnest(sx.path) as s(root) on s.root = any(${sql.ints(ids)})`;
 
 type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: string };
 
@@ -19,13 +23,13 @@ type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: stri
  * A per-request DataLoader that computes one aggregate for many records in one statement:
  * the facts carry the record id as `_key` and are grouped by it; records without facts get `empty`.
  */
-function keyedLoader<R, T>(ctx: RequestContext, name: string, facts: Facts, measures: (sql: Sql) => string, make: (row: R | undefined) => T, before?: () => Promise<void>) {
+function keyedLoader<R, T>(ctx: RequestContext, name: string, facts: Facts, measures: () => string, make: (row: R | undefined) => T, before?: () => Promise<void>) {
   return ctx.loaders.get(`aggregate:${name}`, () =>
     new DataLoader<number, T>(async (ids) => {
       await before?.();
       const sql = new Sql(ctx);
       const { ctes, facts: text } = facts(sql, ids);
-      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: measures(sql) }));
+      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: measures() }));
       const byKey = new Map(rows.map((r) => [Number(r.key), r]));
       return ids.map((id) => make(byKey.get(id)));
     }),
@@ -37,11 +41,7 @@ export function areaFundsLandedLoader(ctx: RequestContext, bounds: DateBounds) {
   return keyedLoader<FundsLandedRow, FundsLandedTotal>(
     ctx,
     `Area.fundsLanded:${JSON.stringify(bounds)}`,
-    (sql, ids) => {
-      const subtrees = subtreesOf(sql, ids);
-      const { ctes, facts } = fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: 'join area_subtree s on s.id = p.host_id' });
-      return { ctes: [subtrees, ...ctes], facts };
-    },
+    (sql, ids) => fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') }),
     () => FUNDS_LANDED_MEASURES,
     (row) => new FundsLandedTotal().setMeasures(row),
   );
@@ -63,11 +63,7 @@ export function areaFundsLoader(ctx: RequestContext, bounds: DateBounds) {
   return keyedLoader<FundsRow, FundsTotals>(
     ctx,
     `Area.funds:${JSON.stringify(bounds)}`,
-    (sql, ids) => {
-      const subtrees = subtreesOf(sql, ids);
-      const { ctes, facts } = fundFlowFacts(sql, null, bounds, { key: 's.root', joins: 'join area_subtree s on s.id = p.host_id' });
-      return { ctes: [subtrees, ...ctes], facts };
-    },
+    (sql, ids) => fundFlowFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') }),
     () => FUNDS_MEASURES,
     (row) => new FundsTotals().setMeasures(row),
   );
@@ -117,11 +113,7 @@ export function areaIncomeLoader(ctx: RequestContext, year: number) {
   return keyedLoader<IncomeRow, CollectiveIncomeTotals>(
     ctx,
     `Area.collectiveIncome:${year}`,
-    (sql, ids) => {
-      const subtrees = subtreesOf(sql, ids);
-      const { ctes, facts } = incomeFacts(sql, year, null, { key: 's.root', joins: 'join area_subtree s on s.id = a.id' });
-      return { ctes: [subtrees, ...ctes], facts };
-    },
+    (sql, ids) => incomeFacts(sql, year, null, { key: 's.root', joins: underRoots(sql, ids, 'a.id') }),
     () => INCOME_MEASURES,
     (row) => new CollectiveIncomeTotals().setMeasures(year, row),
   );
