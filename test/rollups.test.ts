@@ -275,6 +275,40 @@ async function compareIncome(towns: string[]): Promise<void> {
   }
 }
 
+/** `Area.funds`/`fundsLanded` of every town and platform and `Pairing.funds`/`fundsLanded` of every pairing, against the base tables. */
+async function compareShortcuts(): Promise<void> {
+  const measures = 'funds(period: $p) { committed landed projectCount committedProjectCount landedProjectCount } fundsLanded(period: $p) { total projectCount }';
+  const read = (n: any) => ({
+    code: n.code,
+    committed: canonical(n.funds.committed),
+    landed: canonical(n.funds.landed),
+    projects: n.funds.projectCount,
+    committedProjects: n.funds.committedProjectCount,
+    landedProjects: n.funds.landedProjectCount,
+    landedTotal: canonical(n.fundsLanded.total),
+    landedOnlyProjects: n.fundsLanded.projectCount,
+  });
+  const expectedSql = (owner: string, where: string) => `${LEVELS} select ${owner} as code,
+      coalesce(sum(f.amount) filter (where f.kind = 'COMMITMENT'), 0)::text as committed, coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0)::text as landed,
+      count(distinct f.project_id)::int as projects, count(distinct f.project_id) filter (where f.kind = 'COMMITMENT')::int as "committedProjects",
+      count(distinct f.project_id) filter (where f.kind = 'LANDED')::int as "landedProjects",
+      coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0)::text as "landedTotal", count(distinct f.project_id) filter (where f.kind = 'LANDED')::int as "landedOnlyProjects"
+    from ${where} group by 1 order by 1`;
+  for (const p of [{}, { year: 2022 }, { year: 2021, quarter: 4 }, { year: 2023, month: 2 }, { from: '2021-06-01', to: '2022-05-31' }] as Period[]) {
+    const res = await api.data(`query($p: PeriodInput) { areas(first: 100, filter: { kinds: [TOWN, PLATFORM] }) { nodes { code ${measures} } } pairings(first: 100) { nodes { code ${measures} } } }`, { p });
+    const params: unknown[] = [];
+    const w = within('f.occurred_on', p, params);
+    const areas = await sql(expectedSql('a.code', `area a join lv on a.id in (lv.town, lv.platform) join project pj on pj.host_id = lv.id join fund_flow f on f.project_id = pj.id and ${w}`), params);
+    const pairings = await sql(expectedSql('pr.code', `pairing pr join project pj on pj.pairing_id = pr.id join fund_flow f on f.project_id = pj.id and ${w}`), params);
+    const zero = { committed: '0', landed: '0', projects: 0, committedProjects: 0, landedProjects: 0, landedTotal: '0', landedOnlyProjects: 0 };
+    const fill = (codes: string[], rows: Row[]) => codes.map((code) => ({ ...zero, ...Object.fromEntries(Object.entries(rows.find((r) => r.code === code) ?? { code }).map(([k, v]) => [k, canonical(v)])) }));
+    const areaNodes = res.areas.nodes.map(read).sort((a: any, b: any) => a.code.localeCompare(b.code));
+    const pairingNodes = res.pairings.nodes.map(read).sort((a: any, b: any) => a.code.localeCompare(b.code));
+    expect(areaNodes, `Area.funds ${JSON.stringify(p)}`).toEqual(fill(areaNodes.map((n: any) => n.code), areas));
+    expect(pairingNodes, `Pairing.funds ${JSON.stringify(p)}`).toEqual(fill(pairingNodes.map((n: any) => n.code), pairings));
+  }
+}
+
 /** Every rollup row equals its recomputation, and every grouping equals the base tables'. */
 async function proveEverything(): Promise<void> {
   const diffs = await checkRollups(api.databaseUrl);
@@ -284,6 +318,7 @@ async function proveEverything(): Promise<void> {
   await compareTiers(towns);
   await compareWorkshops(towns);
   await compareIncome(towns);
+  await compareShortcuts();
 }
 
 // ---------- random writes ----------
@@ -310,6 +345,7 @@ async function registry(): Promise<Registry> {
 }
 
 let serial = 0;
+const writes = { done: 0, refused: 0 };
 async function ok(query: string, variables: Record<string, unknown>): Promise<void> {
   const res = await api.gql(query, variables);
   expect(res.errors, `${query} ${JSON.stringify(variables)}`).toBeUndefined();
@@ -319,7 +355,11 @@ async function ok(query: string, variables: Record<string, unknown>): Promise<vo
 async function randomMutation(reg: Registry): Promise<void> {
   const hosts = [...reg.villages, ...reg.towns, ...reg.platforms];
   const op = int(0, 11);
-  const gql = (q: string, v: Record<string, unknown>) => api.gql(q, v);
+  const gql = async (q: string, v: Record<string, unknown>) => {
+    const res = await api.gql(q, v);
+    writes[res.errors ? 'refused' : 'done']++;
+    return res;
+  };
   if (op <= 1) {
     const code = `RT-${SEED % 1000}-${++serial}`;
     const res = await gql(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, {
@@ -444,6 +484,8 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
   it('stay equal through random GraphQL writes: creates, corrections, deletes, stage changes', async () => {
     const reg = await registry();
     for (let i = 0; i < 120; i++) await randomMutation(reg);
+    // most random writes go through (the others break a rule of the API, e.g. a duplicate natural key)
+    expect(writes.done, JSON.stringify(writes)).toBeGreaterThan(writes.refused * 2);
     await proveEverything();
   }, 300_000);
 

@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../common/context.js';
 import { INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
 import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
-import { FUNDS_LANDED_MEASURES, fundFlowFacts, fundsLandedFacts } from './funds-landed.sql.js';
-import { FUNDS_MEASURES, FundsTotals, type FundsRow } from './funds.types.js';
+import { FUNDS_LANDED_MEASURES, FUNDS_LANDED_ROLLUP_MEASURES, fundFlowFacts, fundRollupFacts, fundsLandedFacts } from './funds-landed.sql.js';
+import { singlePeriod } from './rollup-grain.js';
+import { FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, FundsTotals, type FundsRow } from './funds.types.js';
 import { FundsLandedTotal, type FundsLandedRow } from './funds-landed.types.js';
 import { keyedStatement } from './grouping.js';
 import type { DateBounds } from './period.input.js';
@@ -17,7 +18,8 @@ import { Sql } from './sql.js';
 const underRoots = (sql: Sql, ids: readonly number[], column: string) =>
   `join area_ancestry sx on sx.area_id = ${column} join lateral unnest(sx.path) as s(root) on s.root = any(${sql.ints(ids)})`;
 
-type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: string };
+/** Facts keyed by `_key`; `measures` when they differ from the loader's (rollup rows). */
+type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: string; measures?: string };
 
 /**
  * A per-request DataLoader that computes one aggregate for many records in one statement:
@@ -28,8 +30,8 @@ function keyedLoader<R, T>(ctx: RequestContext, name: string, facts: Facts, meas
     new DataLoader<number, T>(async (ids) => {
       await before?.();
       const sql = new Sql(ctx);
-      const { ctes, facts: text } = facts(sql, ids);
-      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: measures() }));
+      const { ctes, facts: text, measures: own } = facts(sql, ids);
+      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: own ?? measures() }));
       const byKey = new Map(rows.map((r) => [Number(r.key), r]));
       return ids.map((id) => make(byKey.get(id)));
     }),
@@ -41,7 +43,11 @@ export function areaFundsLandedLoader(ctx: RequestContext, bounds: DateBounds) {
   return keyedLoader<FundsLandedRow, FundsLandedTotal>(
     ctx,
     `Area.fundsLanded:${JSON.stringify(bounds)}`,
-    (sql, ids) => fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') }),
+    (sql, ids) => {
+      const grain = singlePeriod(bounds);
+      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id'), landedOnly: true }), measures: FUNDS_LANDED_ROLLUP_MEASURES };
+      return fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') });
+    },
     () => FUNDS_LANDED_MEASURES,
     (row) => new FundsLandedTotal().setMeasures(row),
   );
@@ -52,7 +58,11 @@ export function pairingFundsLandedLoader(ctx: RequestContext, bounds: DateBounds
   return keyedLoader<FundsLandedRow, FundsLandedTotal>(
     ctx,
     `Pairing.fundsLanded:${JSON.stringify(bounds)}`,
-    (sql, ids) => fundsLandedFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] }),
+    (sql, ids) => {
+      const grain = singlePeriod(bounds);
+      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`], landedOnly: true }), measures: FUNDS_LANDED_ROLLUP_MEASURES };
+      return fundsLandedFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] });
+    },
     () => FUNDS_LANDED_MEASURES,
     (row) => new FundsLandedTotal().setMeasures(row),
   );
@@ -63,7 +73,11 @@ export function areaFundsLoader(ctx: RequestContext, bounds: DateBounds) {
   return keyedLoader<FundsRow, FundsTotals>(
     ctx,
     `Area.funds:${JSON.stringify(bounds)}`,
-    (sql, ids) => fundFlowFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') }),
+    (sql, ids) => {
+      const grain = singlePeriod(bounds);
+      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id') }), measures: FUNDS_ROLLUP_MEASURES };
+      return fundFlowFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') });
+    },
     () => FUNDS_MEASURES,
     (row) => new FundsTotals().setMeasures(row),
   );
@@ -74,7 +88,11 @@ export function pairingFundsLoader(ctx: RequestContext, bounds: DateBounds) {
   return keyedLoader<FundsRow, FundsTotals>(
     ctx,
     `Pairing.funds:${JSON.stringify(bounds)}`,
-    (sql, ids) => fundFlowFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] }),
+    (sql, ids) => {
+      const grain = singlePeriod(bounds);
+      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`] }), measures: FUNDS_ROLLUP_MEASURES };
+      return fundFlowFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] });
+    },
     () => FUNDS_MEASURES,
     (row) => new FundsTotals().setMeasures(row),
   );
