@@ -494,6 +494,33 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
     await proveEverything();
   }, 300_000);
 
+  it('stay equal through hand-written SQL, row by row and in bulk (whole recomputation)', async () => {
+    const bulk = new pg.Client({ connectionString: api.databaseUrl });
+    await bulk.connect();
+    try {
+      for (const threshold of ['20000', '1']) {
+        // a threshold of 1 sends every statement through the bulk path a large import takes
+        await bulk.query(`select set_config('registry.rollup_bulk_keys', $1, false)`, [threshold]);
+        await bulk.query(`insert into project (source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on)
+          select 'sql', now(), now(), 'SQL-' || $1 || '-' || g, 'SQL项目' || g, (array['文旅', '智能制造', '数字经济'])[1 + g % 3],
+            (select id from area where kind <> 'DISTRICT' order by id offset (g * 7) % (select count(*) - 1 from area) limit 1),
+            case when g % 3 = 0 then (select id from pairing order by id offset g % (select count(*) from pairing) limit 1) end,
+            (g::bigint * 37000000 + 0.37)::numeric, date '2021-01-01' + g * 11 from generate_series(1, 60) g`, [threshold]);
+        await bulk.query(`insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
+          select 'sql', now(), now(), p.id, case when k = 0 then 'COMMITMENT' else 'LANDED' end, p.signed_amount / (k + 2), p.signed_on + k * 40
+          from project p, generate_series(0, 3) k where p.code like 'SQL-' || $1 || '-%'`, [threshold]);
+        await bulk.query(`insert into project_stage (project_id, stage, reached_on) select id, 'LANDED', signed_on + 20 from project where code like 'SQL-' || $1 || '-%' and id % 2 = 0`, [threshold]);
+        await bulk.query(`update fund_flow set amount = amount + 0.01, occurred_on = occurred_on + 17 where source = 'sql' and id % 3 = 0`);
+        await bulk.query(`update project set host_id = (select id from area where kind = 'VILLAGE' order by id limit 1) where code like 'SQL-' || $1 || '-%' and id % 5 = 0`, [threshold]);
+        await bulk.query(`delete from fund_flow where source = 'sql' and id % 7 = 0`);
+        await bulk.query(`update area set mountain = not mountain where code = (select code from area where kind = 'TOWN' order by code limit 1)`);
+      }
+    } finally {
+      await bulk.end();
+    }
+    await proveEverything();
+  }, 300_000);
+
   it('stay equal when areas move: a village to another town, a town that becomes a mountain town, a new village', async () => {
     const reg = await registry();
     const village = pick(reg.villages);

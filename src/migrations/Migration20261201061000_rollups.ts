@@ -12,6 +12,14 @@ import { Migration } from '@mikro-orm/migrations';
  */
 const DEFINER = 'language plpgsql security definer set search_path = public, pg_temp';
 
+/**
+ * Above this many touched keys (a bulk import, a data migration) a rollup is recomputed whole, with
+ * hash joins over the base tables, instead of key by key through the indexes: the planner cannot know
+ * how many keys a statement touched, and a nested loop over a million keys would never end.
+ * 20,000 unless the setting `registry.rollup_bulk_keys` says otherwise (the tests lower it).
+ */
+const BULK = `coalesce(nullif(current_setting('registry.rollup_bulk_keys', true), '')::int, 20000)`;
+
 /** Rollup-key columns of a project, of the row alias `p`. */
 const FUND_TOUCH_INSERT = (rows: string) =>
   `perform fund_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
@@ -137,12 +145,26 @@ export class Migration20261201061000_rollups extends Migration {
     );`);
     this.addSql(`comment on table "fund_rollup" is 'Fund flows per host area, pairing, sector and month/quarter/year/all time (grain M/Q/Y/A), maintained by triggers; see npm run db:rollups';`);
     this.addSql(`create index "fund_rollup_host_index" on "fund_rollup" ("host_id");`);
+    // Note: the projects of one rollup cell (host, sector, pairing), for the recomputation of a few keys.
+    this.addSql(`create index "project_rollup_cell_index" on "project" ("host_id", "sector", (coalesce("pairing_id", 0)));`);
     const keys = `t as (select * from unnest($1::int[], $2::int[], $3::text[], $4::date[]) as t(host_id, pairing_id, sector, d)),
         k as (select distinct t.host_id, coalesce(t.pairing_id, 0) as pk, t.sector, g.grain, rollup_period(g.grain, t.d) as period
               from t cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain))`;
     this.addSql(`create function "fund_rollup_refresh"(t_host int[], t_pairing int[], t_sector text[], t_day date[]) returns void ${DEFINER} as $f$
     begin
       if coalesce(cardinality(t_host), 0) = 0 then return; end if;
+      if cardinality(t_host) > ${BULK} then
+        delete from fund_rollup;
+        insert into fund_rollup (grain, period, host_id, pairing_id, sector, committed, landed, committed_flows, landed_flows, projects, committed_projects, landed_projects)
+        select g.grain, rollup_period(g.grain, f.occurred_on), p.host_id, p.pairing_id, p.sector,
+          coalesce(sum(f.amount) filter (where f.kind = 'COMMITMENT'), 0), coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0),
+          count(*) filter (where f.kind = 'COMMITMENT'), count(*) filter (where f.kind = 'LANDED'),
+          count(distinct f.project_id), count(distinct f.project_id) filter (where f.kind = 'COMMITMENT'),
+          count(distinct f.project_id) filter (where f.kind = 'LANDED')
+        from fund_flow f join project p on p.id = f.project_id cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain)
+        group by 1, 2, 3, 4, 5;
+        return;
+      end if;
       execute $q$ with ${keys}
         delete from fund_rollup r using k
         where r.grain = k.grain and r.period = k.period and r.host_id = k.host_id and coalesce(r.pairing_id, 0) = k.pk and r.sector = k.sector $q$
@@ -155,7 +177,7 @@ export class Migration20261201061000_rollups extends Migration {
           count(*) filter (where f.kind = 'COMMITMENT'), count(*) filter (where f.kind = 'LANDED'),
           count(distinct f.project_id), count(distinct f.project_id) filter (where f.kind = 'COMMITMENT'),
           count(distinct f.project_id) filter (where f.kind = 'LANDED')
-        from c join project p on p.host_id = c.host_id and coalesce(p.pairing_id, 0) = c.pk and p.sector = c.sector
+        from c join project p on p.host_id = c.host_id and p.sector = c.sector and coalesce(p.pairing_id, 0) = c.pk
         join fund_flow f on f.project_id = p.id
         cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain)
         where exists (select 1 from k where k.grain = g.grain and k.period = rollup_period(g.grain, f.occurred_on)
@@ -215,6 +237,15 @@ export class Migration20261201061000_rollups extends Migration {
     this.addSql(`create function "tier_rollup_refresh"(t_host int[], t_pairing int[], t_sector text[], t_month date[]) returns void ${DEFINER} as $f$
     begin
       if coalesce(cardinality(t_host), 0) = 0 then return; end if;
+      if cardinality(t_host) > ${BULK} then
+        delete from tier_rollup;
+        insert into tier_rollup (signed_month, landed_month, host_id, pairing_id, sector, projects, total, n_yi_1, s_yi_1, n_yi_10, s_yi_10, n_yi_50, s_yi_50)
+        select month_start(p.signed_on), month_start(l.reached_on), p.host_id, p.pairing_id, p.sector, count(*), sum(p.signed_amount),
+          ${tier('n_yi_1', 's_yi_1', '100000000')}, ${tier('n_yi_10', 's_yi_10', '1000000000')}, ${tier('n_yi_50', 's_yi_50', '5000000000')}
+        from project p left join project_stage l on l.project_id = p.id and l.stage = 'LANDED'
+        group by 1, 2, 3, 4, 5;
+        return;
+      end if;
       execute $q$ with ${keys}
         delete from tier_rollup r using k
         where r.signed_month = k.m and r.host_id = k.host_id and coalesce(r.pairing_id, 0) = k.pk and r.sector = k.sector $q$
@@ -223,9 +254,8 @@ export class Migration20261201061000_rollups extends Migration {
         insert into tier_rollup (signed_month, landed_month, host_id, pairing_id, sector, projects, total, n_yi_1, s_yi_1, n_yi_10, s_yi_10, n_yi_50, s_yi_50)
         select month_start(p.signed_on), month_start(l.reached_on), p.host_id, p.pairing_id, p.sector, count(*), sum(p.signed_amount),
           ${tier('n_yi_1', 's_yi_1', '100000000')}, ${tier('n_yi_10', 's_yi_10', '1000000000')}, ${tier('n_yi_50', 's_yi_50', '5000000000')}
-        from project p
+        from k join project p on p.host_id = k.host_id and p.sector = k.sector and coalesce(p.pairing_id, 0) = k.pk and month_start(p.signed_on) = k.m
         left join project_stage l on l.project_id = p.id and l.stage = 'LANDED'
-        where exists (select 1 from k where k.host_id = p.host_id and k.pk = coalesce(p.pairing_id, 0) and k.sector = p.sector and k.m = month_start(p.signed_on))
         group by 1, 2, 3, 4, 5 $q$
         using t_host, t_pairing, t_sector, t_month;
     end $f$;`);
@@ -390,6 +420,7 @@ export class Migration20261201061000_rollups extends Migration {
       for (const op of ['insert', 'update', 'delete', 'truncate']) this.addSql(`drop trigger if exists "${fn}_${op}" on "${table}";`);
       this.addSql(`drop function if exists "${fn}_trigger"();`);
     }
+    this.addSql(`drop index if exists "project_rollup_cell_index";`);
     this.addSql(`drop function if exists "rollup_truncate_trigger"();`);
     this.addSql(`drop function if exists "area_ancestry_refresh"(int[]);`);
     this.addSql(`drop function if exists "fund_rollup_refresh"(int[], int[], text[], date[]);`);
