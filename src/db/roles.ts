@@ -35,6 +35,9 @@ export const TABLE_PRIVILEGE_EXCEPTIONS: Readonly<Record<string, readonly TableP
   tier_rollup: ['SELECT'],
   workshop_rollup: ['SELECT'],
   income_rollup: ['SELECT'],
+  // Rollup keys a transaction touched, until its commit recomputes them (written by the same functions).
+  rollup_pending: ['SELECT'],
+  rollup_dirty: ['SELECT'],
 };
 
 /** Privileges of the application role on one table. */

@@ -22,11 +22,16 @@ const BULK = `coalesce(nullif(current_setting('registry.rollup_bulk_keys', true)
 
 /** Rollup-key columns of a project, of the row alias `p`. */
 const FUND_TOUCH_INSERT = (rows: string) =>
-  `perform fund_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
-     from (select distinct p.host_id, p.pairing_id, p.sector, r.occurred_on as d from ${rows} r join project p on p.id = r.project_id) t;`;
+  `insert into rollup_pending (rollup, host_id, pairing_id, sector, d)
+     select distinct 'fund', p.host_id, p.pairing_id, p.sector, r.occurred_on from ${rows} r join project p on p.id = r.project_id;
+   perform rollup_mark();`;
+
+/** Advisory lock key that serialises rollup recomputation (writers of the same keys must not interleave). */
+const ROLLUP_LOCK = 7_370_112;
 
 export class Migration20261201061000_rollups extends Migration {
   override async up(): Promise<void> {
+    this.pending();
     this.ancestry();
     this.periods();
     this.funds();
@@ -47,6 +52,41 @@ export class Migration20261201061000_rollups extends Migration {
       from (select village_id, year from collective_income union select village_id, year + 1 from collective_income) t;`);
   }
 
+  /**
+   * Funds and tiers are recomputed once per transaction, at commit: the statement triggers note the
+   * keys they touched in `rollup_pending` and mark the transaction in `rollup_dirty`, whose deferred
+   * constraint trigger fires once, when the transaction commits, and recomputes every noted key (an
+   * import writing in batches of a few thousand rows pays once, not once per batch).
+   */
+  private pending(): void {
+    this.addSql(`create unlogged table "rollup_pending" (
+      "xid" xid8 not null default pg_current_xact_id(),
+      "rollup" text not null,
+      "host_id" int not null,
+      "pairing_id" int,
+      "sector" text not null,
+      "d" date not null
+    );`);
+    this.addSql(`comment on table "rollup_pending" is 'Rollup keys the current transactions touched, recomputed at their commit (see rollup_flush)';`);
+    this.addSql(`create index "rollup_pending_xid_index" on "rollup_pending" ("xid");`);
+    this.addSql(`create unlogged table "rollup_dirty" ("xid" xid8 primary key);`);
+    this.addSql(`create function "rollup_mark"() returns void ${DEFINER} as $f$
+    begin
+      insert into rollup_dirty (xid) values (pg_current_xact_id()) on conflict do nothing;
+    end $f$;`);
+    this.addSql(`create function "rollup_flush"() returns trigger ${DEFINER} as $f$
+    begin
+      perform fund_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
+        from (select distinct host_id, pairing_id, sector, d from rollup_pending where xid = new.xid and rollup = 'fund') t;
+      perform tier_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
+        from (select distinct host_id, pairing_id, sector, d from rollup_pending where xid = new.xid and rollup = 'tier') t;
+      delete from rollup_pending where xid = new.xid;
+      delete from rollup_dirty where xid = new.xid;
+      return null;
+    end $f$;`);
+    this.addSql(`create constraint trigger "rollup_flush_at_commit" after insert on "rollup_dirty" deferrable initially deferred for each row execute function "rollup_flush"();`);
+  }
+
   /** `area_ancestry`: for every area its path from the root and its ancestors at each level. */
   private ancestry(): void {
     this.addSql(`create table "area_ancestry" (
@@ -64,6 +104,7 @@ export class Migration20261201061000_rollups extends Migration {
     this.addSql(`create index "area_ancestry_mountain_index" on "area_ancestry" ("area_id") where "mountain";`);
     this.addSql(`create function "area_ancestry_refresh"(changed int[]) returns void ${DEFINER} as $f$
     begin
+      perform pg_advisory_xact_lock(${ROLLUP_LOCK});
       if coalesce(cardinality(changed), 0) = 0 then return; end if;
       with recursive sub(id) as (
         select id from area where id = any(changed)
@@ -152,6 +193,7 @@ export class Migration20261201061000_rollups extends Migration {
               from t cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain))`;
     this.addSql(`create function "fund_rollup_refresh"(t_host int[], t_pairing int[], t_sector text[], t_day date[]) returns void ${DEFINER} as $f$
     begin
+      perform pg_advisory_xact_lock(${ROLLUP_LOCK});
       if coalesce(cardinality(t_host), 0) = 0 then return; end if;
       if cardinality(t_host) > ${BULK} then
         delete from fund_rollup;
@@ -186,19 +228,20 @@ export class Migration20261201061000_rollups extends Migration {
         using t_host, t_pairing, t_sector, t_day;
     end $f$;`);
     const changed = `(o.project_id, o.kind, o.amount, o.occurred_on) is distinct from (n.project_id, n.kind, n.amount, n.occurred_on)`;
-    this.addSql(`create function "fund_flow_rollup_trigger"() returns trigger language plpgsql as $f$
+    this.addSql(`create function "fund_flow_rollup_trigger"() returns trigger ${DEFINER} as $f$
     begin
       if TG_OP = 'INSERT' then
         ${FUND_TOUCH_INSERT('new_rows')}
       elsif TG_OP = 'DELETE' then
         ${FUND_TOUCH_INSERT('old_rows')}
       else
-        perform fund_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
-        from (select distinct p.host_id, p.pairing_id, p.sector, r.occurred_on as d
+        insert into rollup_pending (rollup, host_id, pairing_id, sector, d)
+        select 'fund', t.host_id, t.pairing_id, t.sector, t.d from (select distinct p.host_id, p.pairing_id, p.sector, r.occurred_on as d
               from (select o.project_id, o.occurred_on from old_rows o join new_rows n on n.id = o.id where ${changed}
                     union all
                     select n.project_id, n.occurred_on from old_rows o join new_rows n on n.id = o.id where ${changed}) r
               join project p on p.id = r.project_id) t;
+        perform rollup_mark();
       end if;
       return null;
     end $f$;`);
@@ -236,6 +279,7 @@ export class Migration20261201061000_rollups extends Migration {
       `count(*) filter (where p.signed_amount >= ${at}), coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)`;
     this.addSql(`create function "tier_rollup_refresh"(t_host int[], t_pairing int[], t_sector text[], t_month date[]) returns void ${DEFINER} as $f$
     begin
+      perform pg_advisory_xact_lock(${ROLLUP_LOCK});
       if coalesce(cardinality(t_host), 0) = 0 then return; end if;
       if cardinality(t_host) > ${BULK} then
         delete from tier_rollup;
@@ -261,9 +305,10 @@ export class Migration20261201061000_rollups extends Migration {
     end $f$;`);
     const touch = (rows: string) => `select host_id, pairing_id, sector, signed_on from ${rows}`;
     const perform = (from: string) =>
-      `perform tier_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.m))
-         from (select distinct host_id, pairing_id, sector, month_start(signed_on) as m from (${from}) r) t;`;
-    this.addSql(`create function "project_rollup_trigger"() returns trigger language plpgsql as $f$
+      `insert into rollup_pending (rollup, host_id, pairing_id, sector, d)
+         select distinct 'tier', host_id, pairing_id, sector, month_start(signed_on) from (${from}) r;
+       perform rollup_mark();`;
+    this.addSql(`create function "project_rollup_trigger"() returns trigger ${DEFINER} as $f$
     begin
       if TG_OP = 'INSERT' then
         ${perform(touch('new_rows'))}
@@ -272,14 +317,15 @@ export class Migration20261201061000_rollups extends Migration {
       else
         ${perform(`${touch('old_rows')} union all ${touch('new_rows')}`)}
         -- funds: a project that moved to another host, pairing or sector moves its flows between rollup keys
-        perform fund_rollup_refresh(array_agg(t.host_id), array_agg(t.pairing_id), array_agg(t.sector), array_agg(t.d))
-        from (select distinct r.host_id, r.pairing_id, r.sector, f.occurred_on as d
+        insert into rollup_pending (rollup, host_id, pairing_id, sector, d)
+        select 'fund', t.host_id, t.pairing_id, t.sector, t.d from (select distinct r.host_id, r.pairing_id, r.sector, f.occurred_on as d
               from (select n.id, o.host_id, o.pairing_id, o.sector from old_rows o join new_rows n on n.id = o.id
                       where (o.host_id, o.pairing_id, o.sector) is distinct from (n.host_id, n.pairing_id, n.sector)
                     union all
                     select n.id, n.host_id, n.pairing_id, n.sector from old_rows o join new_rows n on n.id = o.id
                       where (o.host_id, o.pairing_id, o.sector) is distinct from (n.host_id, n.pairing_id, n.sector)) r
               join fund_flow f on f.project_id = r.id) t;
+        perform rollup_mark();
       end if;
       return null;
     end $f$;`);
@@ -290,7 +336,7 @@ export class Migration20261201061000_rollups extends Migration {
     // A landing (stage LANDED) added, moved or removed changes the landing month of its project.
     const landed = (rows: string) => `select project_id from ${rows} where stage = 'LANDED'`;
     const stagePerform = (from: string) => perform(`select p.host_id, p.pairing_id, p.sector, p.signed_on from project p where p.id in (${from})`);
-    this.addSql(`create function "project_stage_rollup_trigger"() returns trigger language plpgsql as $f$
+    this.addSql(`create function "project_stage_rollup_trigger"() returns trigger ${DEFINER} as $f$
     begin
       if TG_OP = 'INSERT' then
         ${stagePerform(landed('new_rows'))}
@@ -326,6 +372,7 @@ export class Migration20261201061000_rollups extends Migration {
       from unnest($1::int[], $2::text[], $3::int[], $4::int[]) as t(village_id, type, host, y))`;
     this.addSql(`create function "workshop_rollup_refresh"(t_village int[], t_type text[], t_host int[], t_year int[]) returns void ${DEFINER} as $f$
     begin
+      perform pg_advisory_xact_lock(${ROLLUP_LOCK});
       if coalesce(cardinality(t_village), 0) = 0 then return; end if;
       execute $q$ with ${keys}
         delete from workshop_rollup r using k
@@ -362,6 +409,7 @@ export class Migration20261201061000_rollups extends Migration {
     const keys = `k as (select distinct t.village_id, t.year from unnest($1::int[], $2::int[]) as t(village_id, year))`;
     this.addSql(`create function "income_rollup_refresh"(t_village int[], t_year int[]) returns void ${DEFINER} as $f$
     begin
+      perform pg_advisory_xact_lock(${ROLLUP_LOCK});
       if coalesce(cardinality(t_village), 0) = 0 then return; end if;
       execute $q$ with ${keys}
         delete from income_rollup r using k where r.village_id = k.village_id and r.year = k.year $q$ using t_village, t_year;
@@ -421,6 +469,10 @@ export class Migration20261201061000_rollups extends Migration {
       this.addSql(`drop function if exists "${fn}_trigger"();`);
     }
     this.addSql(`drop index if exists "project_rollup_cell_index";`);
+    this.addSql(`drop table if exists "rollup_dirty";`);
+    this.addSql(`drop table if exists "rollup_pending";`);
+    this.addSql(`drop function if exists "rollup_flush"();`);
+    this.addSql(`drop function if exists "rollup_mark"();`);
     this.addSql(`drop function if exists "rollup_truncate_trigger"();`);
     this.addSql(`drop function if exists "area_ancestry_refresh"(int[]);`);
     this.addSql(`drop function if exists "fund_rollup_refresh"(int[], int[], text[], date[]);`);
