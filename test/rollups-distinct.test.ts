@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRollups } from '../src/db/rollups.js';
 import { startTestApi, type TestApi } from './support/api.js';
 
 /**
@@ -113,5 +114,18 @@ describe('distinct counts from the rollups', () => {
         { area: { code: '330110102' }, villagesInScope: 1, villageCount: 1, comparableVillageCount: 1, change: '15' },
       ],
     });
+  });
+
+  it('takes concurrent writes to the same rollup keys one after the other, none refused', async () => {
+    const days = Array.from({ length: 12 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')}`);
+    const results = await Promise.all(
+      days.map((occurredOn, i) =>
+        api.gql(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, { i: { projectCode: i % 2 ? 'A' : 'B', kind: 'LANDED', occurredOn, amount: '1.01', source: 'test' } }),
+      ),
+    );
+    expect(results.map((r) => r.errors ?? null)).toEqual(days.map(() => null));
+    const march = await api.data(`{ fundsLanded(filter: { period: { year: 2024, month: 3 } }) { total projectCount } }`);
+    expect(march.fundsLanded).toEqual({ total: '12.12', projectCount: 2 });
+    expect(await checkRollups(api.databaseUrl)).toEqual([]);
   });
 });
