@@ -197,13 +197,16 @@ export class Migration20261201061000_rollups extends Migration {
       if coalesce(cardinality(t_host), 0) = 0 then return; end if;
       if cardinality(t_host) > ${BULK} then
         delete from fund_rollup;
+        -- Note: per project and period first, then per cell: two hash aggregations instead of sorting for count(distinct).
         insert into fund_rollup (grain, period, host_id, pairing_id, sector, committed, landed, committed_flows, landed_flows, projects, committed_projects, landed_projects)
-        select g.grain, rollup_period(g.grain, f.occurred_on), p.host_id, p.pairing_id, p.sector,
-          coalesce(sum(f.amount) filter (where f.kind = 'COMMITMENT'), 0), coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0),
-          count(*) filter (where f.kind = 'COMMITMENT'), count(*) filter (where f.kind = 'LANDED'),
-          count(distinct f.project_id), count(distinct f.project_id) filter (where f.kind = 'COMMITMENT'),
-          count(distinct f.project_id) filter (where f.kind = 'LANDED')
-        from fund_flow f join project p on p.id = f.project_id cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain)
+        select grain, period, host_id, pairing_id, sector, sum(c), sum(l), sum(cf), sum(lf), count(*), count(*) filter (where cf > 0), count(*) filter (where lf > 0)
+        from (
+          select g.grain, rollup_period(g.grain, f.occurred_on) as period, p.host_id, p.pairing_id, p.sector, f.project_id,
+            coalesce(sum(f.amount) filter (where f.kind = 'COMMITMENT'), 0) as c, coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0) as l,
+            count(*) filter (where f.kind = 'COMMITMENT') as cf, count(*) filter (where f.kind = 'LANDED') as lf
+          from fund_flow f join project p on p.id = f.project_id cross join (values ('M'), ('Q'), ('Y'), ('A')) g(grain)
+          group by 1, 2, 3, 4, 5, 6
+        ) per_project
         group by 1, 2, 3, 4, 5;
         return;
       end if;
