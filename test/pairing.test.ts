@@ -227,7 +227,10 @@ describe('pairings', () => {
       ],
     });
 
-    const paged = await api.data(`{ area(code: "${LUNIAO}") { pairings(first: 1, after: "${Buffer.from('offset:0').toString('base64url')}") { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { code } } } }`);
+    const firstPage = await api.data(`{ area(code: "${LUNIAO}") { pairings(first: 1) { pageInfo { endCursor hasNextPage hasPreviousPage } nodes { code } } } }`);
+    expect(firstPage.area.pairings.nodes).toEqual([{ code: 'OT-MOUNTAIN' }]);
+    expect(firstPage.area.pairings.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const paged = await api.data(`{ area(code: "${LUNIAO}") { pairings(first: 1, after: "${firstPage.area.pairings.pageInfo.endCursor}") { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { code } } } }`);
     expect(paged.area.pairings).toEqual({ totalCount: 3, pageInfo: { hasNextPage: true, hasPreviousPage: true }, nodes: [{ code: 'CM-330110110' }] });
 
     const ent = await api.data(`{ enterprises(orderBy: [{ field: CREDIT_CODE }]) { nodes { name pairings { totalCount nodes { code partner ${PARTY} } } } } }`);

@@ -1,4 +1,4 @@
-import { Check, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
@@ -28,7 +28,6 @@ export class Area extends RecordEntity {
   kind!: AreaKind;
 
   @ManyToOne(() => Area, { nullable: true, deleteRule: 'restrict', updateRule: 'cascade' })
-  @Index()
   parent?: Area | null;
 
   @Field({ description: '山区镇 Whether this town is one of the mountain towns (山区五镇).' })

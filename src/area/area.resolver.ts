@@ -1,10 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
 import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
 import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
-import { byIdLoader, likeContains, listConnection, nestedConnectionLoader, type Where } from '../common/query.js';
+import { byIdLoader, findOneBy, likeContains, listConnection, nestedConnectionLoader, type Where } from '../common/query.js';
 import { Area } from './area.entity.js';
 import { AREA_ORDER_COLUMNS, AreaFilter, AreaInput, AreaOrder, type AreaOrderField } from './area.inputs.js';
 import { createArea, deleteArea, updateArea } from './area.service.js';
@@ -49,10 +50,11 @@ export class AreaResolver {
     @Arg('orderBy', () => [AreaOrder], { nullable: true, description: '排序 Sort keys, in order; default by code.' })
     orderBy: { field: AreaOrderField; direction: never }[] | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const order = orderTerms(orderBy, AREA_ORDER_COLUMNS, [{ column: 'code', direction: 'asc' }]);
     await checkKnownCodes(ctx, areaFilterCodes(filter));
-    return listConnection(ctx, Area, areaWhere(filter), order, page);
+    return listConnection(ctx, Area, areaWhere(filter), order, page, { info, joins: ['parent'] });
   }
 
   @Query(() => Area, {
@@ -60,7 +62,7 @@ export class AreaResolver {
     description: '区域 One area by its division code; null if there is none. A value that is not a division code (e.g. a name) is refused with BAD_USER_INPUT, naming the code to use where a name matches.',
   })
   async area(@Arg('code', { description: '行政区划代码 Division code (6–12 digits), e.g. "330110111" for 鸬鸟镇.' }) code: string, @Ctx() ctx: RequestContext) {
-    const found = await ctx.em.findOne(Area, { code: code.trim() });
+    const found = await findOneBy(ctx, Area, 'code', code.trim());
     if (!found && !DIVISION_CODE.test(code.trim())) await checkKnownCodes(ctx, [{ field: 'code', table: 'area', column: 'code', codes: [code.trim()], single: true }]);
     return found;
   }
@@ -76,7 +78,7 @@ export class AreaResolver {
       ctx,
       'Area.children',
       Area,
-      (knex, ids) => knex({ t: 'area' }).select('t.*', 't.parent_id as _parent').whereIn('t.parent_id', ids),
+      { from: 'area t', match: 't.parent_id = p._parent' },
       [{ column: 'code', direction: 'asc' }],
       page,
     ).load(area.id);

@@ -1,14 +1,15 @@
 import { Arg, Args, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { ConnectionArgs, pageWindow, sliceFor, toConnection } from '../common/connection.js';
+import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { NotFoundError } from '../common/errors.js';
+import { keysetRows } from '../common/query.js';
 import { ApiKeyInfo, AuditEntry, AuditEntryConnection, AuditLogFilter, IssuedApiKey } from './auth.types.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './keys.js';
 import type { Role } from './principal.js';
 import { requireAdmin } from './scope.js';
 
-const AUDIT_COLUMNS = `id::text as id, at, actor, role, request_id as "requestId", run_id::text as "runId", operation, action,
-  record_kind as "recordKind", record_key as "recordKey", before, after, details`;
+const AUDIT_COLUMNS = `t.id::text as id, t.at, t.actor, t.role, t.request_id as "requestId", t.run_id::text as "runId", t.operation, t.action,
+  t.record_kind as "recordKind", t.record_key as "recordKey", t.before, t.after, t.details`;
 
 /** The audit trail and API keys: admin credentials only. */
 @Resolver()
@@ -20,24 +21,22 @@ export class AuthResolver {
     @Ctx() ctx: RequestContext,
   ) {
     requireAdmin(ctx, 'the audit log');
-    const window = pageWindow(page);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      params.push(value);
-    };
-    if (filter?.actor) add('actor = ?', filter.actor);
-    if (filter?.recordKind) add('record_kind = ?', filter.recordKind);
-    if (filter?.key) add('record_key = ?', filter.key);
-    if (filter?.runId) add('run_id::text = ?', filter.runId);
-    if (filter?.from) add('at >= ?', filter.from);
-    if (filter?.to) add('at < ?', filter.to);
-    const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';
-    const [{ n }] = await ctx.em.execute<{ n: string }[]>(`select count(*) as n from audit_log ${clause}`, params);
-    const { start, end } = sliceFor(window, Number(n));
-    const rows = end > start ? await ctx.em.execute<AuditEntry[]>(`select ${AUDIT_COLUMNS} from audit_log ${clause} order by id desc offset ? limit ?`, [...params, start, end - start]) : [];
-    return toConnection(rows.map((r) => ({ ...r, at: new Date(r.at) })), start, Number(n));
+    const where: { sql: string; bindings: unknown[] }[] = [];
+    const add = (sql: string, value: unknown) => where.push({ sql, bindings: [value] });
+    if (filter?.actor) add('t.actor = ?', filter.actor);
+    if (filter?.recordKind) add('t.record_kind = ?', filter.recordKind);
+    if (filter?.key) add('t.record_key = ?', filter.key);
+    if (filter?.runId) add('t.run_id::text = ?', filter.runId);
+    if (filter?.from) add('t.at >= ?', filter.from);
+    if (filter?.to) add('t.at < ?', filter.to);
+    return keysetRows(ctx, {
+      from: 'audit_log t',
+      where,
+      select: AUDIT_COLUMNS,
+      keys: [{ column: 'id', direction: 'desc', nullsFirst: true, sqlType: 'bigint', nullable: false }],
+      map: (r) => ({ ...(r as unknown as AuditEntry), at: new Date(r.at as string) }),
+      args: page,
+    });
   }
 
   @Query(() => [ApiKeyInfo], { description: '访问密钥 Every API key, active or not (admin only).' })

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
-import { likeContains, listConnection, type Where } from '../common/query.js';
+import { findOneBy, likeContains, listConnection, type Where } from '../common/query.js';
 import { normalizeCreditCode } from './credit-code.js';
 import { Enterprise } from './enterprise.entity.js';
 import { ENTERPRISE_ORDER_COLUMNS, EnterpriseFilter, EnterpriseInput, EnterpriseOrder, type EnterpriseOrderField } from './enterprise.inputs.js';
@@ -37,7 +37,7 @@ export class EnterpriseResolver {
 
   @Query(() => Enterprise, { nullable: true, description: '企业 One enterprise by its unified social credit code; null if there is none.' })
   enterprise(@Arg('creditCode', { description: '统一社会信用代码 Credit code (case and full-width characters do not matter).' }) creditCode: string, @Ctx() ctx: RequestContext) {
-    return ctx.em.findOne(Enterprise, { creditCode: normalizeCreditCode(creditCode) });
+    return findOneBy(ctx, Enterprise, 'credit_code', normalizeCreditCode(creditCode));
   }
 
   @Mutation(() => Enterprise, { description: '新建企业 Create an enterprise.' })

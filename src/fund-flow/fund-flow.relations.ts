@@ -15,7 +15,7 @@ export class ProjectFundFlowsResolver {
       ctx,
       'Project.fundFlows',
       FundFlow,
-      (knex, ids) => knex({ t: 'fund_flow' }).select('t.*', 't.project_id as _parent').whereIn('t.project_id', ids),
+      { from: 'fund_flow t', match: 't.project_id = p._parent' },
       [
         { column: 'occurred_on', direction: 'asc' },
         { column: 'kind', direction: 'asc' },

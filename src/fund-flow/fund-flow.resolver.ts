@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
@@ -46,13 +47,14 @@ export class FundFlowResolver {
     @Arg('orderBy', () => [FundFlowOrder], { nullable: true, description: '排序 Sort keys, in order; default by date, then kind.' })
     orderBy: { field: FundFlowOrderField; direction: never }[] | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const order = orderTerms(orderBy, FUND_FLOW_ORDER_COLUMNS, [
       { column: 'occurred_on', direction: 'asc' },
       { column: 'kind', direction: 'asc' },
     ]);
     await checkKnownCodes(ctx, areaScopeCodes(fundFlowAreaScope(filter)));
-    return listConnection(ctx, FundFlow, fundFlowWhere(filter), order, page);
+    return listConnection(ctx, FundFlow, fundFlowWhere(filter), order, page, { info, joins: ['project'] });
   }
 
   @Query(() => FundFlow, { nullable: true, description: '资金流 One fund flow by project, kind and date; null if there is none.' })

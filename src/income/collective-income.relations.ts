@@ -19,7 +19,7 @@ export class AreaCollectiveIncomesResolver {
       ctx,
       'Area.collectiveIncomes',
       CollectiveIncome,
-      (knex, ids) => knex({ t: 'collective_income' }).select('t.*', 't.village_id as _parent').whereIn('t.village_id', ids),
+      { from: 'collective_income t', match: 't.village_id = p._parent' },
       [{ column: 'year', direction: 'desc' }],
       page,
     ).load(area.id);

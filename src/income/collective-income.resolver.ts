@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
@@ -50,13 +51,14 @@ export class CollectiveIncomeResolver {
     @Arg('orderBy', () => [CollectiveIncomeOrder], { nullable: true, description: '排序 Sort keys, in order; default by year, latest first.' })
     orderBy: { field: CollectiveIncomeOrderField; direction: never }[] | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const order = orderTerms(orderBy, COLLECTIVE_INCOME_ORDER_COLUMNS, [{ column: 'year', direction: 'desc' }]);
     await checkKnownCodes(ctx, [
       ...areaScopeCodes(incomeListAreaScope(filter)),
       { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ('VILLAGE', 'COMMUNITY')`, what: 'village or community' },
     ]);
-    return listConnection(ctx, CollectiveIncome, incomeWhere(filter), order, page);
+    return listConnection(ctx, CollectiveIncome, incomeWhere(filter), order, page, { info, joins: ['village'] });
   }
 
   @Query(() => CollectiveIncome, { nullable: true, description: '村集体经济收入 One village’s collective income for one year; null if there is none.' })

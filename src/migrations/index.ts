@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129005831 } from './Migration20261129005831.js';
 import { Migration20261129020000_aggregates } from './Migration20261129020000_aggregates.js';
 import { Migration20261201030000_access } from './Migration20261201030000_access.js';
+import { Migration20261201060000_read_path } from './Migration20261201060000_read_path.js';
 import { Migration20261201061000_rollups } from './Migration20261201061000_rollups.js';
 
 /** Migrations in the order they apply; each new file is added here. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129005831', class: Migration20261129005831 },
   { name: 'Migration20261129020000_aggregates', class: Migration20261129020000_aggregates },
   { name: 'Migration20261201030000_access', class: Migration20261201030000_access },
+  { name: 'Migration20261201060000_read_path', class: Migration20261201060000_read_path },
   { name: 'Migration20261201061000_rollups', class: Migration20261201061000_rollups },
 ];

@@ -23,7 +23,6 @@ export class Pairing extends RecordEntity {
 
   @Field(() => PairingScheme, { description: '结对机制 Scheme.' })
   @Enum({ items: () => PairingScheme })
-  @Index()
   scheme!: PairingScheme;
 
   @ManyToOne(() => Area, { nullable: true, deleteRule: 'restrict' })

@@ -1,4 +1,3 @@
-import type { Knex } from '@mikro-orm/postgresql';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
@@ -14,16 +13,9 @@ const NESTED_ORDER: OrderTerm[] = [
   { column: 'code', direction: 'asc' },
 ];
 
-/**
- * Pairings in which a party (table `partyTable`) is lead or partner, one row per (pairing, parent):
- * joining the parents on either column lists a pairing under both of its sides when both are in the batch.
- */
-function pairingsOfParty(partyTable: string, leadColumn: string, partnerColumn: string): NestedSource {
-  return (knex: Knex, parentIds) =>
-    knex({ t: 'pairing' })
-      .join({ p: partyTable }, (on) => on.on('p.id', `t.${leadColumn}`).orOn('p.id', `t.${partnerColumn}`))
-      .whereIn('p.id', parentIds)
-      .select('t.*', 'p.id as _parent');
+/** Pairings in which a party is lead or partner: listed under each of its sides. */
+function pairingsOfParty(leadColumn: string, partnerColumn: string): NestedSource {
+  return { from: 'pairing t', match: `(t.${leadColumn} = p._parent or t.${partnerColumn} = p._parent)` };
 }
 
 /** `Area.pairings`: the pairings an area takes part in. */
@@ -31,7 +23,7 @@ function pairingsOfParty(partyTable: string, leadColumn: string, partnerColumn: 
 export class AreaPairingsResolver {
   @FieldResolver(() => PairingConnection, { description: '结对 Pairings in which this area itself is the lead or the partner, by start date then code.' })
   pairings(@Root() area: Area, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return nestedConnectionLoader(ctx, 'Area.pairings', Pairing, pairingsOfParty('area', 'lead_area_id', 'partner_area_id'), NESTED_ORDER, page).load(area.id);
+    return nestedConnectionLoader(ctx, 'Area.pairings', Pairing, pairingsOfParty('lead_area_id', 'partner_area_id'), NESTED_ORDER, page).load(area.id);
   }
 }
 
@@ -44,7 +36,7 @@ export class EnterprisePairingsResolver {
       ctx,
       'Enterprise.pairings',
       Pairing,
-      pairingsOfParty('enterprise', 'lead_enterprise_id', 'partner_enterprise_id'),
+      pairingsOfParty('lead_enterprise_id', 'partner_enterprise_id'),
       NESTED_ORDER,
       page,
     ).load(enterprise.id);

@@ -5,7 +5,7 @@ import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
 import { areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { checkKnownCodes } from '../common/known-codes.js';
-import { byIdLoader, listConnection, type Where } from '../common/query.js';
+import { byIdLoader, findOneBy, listConnection, type Where } from '../common/query.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from './pairing.entity.js';
@@ -60,7 +60,7 @@ export class PairingResolver {
 
   @Query(() => Pairing, { nullable: true, description: '结对 One pairing by its code; null if there is none.' })
   pairing(@Arg('code', { description: '结对编号 Pairing code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return ctx.em.findOne(Pairing, { code: code.trim() });
+    return findOneBy(ctx, Pairing, 'code', code.trim());
   }
 
   @FieldResolver(() => Party, { description: '牵头方 The lead party: an area (e.g. 未来科技城) or an enterprise.' })

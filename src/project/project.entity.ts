@@ -23,25 +23,20 @@ export class Project extends RecordEntity {
 
   @Field({ description: '行业 Sector, e.g. 数字经济, 文旅, 生命科技.' })
   @Property({ type: 'text' })
-  @Index()
   sector!: string;
 
   @ManyToOne(() => Area, { deleteRule: 'restrict' })
-  @Index()
   host!: Area;
 
   @ManyToOne(() => Pairing, { nullable: true, deleteRule: 'restrict' })
-  @Index()
   pairing?: Pairing | null;
 
   /** Exact decimal yuan. */
   @Property({ type: 'decimal', precision: 20, scale: 2 })
-  @Index()
   signedAmount!: string;
 
   @Field(() => LocalDateScalar, { description: '签约日期 Signing date.' })
   @Property({ type: 'date' })
-  @Index()
   signedOn!: string;
 }
 

@@ -18,7 +18,7 @@ function projectsOf(ctx: RequestContext, name: string, source: NestedSource, par
 export class AreaProjectsResolver {
   @FieldResolver(() => ProjectConnection, { description: '项目 Projects hosted directly by this area, newest signing first (use `projects(filter: { hostAreaCodes })` for a whole subtree).' })
   projects(@Root() area: Area, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return projectsOf(ctx, 'Area.projects', (knex, ids) => knex({ t: 'project' }).select('t.*', 't.host_id as _parent').whereIn('t.host_id', ids), area.id, page);
+    return projectsOf(ctx, 'Area.projects', { from: 'project t', match: 't.host_id = p._parent' }, area.id, page);
   }
 }
 
@@ -29,8 +29,7 @@ export class EnterpriseProjectsResolver {
     return projectsOf(
       ctx,
       'Enterprise.projects',
-      (knex, ids) =>
-        knex({ t: 'project' }).join('project_investor as pi', 'pi.project_id', 't.id').select('t.*', 'pi.enterprise_id as _parent').whereIn('pi.enterprise_id', ids),
+      { from: 'project t join project_investor pi on pi.project_id = t.id', match: 'pi.enterprise_id = p._parent' },
       enterprise.id,
       page,
     );
@@ -41,6 +40,6 @@ export class EnterpriseProjectsResolver {
 export class PairingProjectsResolver {
   @FieldResolver(() => ProjectConnection, { description: '项目 Projects signed under this pairing, newest signing first.' })
   projects(@Root() pairing: Pairing, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return projectsOf(ctx, 'Pairing.projects', (knex, ids) => knex({ t: 'project' }).select('t.*', 't.pairing_id as _parent').whereIn('t.pairing_id', ids), pairing.id, page);
+    return projectsOf(ctx, 'Pairing.projects', { from: 'project t', match: 't.pairing_id = p._parent' }, pairing.id, page);
   }
 }

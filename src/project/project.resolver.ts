@@ -1,11 +1,12 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG, type DateRangeInput } from '../common/inputs.js';
 import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
 import { checkKnownCodes } from '../common/known-codes.js';
-import { byIdLoader, likeContains, listConnection, nestedListLoader, type Where } from '../common/query.js';
+import { byIdLoader, findOneBy, likeContains, listConnection, nestedListLoader, type Where } from '../common/query.js';
 import { LocalDateScalar, MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
@@ -73,7 +74,7 @@ function stagesLoader(ctx: RequestContext) {
     ctx,
     'Project.stages',
     ProjectStage,
-    (knex, ids) => knex({ t: 'project_stage' }).select('t.*', 't.project_id as _parent').whereIn('t.project_id', ids),
+    { from: 'project_stage t', match: 't.project_id = p._parent' },
     [{ column: 'reached_on', direction: 'asc' }],
   );
 }
@@ -87,15 +88,16 @@ export class ProjectResolver {
     @Arg('orderBy', () => [ProjectOrder], { nullable: true, description: '排序 Sort keys, in order; default newest signing first.' })
     orderBy: { field: ProjectOrderField; direction: never }[] | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const order = orderTerms(orderBy, PROJECT_ORDER_COLUMNS, [{ column: 'signed_on', direction: 'desc' }]);
     await checkKnownCodes(ctx, areaScopeCodes(projectAreaScope(filter)));
-    return listConnection(ctx, Project, projectWhere(filter), order, page);
+    return listConnection(ctx, Project, projectWhere(filter), order, page, { info, joins: ['host', 'pairing'] });
   }
 
   @Query(() => Project, { nullable: true, description: '项目 One project by its code; null if there is none.' })
   project(@Arg('code', { description: '项目编号 Project code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return ctx.em.findOne(Project, { code });
+    return findOneBy(ctx, Project, 'code', code);
   }
 
   @FieldResolver(() => MoneyScalar, { description: '签约金额 Signed investment amount.' })
@@ -124,8 +126,7 @@ export class ProjectResolver {
       ctx,
       'Project.investors',
       Enterprise,
-      (knex, ids) =>
-        knex({ t: 'enterprise' }).join('project_investor as pi', 'pi.enterprise_id', 't.id').select('t.*', 'pi.project_id as _parent').whereIn('pi.project_id', ids),
+      { from: 'enterprise t join project_investor pi on pi.enterprise_id = t.id', match: 'pi.project_id = p._parent' },
       [{ column: 'name', direction: 'asc' }],
     ).load(project.id);
   }

@@ -18,7 +18,7 @@ export class AreaWorkshopsResolver {
       ctx,
       'Area.workshops',
       Workshop,
-      (knex, ids) => knex({ t: 'workshop' }).select('t.*', 't.village_id as _parent').whereIn('t.village_id', ids),
+      { from: 'workshop t', match: 't.village_id = p._parent' },
       [{ column: 'name', direction: 'asc' }],
       page,
     ).load(area.id);
@@ -34,7 +34,7 @@ export class EnterpriseWorkshopsResolver {
       ctx,
       'Enterprise.workshops',
       Workshop,
-      (knex, ids) => knex({ t: 'workshop' }).select('t.*', 't.host_enterprise_id as _parent').whereIn('t.host_enterprise_id', ids),
+      { from: 'workshop t', match: 't.host_enterprise_id = p._parent' },
       [{ column: 'name', direction: 'asc' }],
       page,
     ).load(enterprise.id);

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
@@ -49,10 +50,11 @@ export class WorkshopResolver {
     @Arg('orderBy', () => [WorkshopOrder], { nullable: true, description: '排序 Sort keys, in order; default by name.' })
     orderBy: { field: WorkshopOrderField; direction: never }[] | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const order = orderTerms(orderBy, WORKSHOP_ORDER_COLUMNS, [{ column: 'name', direction: 'asc' }]);
     await checkKnownCodes(ctx, workshopFilterCodes(filter));
-    return listConnection(ctx, Workshop, workshopWhere(filter), order, page);
+    return listConnection(ctx, Workshop, workshopWhere(filter), order, page, { info, joins: ['village', 'hostEnterprise'] });
   }
 
   @Query(() => Workshop, { nullable: true, description: '共富工坊 One workshop by its village and name; null if there is none.' })

@@ -28,6 +28,8 @@ export interface TestApi {
   data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Number of SQL statements the ORM has sent so far. */
   statements(): number;
+  /** Text of the SQL statements the ORM has sent so far (the last 1,000). */
+  statementLog(): string[];
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export type TestApiOptions = Pick<AppOptions, 'auth' | 'http' | 'limits' | 'deve
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   let count = 0;
+  const log: string[] = [];
   const db = await openDatabase({
     url: database.url,
     orm: {
@@ -50,7 +53,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       logger: (line: string) => {
         // Note: MikroORM takes `colors` from MIKRO_ORM_COLORS, which the migration ORM opened before
         // this one sets to true, so the line may start with a colour code despite `colors: false`.
-        if (/^(\x1b\[\d+m)?\[query\]/.test(line)) count++;
+        if (/^(\x1b\[\d+m)?\[query\]/.test(line)) {
+          count++;
+          log.push(line.replace(/^(\x1b\[\d+m)?\[query\] /, ''));
+          if (log.length > 1000) log.shift();
+        }
       },
     },
   });
@@ -81,6 +88,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       return res.data;
     },
     statements: () => count,
+    statementLog: () => [...log],
     async close() {
       await app.stop();
       await db.close();
