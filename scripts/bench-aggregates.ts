@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- --flows 1000000]`: on a generated registry (the seed's areas, enterprises and
  * pairings plus 200,000 projects and 1,000,000 fund flows), times each aggregate through GraphQL
- * over HTTP next to the very SQL it runs, sent by `psql` (server time from `\timing`), and prints
- * the ratios. Median of 7 runs after a warm-up.
+ * over HTTP next to the very statements it sends (with their bound parameters, as named prepared
+ * statements) sent by node-postgres on one connection, and prints the ratios. Median of 7 runs
+ * after a warm-up.
  */
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +17,7 @@ import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp } from '../src/server/app.js';
+import { PARAMS_MARK } from '../src/db/sql.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const FLOWS = arg('flows', 1_000_000);
@@ -30,6 +32,10 @@ const QUERIES: Record<string, string> = {
   'projectTiers: platforms, 2023 Q1 (F8/F9)': '{ projectTiers(filter: { signed: { year: 2023, quarter: 1 } }, groupBy: [PLATFORM]) { groups { area { code } tiers { tier projectCount signedAmount } } } }',
   'projectTiers: mountain, landed 2022, by quarter': '{ projectTiers(filter: { mountain: true, landed: { year: 2022 } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } tiers { projectCount } } } }',
   'collectiveIncome: 2022 by town (F3/F7)': '{ collectiveIncome(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
+  'fundsLanded: 2022 by town (issue 10 c)': '{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { total projectCount groups { area { code } total projectCount } } }',
+  'funds: by pairing, 2022 Q3': '{ funds(filter: { period: { year: 2022, quarter: 3 } }, groupBy: [PAIRING]) { committed landed groups { pairing { code } committed landed landedShare projectCount } } }',
+  'projectTiers: one platform, 2022 Q2 (issue 10 d)': '{ projectTiers(filter: { area: { within: ["330110801"] }, signed: { year: 2022, quarter: 2 } }) { projectCount tiers { tier projectCount signedAmount } } }',
+  'collectiveIncome: mountain towns by town (issue 10 e)': '{ collectiveIncome(year: 2023, filter: { area: { mountain: true } }, groupBy: [TOWN]) { growthRate groups { area { code } growthRate } } }',
 };
 
 function median(xs: number[]): number {
@@ -44,7 +50,7 @@ let statements: string[] = [];
 const db = await openDatabase({
   url: server.url,
   orm: {
-    debug: ['query'],
+    debug: ['query', 'query-params'],
     colors: false,
     logger: (line: string) => {
       const m = /^\[query\] ([\s\S]*?)(?: \[took [^\]]*\])?$/.exec(line);
@@ -84,9 +90,10 @@ try {
   console.log(`registry: ${PROJECTS + 196} projects, ${n} fund flows (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
 
   const app = await startApp({ orm: db.orm, schema: await buildRegistrySchema() }, 0, '127.0.0.1');
-  const psql = spawnSync('psql', ['--version'], { encoding: 'utf8' });
-  if (psql.status !== 0) throw new Error('psql is needed for the raw-SQL side (Debian: apt-get install postgresql-client)');
-  console.log(`\n${'aggregate'.padEnd(50)}${'GraphQL ms'.padStart(12)}${'psql ms'.padStart(10)}${'ratio'.padStart(8)}  statements`);
+  const raw = new pg.Client({ connectionString: server.url });
+  raw.on('error', () => {}); // the server stopping at the end; a failing query still throws
+  await raw.connect();
+  console.log(`\n${'aggregate'.padEnd(55)}${'GraphQL ms'.padStart(12)}${'pg ms'.padStart(10)}${'ratio'.padStart(8)}  statements`);
   for (const [label, query] of Object.entries(QUERIES)) {
     const graphql: number[] = [];
     let captured: string[] = [];
@@ -99,20 +106,24 @@ try {
       if (i > 0) graphql.push(performance.now() - started);
       captured = statements;
     }
-    const file = path.join(dir, 'q.sql');
-    await writeFile(file, captured.map((s) => `${s};`).join('\n'));
-    const raw: number[] = [];
+    // The statements as the API sent them: text, then (for aggregates) their parameters after PARAMS_MARK.
+    const sent = captured.map((s) => {
+      const at = s.lastIndexOf(PARAMS_MARK);
+      const text = at < 0 ? s : s.slice(0, at);
+      return { name: `b${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, values: at < 0 ? [] : (JSON.parse(s.slice(at + PARAMS_MARK.length)) as unknown[]) };
+    });
+    const rawMs: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
-      const out = spawnSync('psql', [server.url, '-X', '-q', '-o', '/dev/null', '-c', '\\timing on', '-f', file], { encoding: 'utf8' });
-      if (out.status !== 0) throw new Error(`psql failed: ${out.stderr}`);
-      const ms = [...out.stdout.matchAll(/Time: ([\d.]+) ms/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-      if (i > 0) raw.push(ms);
+      const started = performance.now();
+      for (const q of sent) await raw.query(q.values.length ? q : q.text);
+      if (i > 0) rawMs.push(performance.now() - started);
     }
+    const r = median(rawMs);
     const g = median(graphql);
-    const r = median(raw);
-    console.log(`${label.padEnd(50)}${g.toFixed(1).padStart(12)}${r.toFixed(1).padStart(10)}${(g / r).toFixed(2).padStart(8)}  ${captured.length}`);
+    console.log(`${label.padEnd(55)}${g.toFixed(1).padStart(12)}${r.toFixed(1).padStart(10)}${(g / r).toFixed(2).padStart(8)}  ${captured.length}`);
   }
-  console.log(`\nGraphQL: HTTP round trip from this process. psql: server-side time of the same statements (\\timing). Aim: ratio ≤ 1.5.`);
+  console.log(`\nGraphQL: HTTP round trip from this process. pg: the same statements with the same parameters (prepared), sent by node-postgres from this process. Aim: ratio ≤ 1.5.`);
+  await raw.end();
   await app.stop();
 } finally {
   await db.close();

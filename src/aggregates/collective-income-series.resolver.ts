@@ -120,16 +120,16 @@ export class CollectiveIncomeSeriesResolver {
       all.push(`groups as (select ${columns.join(', ')}, x._year as year, ${INCOME_MEASURES} from facts x ${joins} group by ${aliases.join(', ')}, x._year)`);
       all.push(
         `ranked as (select ${aliases.map((a) => `g.${a}`).join(', ')}, ` +
-          `row_number() over (order by ${[...INCOME_GROUP_ORDER[orderBy]!, ...order].join(', ')}) as _rank from groups g where g.year = ${sql.v(to)})`,
+          `row_number() over (order by ${[...INCOME_GROUP_ORDER[orderBy]!, ...order].join(', ')}) as _rank from groups g where g.year = ${sql.v(to, 'int')})`,
       );
       const match = aliases.map((a) => `g.${a} is not distinct from r.${a}`).join(' and ');
-      const cut = limit === null ? '' : ` where r._rank <= ${sql.v(limit)}`;
+      const cut = limit === null ? '' : ` where r._rank <= ${sql.v(limit, 'int')}`;
       groupsSelect =
         `(select coalesce(json_agg(g order by r._rank, g.year), '[]') from groups g join ranked r on ${match}${cut}) as groups, ` +
         '(select count(*) from ranked)::int as group_count';
     }
     const [row] = await sql.run<{ overall: YearRow[]; groups: (YearRow & KeyRow)[]; group_count: number }>(
-      `with recursive ${all.join(',\n')}\nselect (select coalesce(json_agg(o order by o.year), '[]') from overall o) as overall, ${groupsSelect}`,
+      `with ${all.join(',\n')}\nselect (select coalesce(json_agg(o order by o.year), '[]') from overall o) as overall, ${groupsSelect}`,
     );
 
     const result = Object.assign(new CollectiveIncomeSeries(), { from, to });
@@ -145,7 +145,11 @@ export class CollectiveIncomeSeriesResolver {
       Object.assign(new CollectiveIncomeSeriesGroup(), { areaId: g.first.k_area ?? null, mountain: g.first.k_mountain ?? null, years: yearsOf(from, to, g.rows) }),
     );
     result.groupCount = Number(row!.group_count);
-    result.loadSources = () => incomeSources(sql, ctes, facts, from - 1, to);
+    result.loadSources = () => {
+      const s = new Sql(ctx);
+      const q = incomeFactsOver(s, { from, to }, filter);
+      return incomeSources(s, q.ctes, q.facts, from - 1, to);
+    };
     return result;
   }
 }

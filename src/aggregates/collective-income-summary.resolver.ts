@@ -49,13 +49,17 @@ export class CollectiveIncomeSummaryResolver {
     const sql = new Sql(ctx);
     const { ctes, facts } = incomeFacts(sql, year, filter);
     const rows = await sql.run<{ overall: IncomeRow; grp: (IncomeRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy], limit }),
+      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new CollectiveIncomeSummary().setMeasures(year, overall);
     result.groups = groups.map((g) => new CollectiveIncomeGroup().setMeasures(year, g).setKeys(g));
     result.groupCount = groupCount;
-    result.loadSources = () => incomeSources(sql, ctes, facts, year - 1, year);
+    result.loadSources = () => {
+      const s = new Sql(ctx);
+      const q = incomeFacts(s, year, filter);
+      return incomeSources(s, q.ctes, q.facts, year - 1, year);
+    };
     return result;
   }
 }
@@ -84,7 +88,7 @@ export function incomeSources(sql: Sql, ctes: string[], facts: string, first: nu
     ctes: [...ctes, `facts as (${facts})`],
     records:
       'select ci.source as _source, ci.operating_income as amount from collective_income ci ' +
-      `where ci.village_id in (select x._vid from facts x) and ci.year between ${sql.v(first)} and ${sql.v(last)}`,
+      `where ci.village_id in (select x._vid from facts x) and ci.year between ${sql.v(first, 'int')} and ${sql.v(last, 'int')}`,
     withAmount: true,
   });
 }

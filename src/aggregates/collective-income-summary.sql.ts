@@ -1,7 +1,7 @@
 import { inList } from './project-scope.js';
 import type { CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
 import { areaScope, areaScopeConditions, type AreaScope } from '../common/area-scope.js';
-import { AREA_LEVELS_CTE, LEVEL_COLUMNS, type Sql, VILLAGE_KINDS } from './sql.js';
+import { LEVEL_COLUMNS, type Sql, VILLAGE_KINDS } from './sql.js';
 
 /**
  * Measures of villages over the facts `x` (one row per village, `cur`/`prev` null where the figure is
@@ -36,7 +36,9 @@ export function incomeFacts(
 
 /**
  * Facts of collective income over a range of years: one row per village or community in scope and
- * year of the range (`_year`), with its operating income of that year and of the year before.
+ * year of the range (`_year`), with its operating income of that year and of the year before, read
+ * from `income_rollup` (both figures of a village and year in one row, kept by triggers), and its
+ * materialised ancestors.
  */
 export function incomeFactsOver(
   sql: Sql,
@@ -44,24 +46,22 @@ export function incomeFactsOver(
   filter: CollectiveIncomeSummaryFilter | null | undefined,
   extra: { key?: string; joins?: string } = {},
 ): { ctes: string[]; facts: string } {
-  const ctes = [AREA_LEVELS_CTE];
   const where = [`a.kind in ${VILLAGE_KINDS}`];
   const scope = incomeAreaScope(filter);
   for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, ['a.id'])) where.push(sql.cond(c));
-  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m)}`);
+  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m, 'boolean')}`);
   if (filter?.villageCodes) where.push(inList(sql, 'a.code', filter.villageCodes.map((c) => c.trim())));
   if (filter?.kinds) where.push(inList(sql, 'a.kind', filter.kinds));
   if (filter?.scenicGrades) where.push(inList(sql, 'a.scenic_grade', filter.scenicGrades));
   const facts =
     `select ${extra.key ? `${extra.key} as _key, ` : ''}a.id as _vid, a.code as _vcode, yr.y as _year, ` +
     `${LEVEL_COLUMNS}, ` +
-    'cur.operating_income as cur, prev.operating_income as prev ' +
-    `from area a ${extra.joins ?? ''} left join area_levels al on al.id = a.id ` +
-    `cross join generate_series(${sql.v(years.from)}::int, ${sql.v(years.to)}::int) as yr(y) ` +
-    'left join collective_income cur on cur.village_id = a.id and cur.year = yr.y ' +
-    'left join collective_income prev on prev.village_id = a.id and prev.year = yr.y - 1 ' +
+    'ir.cur, ir.prev ' +
+    `from area a ${extra.joins ?? ''} left join area_ancestry al on al.area_id = a.id ` +
+    `cross join generate_series(${sql.v(years.from, 'int')}, ${sql.v(years.to, 'int')}) as yr(y) ` +
+    'left join income_rollup ir on ir.village_id = a.id and ir.year = yr.y ' +
     `where ${where.join(' and ')}`;
-  return { ctes, facts };
+  return { ctes: [], facts };
 }
 
 /** The area scope of a collective-income filter, deprecated spellings included. */

@@ -1,12 +1,13 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { fundFlowFacts } from './funds-landed.sql.js';
+import { fundFlowFacts, fundRollupFacts } from './funds-landed.sql.js';
 import { FUNDS_GROUP_ORDER, FundsFilter, FundsGroupOrder, FundsGrouping } from './funds.inputs.js';
-import { Funds, FundsGroup, FUNDS_MEASURES, type FundsRow } from './funds.types.js';
-import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
-import { periodBounds } from './period.input.js';
-import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
+import { Funds, FundsGroup, FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, type FundsRow } from './funds.types.js';
+import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, type GroupedQuery, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { type DateBounds, periodBounds } from './period.input.js';
+import { checkKnownCodes, needsProjects, projectScopeCodes } from './project-scope.js';
+import { distinctGrains } from './rollup-grain.js';
 import { dateWithin, Sql } from './sql.js';
 import { sourceBreakdown } from './sources.js';
 
@@ -35,18 +36,35 @@ export class FundsResolver {
     problems.throwIfAny();
     await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
     const sql = new Sql(ctx);
-    const { ctes, facts } = fundFlowFacts(sql, filter, bounds, { where: [dateWithin(sql, 'p.signed_on', signed)] });
     const rows = await sql.run<{ overall: FundsRow; grp: (FundsRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ctes, facts, measures: FUNDS_MEASURES, dims, orderFirst: FUNDS_GROUP_ORDER[orderBy], limit }),
+      groupedStatement({ ...fundsQuery(sql, filter, bounds, signed, dims), dims, orderFirst: FUNDS_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new Funds().setMeasures(overall);
     result.groups = groups.map((g) => new FundsGroup().setMeasures(g).setKeys(g));
     result.groupCount = groupCount;
     result.loadSources = () => {
+      const sql = new Sql(ctx);
       const q = fundFlowFacts(sql, filter, bounds, { key: 'f.source', where: [dateWithin(sql, 'p.signed_on', signed)] });
       return sourceBreakdown(sql, { ctes: q.ctes, records: `select x._key as _source, x.amount from (${q.facts}) x`, withAmount: true });
     };
     return result;
   }
+}
+
+/**
+ * Facts and measures of `funds`: from `fund_rollup` at the grain that keeps the distinct project counts
+ * exact (see distinctGrains), the overall row at its own grain; from the base tables when the filter
+ * needs project rows (stages, investors, signing period), a group is per project or investor, or the
+ * period is not whole months, quarters or years.
+ */
+function fundsQuery(sql: Sql, filter: FundsFilter | null, bounds: DateBounds, signed: DateBounds, dims: readonly Dimension[]): Pick<GroupedQuery, 'ctes' | 'facts' | 'measures' | 'overall'> {
+  const grains = distinctGrains(dims, bounds);
+  const byProject = needsProjects(filter) || signed.from !== null || signed.to !== null || dims.includes('PROJECT') || dims.includes('INVESTOR');
+  const base = () => fundFlowFacts(sql, filter, bounds, { where: [dateWithin(sql, 'p.signed_on', signed)] }).facts;
+  if (byProject || (dims.length > 0 ? grains.groups === null : grains.overall === null)) return { ctes: [], facts: base(), measures: FUNDS_MEASURES };
+  const facts = fundRollupFacts(sql, filter, bounds, grains.groups ?? grains.overall!);
+  if (dims.length === 0 || grains.overall === grains.groups) return { ctes: [], facts, measures: FUNDS_ROLLUP_MEASURES };
+  const overall = grains.overall === null ? { facts: base(), measures: FUNDS_MEASURES } : { facts: fundRollupFacts(sql, filter, bounds, grains.overall), measures: FUNDS_ROLLUP_MEASURES };
+  return { ctes: [], facts, measures: FUNDS_ROLLUP_MEASURES, overall };
 }

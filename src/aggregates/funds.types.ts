@@ -23,6 +23,15 @@ export const FUNDS_MEASURES = [
   `count(distinct x._pid) filter (where x._kind = 'LANDED')::int as landed_projects`,
 ].join(', ');
 
+/** The same measures over fund rollup rows `x` of one grain (distinct projects add up within a period). */
+export const FUNDS_ROLLUP_MEASURES = [
+  'coalesce(sum(x.committed), 0)::text as committed',
+  'coalesce(sum(x.landed), 0)::text as landed',
+  'coalesce(sum(x.projects), 0)::int as projects',
+  'coalesce(sum(x.committed_projects), 0)::int as committed_projects',
+  'coalesce(sum(x.landed_projects), 0)::int as landed_projects',
+].join(', ');
+
 const DEFAULT_SHARE_SCALE = 4;
 
 @ObjectType('FundsTotals', {

@@ -142,17 +142,19 @@ export function byMeasure(expression: string, direction: 'asc' | 'desc'): string
 }
 
 export interface GroupedQuery {
-  /** CTEs the facts need (without `with`), e.g. AREA_LEVELS_CTE */
+  /** CTEs the facts need (without `with`) */
   ctes: string[];
   /** select producing one row per fact, with the columns the dimensions need */
   facts: string;
   /** aggregate select list over facts `x`, e.g. `sum(x.amount)::text as total` */
   measures: string;
+  /** facts and measures of the overall row when they differ from the groups' (e.g. a rollup at another grain) */
+  overall?: { facts: string; measures: string };
   dims: readonly Dimension[];
   /** sort terms over the grouped row `g` that come before the group keys */
   orderFirst?: string[];
-  /** return only the first this many groups in that order (all when null) */
-  limit?: number | null;
+  /** return only the first this many groups in that order (all when null): a placeholder of a bound parameter */
+  limit?: string | null;
 }
 
 /** The select list, joins and group-by aliases of these dimensions over facts `x`, and their key order over `g`. */
@@ -175,14 +177,16 @@ export function dimensionSql(dims: readonly Dimension[]): { columns: string[]; a
  * repeating join (INVESTOR).
  */
 export function groupedStatement(q: GroupedQuery): string {
-  const ctes = [...q.ctes, `facts as (${q.facts})`, `overall as (select ${q.measures} from facts x)`];
-  if (q.dims.length === 0) return `with recursive ${ctes.join(',\n')}\nselect to_json(o) as overall, null::json as grp, 0 as group_count from overall o`;
+  const ctes = [...q.ctes, `facts as (${q.facts})`];
+  if (q.overall) ctes.push(`overall_facts as (${q.overall.facts})`, `overall as (select ${q.overall.measures} from overall_facts x)`);
+  else ctes.push(`overall as (select ${q.measures} from facts x)`);
+  if (q.dims.length === 0) return `with ${ctes.join(',\n')}\nselect to_json(o) as overall, null::json as grp, 0 as group_count from overall o`;
   const { columns, aliases, joins, order: keyOrder } = dimensionSql(q.dims);
   ctes.push(`groups as (select ${columns.join(', ')}, ${q.measures} from facts x ${joins} group by ${aliases.join(', ')})`);
   const order = [...(q.orderFirst ?? []), ...keyOrder].join(', ');
-  const limit = q.limit === null || q.limit === undefined ? '' : ` limit ${Math.trunc(q.limit)}`;
+  const limit = q.limit === null || q.limit === undefined ? '' : ` limit ${q.limit}`;
   return (
-    `with recursive ${ctes.join(',\n')}\n` +
+    `with ${ctes.join(',\n')}\n` +
     `select to_json(o) as overall, to_json(g) as grp, (select count(*) from groups)::int as group_count ` +
     `from overall o left join (select * from groups g order by ${order}${limit}) g on true order by ${order}`
   );
@@ -192,9 +196,9 @@ export function groupedStatement(q: GroupedQuery): string {
  * One statement that returns the measures per `_key` of the facts (for the per-record shortcuts);
  * keys without facts have no row.
  */
-export function keyedStatement(q: Omit<GroupedQuery, 'dims' | 'orderFirst'>): string {
+export function keyedStatement(q: Omit<GroupedQuery, 'dims' | 'orderFirst' | 'overall'>): string {
   const ctes = [...q.ctes, `facts as (${q.facts})`];
-  return `with recursive ${ctes.join(',\n')}\nselect x._key as key, ${q.measures} from facts x group by x._key`;
+  return `with ${ctes.join(',\n')}\nselect x._key as key, ${q.measures} from facts x group by x._key`;
 }
 
 /** Rows of a grouped statement, split into the overall measures, the groups and the number of groups before any cut. */

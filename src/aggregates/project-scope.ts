@@ -4,7 +4,7 @@ import type { KnownCodes } from '../common/known-codes.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
 import { Stage } from '../project/project.enums.js';
-import { AREA_LEVELS_CTE, Sql } from './sql.js';
+import type { Sql } from './sql.js';
 
 export { checkKnownCodes, type KnownCodes } from '../common/known-codes.js';
 
@@ -62,25 +62,31 @@ export function projectAreaScope(f: ProjectScopeFilter | null | undefined, field
   return areaScope(`${field}.area`, f?.area, [{ field: `${field}.areaCodes`, codes: f?.areaCodes }], f?.mountain);
 }
 
-/** `column in (…)`, or `false` for an empty list. */
-export function inList(sql: Sql, column: string, values: readonly (string | number | boolean)[]): string {
-  return values.length === 0 ? 'false' : `${column} in (${sql.list(values)})`;
+/** `column = any(…)` over one array parameter, or `false` for an empty list. */
+export function inList(sql: Sql, column: string, values: readonly (string | number)[]): string {
+  return sql.any(column, values.map(String));
+}
+
+/** Whether a project filter has conditions the rollups do not carry (current stage, investors). */
+export function needsProjects(f: ProjectScopeFilter | null | undefined): boolean {
+  return Boolean(f?.stages || f?.investorCreditCodes);
 }
 
 /**
- * SQL conditions of a project filter on project `p`, pairing `pr` (left joined) and `area_levels`
- * row `al` (left joined on the host), plus the CTEs they need.
+ * SQL conditions of a project filter on the project's host area column `host` (`p.host_id`, or a
+ * rollup's `r.host_id`), pairing `pr` (left joined) and `area_ancestry` row `al` (left joined on the
+ * host), and on project `p` for the conditions only base tables carry (stages, investors, sector
+ * column `sector`).
  */
-export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefined): { ctes: string[]; where: string[] } {
-  const ctes = [AREA_LEVELS_CTE];
+export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefined, cols: { host: string; sector: string } = { host: 'p.host_id', sector: 'p.sector' }): { ctes: string[]; where: string[] } {
   const where: string[] = [];
-  if (!f) return { ctes, where };
+  if (!f) return { ctes: [], where };
   const scope = projectAreaScope(f);
-  for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, ['p.host_id'])) where.push(sql.cond(c));
-  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m)}`);
+  for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, [cols.host])) where.push(sql.cond(c));
+  for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m, 'boolean')}`);
   if (f.schemes) where.push(inList(sql, 'pr.scheme', f.schemes));
   if (f.pairingCodes) where.push(inList(sql, 'pr.code', f.pairingCodes.map((c) => c.trim())));
-  if (f.sectors) where.push(inList(sql, 'p.sector', f.sectors.map((s) => s.trim())));
+  if (f.sectors) where.push(inList(sql, cols.sector, f.sectors.map((s) => s.trim())));
   if (f.stages) {
     where.push(inList(sql, '(select s.stage from project_stage s where s.project_id = p.id order by stage_rank(s.stage) desc limit 1)', f.stages));
   }
@@ -93,7 +99,7 @@ export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefin
       )})`,
     );
   }
-  return { ctes, where };
+  return { ctes: [], where };
 }
 
 /** The code checks of a project scope filter under `field` (e.g. `filter`). */

@@ -1,11 +1,12 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { periodBounds } from './period.input.js';
-import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
+import { checkKnownCodes, needsProjects, projectScopeCodes } from './project-scope.js';
 import { PROJECT_TIERS_GROUP_ORDER, ProjectTiersFilter, ProjectTiersGroupOrder, ProjectTiersGrouping } from './project-tiers.inputs.js';
-import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
+import { projectTiersFacts, projectTiersMeasures, projectTiersRollupMeasures, tierRollupFacts, type TierBounds } from './project-tiers.sql.js';
+import { alignedTo } from './rollup-grain.js';
 import { ProjectTiers, ProjectTiersGroup, type ProjectTiersRow } from './project-tiers.types.js';
 import { Sql } from './sql.js';
 import { sourceBreakdown } from './sources.js';
@@ -42,18 +43,31 @@ export class ProjectTiersResolver {
     problems.throwIfAny();
     await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
     const sql = new Sql(ctx);
-    const { ctes, facts } = projectTiersFacts(sql, filter, bounds);
+    const q = tiersFromRollup(filter, bounds, dims)
+      ? { ctes: [], facts: tierRollupFacts(sql, filter, bounds), measures: projectTiersRollupMeasures() }
+      : { ...projectTiersFacts(sql, filter, bounds), measures: projectTiersMeasures() };
     const rows = await sql.run<{ overall: ProjectTiersRow; grp: (ProjectTiersRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ctes, facts, measures: projectTiersMeasures(sql), dims, orderFirst: PROJECT_TIERS_GROUP_ORDER[orderBy], limit }),
+      groupedStatement({ ...q, dims, orderFirst: PROJECT_TIERS_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new ProjectTiers().setMeasures(overall);
     result.groups = groups.map((g) => new ProjectTiersGroup().setMeasures(g).setKeys(g).setLandedKeys(g));
     result.groupCount = groupCount;
     result.loadSources = () => {
+      const sql = new Sql(ctx);
       const q = projectTiersFacts(sql, filter, bounds, { key: 'p.source' });
       return sourceBreakdown(sql, { ctes: q.ctes, records: `select x._key as _source, x.amount from (${q.facts}) x`, withAmount: true });
     };
     return result;
   }
+}
+
+/**
+ * Whether `tier_rollup` answers a tiers query: its counts add up over months and areas (one row per
+ * project), so any whole-month periods do, unless the filter needs project rows (stages, investors)
+ * or the groups are per project or investor.
+ */
+export function tiersFromRollup(filter: ProjectTiersFilter | null | undefined, bounds: TierBounds, dims: readonly Dimension[]): boolean {
+  if (needsProjects(filter) || dims.includes('PROJECT') || dims.includes('INVESTOR')) return false;
+  return alignedTo(bounds.signed, 'M') && (bounds.landed === null || alignedTo(bounds.landed, 'M'));
 }

@@ -6,12 +6,23 @@ import { REPORTED_TIERS } from './project-tiers.types.js';
 import { dateWithin, LEVEL_COLUMNS, type Sql } from './sql.js';
 
 /** Measures of projects over the facts `x`: in all, and count and sum per reported threshold (FILTER clauses). */
-export function projectTiersMeasures(sql: Sql): string {
+export function projectTiersMeasures(): string {
   const perTier = REPORTED_TIERS.map((t) => {
-    const at = `filter (where x.amount >= ${sql.v(TIER_THRESHOLD[t])}::numeric)`;
+    // Note: the thresholds are constants of the code, not client values.
+    const at = `filter (where x.amount >= ${TIER_THRESHOLD[t]}::numeric)`;
     return `count(distinct x._pid) ${at}::int as n_${t.toLowerCase()}, coalesce(sum(x.amount) ${at}, 0)::text as s_${t.toLowerCase()}`;
   });
   return ['count(distinct x._pid)::int as projects', 'coalesce(sum(x.amount), 0)::text as total', ...perTier].join(', ');
+}
+
+/** The same measures over `tier_rollup` rows `x` (one row per project behind them: they add up). */
+export function projectTiersRollupMeasures(): string {
+  const perTier = REPORTED_TIERS.map((t) => {
+    const n = `n_${t.toLowerCase()}`;
+    const s = `s_${t.toLowerCase()}`;
+    return `coalesce(sum(x.${n}), 0)::int as ${n}, coalesce(sum(x.${s}), 0)::text as ${s}`;
+  });
+  return ['coalesce(sum(x.projects), 0)::int as projects', 'coalesce(sum(x.total), 0)::text as total', ...perTier].join(', ');
 }
 
 export interface TierBounds {
@@ -40,8 +51,25 @@ export function projectTiersFacts(
     'p.sector as _sector, p.pairing_id as _pairing, pr.scheme as _scheme, ' +
     `${LEVEL_COLUMNS}, landing.reached_on as _landed ` +
     `from project p ${extra.joins ?? ''} ` +
-    'left join pairing pr on pr.id = p.pairing_id left join area_levels al on al.id = p.host_id ' +
+    'left join pairing pr on pr.id = p.pairing_id left join area_ancestry al on al.area_id = p.host_id ' +
     `left join project_stage landing on landing.project_id = p.id and landing.stage = 'LANDED' ` +
     `where ${where.join(' and ')}`;
-  return { ctes: scope.ctes, facts };
+  return { ctes: [], facts };
+}
+
+/**
+ * Facts of project tiers from `tier_rollup`: one row per host area, pairing, sector, signing month
+ * (`_date`) and landing month (`_landed`), within whole-month bounds. The filter must not need project
+ * rows (see needsProjects).
+ */
+export function tierRollupFacts(sql: Sql, filter: ProjectTiersFilter | null | undefined, bounds: TierBounds): string {
+  const scope = projectScopeSql(sql, filter, { host: 'r.host_id', sector: 'r.sector' });
+  const where = [dateWithin(sql, 'r.signed_month', bounds.signed), ...scope.where];
+  if (bounds.landed) where.push(`r.landed_month is not null and ${dateWithin(sql, 'r.landed_month', bounds.landed)}`);
+  return (
+    `select r.signed_month as _date, r.landed_month as _landed, r.sector as _sector, r.pairing_id as _pairing, pr.scheme as _scheme, ${LEVEL_COLUMNS}, ` +
+    'r.projects, r.total, r.n_yi_1, r.s_yi_1, r.n_yi_10, r.s_yi_10, r.n_yi_50, r.s_yi_50 ' +
+    'from tier_rollup r left join pairing pr on pr.id = r.pairing_id left join area_ancestry al on al.area_id = r.host_id ' +
+    `where ${where.join(' and ')}`
+  );
 }

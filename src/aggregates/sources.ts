@@ -62,7 +62,7 @@ export async function sourceBreakdown(sql: Sql, q: { ctes: string[]; records: st
     ? `coalesce(sum(r.amount), 0)::text as amount, coalesce(sum(r.amount) filter (where ${illustrative}), 0)::text as illustrative_amount`
     : 'null::text as amount, null::text as illustrative_amount';
   const [row] = await sql.run<SourcesRow>(
-    `${q.ctes.length ? `with recursive ${q.ctes.join(',\n')}\n` : ''}` +
+    `${q.ctes.length ? `with ${q.ctes.join(',\n')}\n` : ''}` +
       `select count(*)::int as records, count(*) filter (where ${illustrative})::int as illustrative_records, ${amounts} from (${q.records}) r`,
   );
   return Object.assign(new SourceBreakdown(), {

@@ -12,7 +12,7 @@ import { WorkshopFilter } from '../workshop/workshop.inputs.js';
 import { workshopFilterCodes, workshopWhere } from '../workshop/workshop.resolver.js';
 import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
 import { quotientIn, SCALE_ARG } from './money.js';
-import { AREA_LEVELS_CTE, LEVEL_COLUMNS, Sql } from './sql.js';
+import { LEVEL_COLUMNS, Sql } from './sql.js';
 import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 import { sourceBreakdown } from './sources.js';
 
@@ -83,6 +83,15 @@ const WORKSHOP_MEASURES = [
   'coalesce(sum(x.low_income_jobs), 0)::int as low_income',
   'coalesce(sum(x.jobs_created * x.income_gain_per_person), 0)::text as weighted_gain',
   'coalesce(sum(x.jobs_created) filter (where x.income_gain_per_person is not null), 0)::text as reporting_jobs',
+].join(', ');
+
+/** The same measures over `workshop_rollup` rows `x` (they add up). */
+const WORKSHOP_ROLLUP_MEASURES = [
+  'coalesce(sum(x.workshops), 0)::int as workshops',
+  'coalesce(sum(x.jobs), 0)::int as jobs',
+  'coalesce(sum(x.low_income), 0)::int as low_income',
+  'coalesce(sum(x.weighted_gain), 0)::text as weighted_gain',
+  'coalesce(sum(x.reporting_jobs), 0)::text as reporting_jobs',
 ].join(', ');
 
 /** Totals over common-prosperity workshops. */
@@ -196,18 +205,33 @@ export class WorkshopSummaryResolver {
     const knex = ctx.em.getKnex();
     const chosen = knex({ t: 'workshop' }).select('t.id');
     workshopWhere(filter)(chosen, knex);
-    const facts =
-      'select w.id as _wid, w.jobs_created, w.low_income_jobs, w.income_gain_per_person, w.type as _type, ' +
-      `w.host_enterprise_id as _host, w.opened_on as _date, ${LEVEL_COLUMNS} ` +
-      `from workshop w left join area_levels al on al.id = w.village_id where w.id in (${sql.sub(chosen)})`;
+    // Note: workshop_rollup carries village, type, host and opening year; a name or an opening-date range needs the workshops.
+    const fromRollup = !filter?.nameContains && !filter?.openedOn;
+    let facts: string;
+    if (fromRollup) {
+      const cells = knex({ t: 'workshop_rollup' }).select('t.*');
+      workshopWhere(filter)(cells, knex);
+      facts =
+        'select r.type as _type, r.host_enterprise_id as _host, make_date(r.opened_year, 1, 1) as _date, r.workshops, r.jobs, r.low_income, r.weighted_gain, r.reporting_jobs, ' +
+        `${LEVEL_COLUMNS} from (${sql.sub(cells)}) r left join area_ancestry al on al.area_id = r.village_id`;
+    } else {
+      facts =
+        'select w.id as _wid, w.jobs_created, w.low_income_jobs, w.income_gain_per_person, w.type as _type, ' +
+        `w.host_enterprise_id as _host, w.opened_on as _date, ${LEVEL_COLUMNS} ` +
+        `from workshop w left join area_ancestry al on al.area_id = w.village_id where w.id in (${sql.sub(chosen)})`;
+    }
+    const measures = fromRollup ? WORKSHOP_ROLLUP_MEASURES : WORKSHOP_MEASURES;
     const rows = await sql.run<{ overall: WorkshopRow; grp: (WorkshopRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ctes: [AREA_LEVELS_CTE], facts, measures: WORKSHOP_MEASURES, dims, orderFirst: WORKSHOP_GROUP_ORDER[orderBy], limit }),
+      groupedStatement({ ctes: [], facts, measures, dims, orderFirst: WORKSHOP_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new WorkshopSummary().setMeasures(overall);
     result.groups = groups.map((g) => new WorkshopSummaryGroup().setMeasures(g).setKeys(g));
     result.groupCount = groupCount;
-    result.loadSources = () => sourceBreakdown(sql, { ctes: [], records: `select w.source as _source from workshop w where w.id in (${sql.sub(chosen)})`, withAmount: false });
+    result.loadSources = () => {
+      const s = new Sql(ctx);
+      return sourceBreakdown(s, { ctes: [], records: `select w.source as _source from workshop w where w.id in (${s.sub(chosen)})`, withAmount: false });
+    };
     return result;
   }
 }

@@ -67,17 +67,17 @@ export function areaScopeCodes(scope: AreaScope): KnownCodes[] {
   return scope.within.map((w) => ({ field: w.field, table: 'area', column: 'code', codes: w.codes, single: w.single }));
 }
 
-/** SQL of the ids of the areas with these codes and everything under them (`?` placeholders, one per code). */
-function subtreeIds(codes: readonly string[]): string {
-  return (
-    `with recursive sub as (select id from area where code in (${codes.map(() => '?').join(', ')}) ` +
-    'union select a.id from area a join sub on a.parent_id = sub.id) select id from sub'
-  );
+/**
+ * SQL of the ids of the areas with these codes and everything under them (`?` placeholders, one per
+ * code): the areas whose materialised path (area_ancestry, kept by triggers) contains one of them,
+ * a GIN index lookup instead of a walk down the tree.
+ */
+export function subtreeIds(codes: readonly string[]): string {
+  return `select x.area_id from area_ancestry x where x.path && array(select id from area where code in (${codes.map(() => '?').join(', ')}))`;
 }
 
-/** SQL of the ids of the mountain towns and everything under them. */
-export const MOUNTAIN_AREA_IDS =
-  'with recursive m as (select id from area where mountain union select a.id from area a join m on a.parent_id = m.id) select id from m';
+/** SQL of the ids of the mountain towns and everything under them (materialised in area_ancestry). */
+export const MOUNTAIN_AREA_IDS = 'select x.area_id from area_ancestry x where x.mountain';
 
 /** A boolean SQL condition that is never null, with `?` placeholders and their values. */
 export interface Condition {

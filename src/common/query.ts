@@ -364,9 +364,9 @@ export function whereInSubtree(qb: Knex.QueryBuilder, column: string, codes: rea
     qb.whereRaw('false');
     return;
   }
+  // Note: the materialised ancestors (area_ancestry.path, GIN-indexed) make this one index lookup.
   qb.whereRaw(
-    `${column} in (with recursive sub as (select id from area where code in (${codes.map(() => '?').join(', ')}) ` +
-      'union select a.id from area a join sub on a.parent_id = sub.id) select id from sub)',
+    `${column} in (select x.area_id from area_ancestry x where x.path && array(select id from area where code in (${codes.map(() => '?').join(', ')})))`,
     [...codes],
   );
 }

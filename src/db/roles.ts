@@ -28,6 +28,16 @@ export const TABLE_PRIVILEGE_EXCEPTIONS: Readonly<Record<string, readonly TableP
   audit_log: ['SELECT', 'INSERT'],
   // The API reads which migrations are applied (/readyz); only the owner applies them.
   mikro_orm_migrations: ['SELECT'],
+  // Materialised ancestors and aggregate rollups: written only by the owner's trigger functions
+  // (SECURITY DEFINER, in the transaction of every write), read by the API.
+  area_ancestry: ['SELECT'],
+  fund_rollup: ['SELECT'],
+  tier_rollup: ['SELECT'],
+  workshop_rollup: ['SELECT'],
+  income_rollup: ['SELECT'],
+  // Rollup keys a transaction touched, until its commit recomputes them (written by the same functions).
+  rollup_pending: ['SELECT'],
+  rollup_dirty: ['SELECT'],
 };
 
 /** Privileges of the application role on one table. */

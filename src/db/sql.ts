@@ -15,6 +15,9 @@ export interface SqlOptions {
   prepare?: boolean;
 }
 
+/** Marks the end of a statement's text in the query log, before its parameters (the benchmarks replay them). */
+export const PARAMS_MARK = ' -- params: ';
+
 /** At most this many distinct statements are prepared (per process); later new texts run unnamed. */
 const MAX_PREPARED = 2000;
 const prepared = new Map<string, string>();
@@ -49,10 +52,10 @@ export async function sqlRows<T = Record<string, unknown>>(em: EntityManager, te
   try {
     pg = await client.acquireConnection();
     const res = await pg.query({ text: native, values: [...params], name: options.prepare === false ? undefined : statementName(native) });
-    connection.logQuery(native, { took: Date.now() - started, results: res.rows.length });
+    connection.logQuery(`${native}${PARAMS_MARK}${JSON.stringify(params)}`, { took: Date.now() - started, results: res.rows.length });
     return res.rows as T[];
   } catch (e) {
-    connection.logQuery(native, { took: Date.now() - started, level: 'error' });
+    connection.logQuery(`${native}${PARAMS_MARK}${JSON.stringify(params)}`, { took: Date.now() - started, level: 'error' });
     throw em.getDriver().convertException(e as Error);
   } finally {
     if (pg) await client.releaseConnection(pg);
