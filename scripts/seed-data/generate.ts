@@ -4,6 +4,7 @@
  * The acceptance figures (F1–F11 of /work/shared/domain/BRIEF.md) are built in by construction
  * and re-checked independently by ./figures.ts.
  */
+import { buildIndicators, buildIndicatorValues, buildProgrammeDocuments, buildProgrammeEvents, buildProgrammes } from './indicators.js';
 import { makeCreditCode, CREDIT_CODE_ALPHABET } from '../../src/enterprise/credit-code.js';
 import {
   ARTICLE,
@@ -765,5 +766,10 @@ export function generateSeed(): Seed {
     fund_flows,
     collective_incomes: buildIncomes(),
     workshops: buildWorkshops(ent),
+    programmes: buildProgrammes(),
+    programme_documents: buildProgrammeDocuments(),
+    programme_events: buildProgrammeEvents(),
+    indicators: buildIndicators(),
+    indicator_values: buildIndicatorValues(),
   };
 }

@@ -91,6 +91,57 @@ export interface WorkshopRow {
   source: string;
 }
 
+export interface ProgrammeRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  kind: 'PLAN' | 'MECHANISM' | 'PILOT' | 'PLATFORM' | 'POLICY';
+  lead_area_code: string | null;
+  lead_body: string | null;
+  started_on: string | null;
+  source: string;
+}
+
+export interface ProgrammeDocumentRow {
+  programme_code: string;
+  title: string;
+  issued_on: string | null;
+  source: string;
+}
+
+export interface ProgrammeEventRow {
+  programme_code: string;
+  occurred_on: string;
+  title: string;
+  source: string;
+}
+
+export interface IndicatorRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  unit: 'REN' | 'MING' | 'JIA' | 'GE' | 'YUAN' | 'PERCENT';
+  measure: 'STOCK' | 'FLOW';
+  additive: boolean | null;
+  parent_code: string | null;
+  breakdown_complete: boolean | null;
+  programme_code: string | null;
+  note: string | null;
+  source: string;
+}
+
+export interface IndicatorValueRow {
+  indicator_code: string;
+  area_code: string;
+  period: string;
+  value: bigint;
+  qualifier_word: string | null;
+  derived: boolean | null;
+  derivation: string | null;
+  items: string[];
+  source: string;
+}
+
 /** The whole seed, one array per sheet (property names = sheet names). */
 export interface Seed {
   areas: AreaRow[];
@@ -101,6 +152,11 @@ export interface Seed {
   fund_flows: FundFlowRow[];
   collective_incomes: IncomeRow[];
   workshops: WorkshopRow[];
+  programmes: ProgrammeRow[];
+  programme_documents: ProgrammeDocumentRow[];
+  programme_events: ProgrammeEventRow[];
+  indicators: IndicatorRow[];
+  indicator_values: IndicatorValueRow[];
 }
 
 /** A cell value before it is written: typed, or null for an empty cell. */

@@ -3,6 +3,7 @@ import { Migration20261129005831 } from './Migration20261129005831.js';
 import { Migration20261129020000_aggregates } from './Migration20261129020000_aggregates.js';
 import { Migration20261201030000_access } from './Migration20261201030000_access.js';
 import { Migration20261201060000_read_path } from './Migration20261201060000_read_path.js';
+import { Migration20261201070000_indicators } from './Migration20261201070000_indicators.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129020000_aggregates', class: Migration20261129020000_aggregates },
   { name: 'Migration20261201030000_access', class: Migration20261201030000_access },
   { name: 'Migration20261201060000_read_path', class: Migration20261201060000_read_path },
+  { name: 'Migration20261201070000_indicators', class: Migration20261201070000_indicators },
 ];

@@ -2,6 +2,7 @@ import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import { Stage } from '../../project/project.enums.js';
 import type { Sql } from './sql.js';
 import { upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
+import { writeIndicatorSheets } from './write-indicators.js';
 
 /** Counts per sheet after writing. */
 export interface SheetSummary {
@@ -200,6 +201,8 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     }),
   );
   record('workshops', workshops);
+  release('workshops');
+  await writeIndicatorSheets(sql, sheets, progress, record);
   return summaries;
 }
 

@@ -1,0 +1,4 @@
+import { ProgrammeResolver } from './programme.resolver.js';
+
+/** Resolver classes of this feature, collected by src/schema/build.ts. */
+export const resolvers: Function[] = [ProgrammeResolver];
