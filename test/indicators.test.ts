@@ -105,7 +105,7 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
   });
 
   it('G11: 9,334 farmers trained in 2022 with three named parts, marked partial and never totalled', async () => {
-    const [v] = (await ask('G11')).indicatorValues.nodes;
+    const v = (await ask('G11')).indicatorValue;
     expect(v.value).toBe('9334');
     expect(v.breakdown.complete).toBe(false);
     expect(v.breakdown.remainder).toBeNull();

@@ -106,3 +106,44 @@ export function buildIndicatorValues(): IndicatorValueRow[] {
     val('PARTNER_FARMER_REVENUE', LUNIAO, '2022', 30_000_000n, '超'),
   ];
 }
+
+/** The article's monitoring figures, typed from its text: indicator, area, period, value, qualifier word. */
+export const G_FIGURES: [figure: string, indicator: string, area: string, period: string, value: bigint, word: string | null][] = [
+  ['G1', 'TALENT_TOTAL', DISTRICT.code, Q1_END, 360_000n, '突破'],
+  ['G2', 'OVERSEAS_TALENT', DISTRICT.code, Q1_END, 5_770n, null],
+  ['G3', 'PROVINCIAL_LABS', DISTRICT.code, AS_OF_WRITING, 4n, null],
+  ['G4', 'TECH_TRADE', DISTRICT.code, '2023-Q1', 2_239_000_000n, null],
+  ['G5', 'RD_CENTRE_APPLICATIONS', DISTRICT.code, '2023-Q1', 405n, null],
+  ['G6', 'JOBS_PUSHED', DISTRICT.code, AS_OF_WRITING, 23_000n, null],
+  ['G7', 'FLEX_WORKERS_TRAINED', DISTRICT.code, AS_OF_WRITING, 340n, '余'],
+  ['G8', 'RIDERS_SUBSIDISED', DISTRICT.code, AS_OF_WRITING, 1_000n, '余'],
+  ['G8', 'RIDER_SUBSIDY_AMOUNT', DISTRICT.code, AS_OF_WRITING, 400_000n, '余'],
+  ['G9', 'RIDER_STATIONS', DISTRICT.code, AS_OF_WRITING, 120n, null],
+  ['G10', 'RURAL_MAKERS', DISTRICT.code, '2022', 346n, null],
+  ['G11', 'FARMERS_TRAINED', DISTRICT.code, '2022', 9_334n, null],
+  ['G12', 'PARTNER_FARMER_REVENUE', LUNIAO, '2022', 30_000_000n, '超'],
+];
+
+/**
+ * Checks the read-back seed holds every G figure, G5's growth (55.77% over the derived 2022-Q1
+ * value, BigInt arithmetic) and G13's two events; returns one summary line per figure.
+ */
+export function checkIndicatorFigures(seed: { indicator_values: IndicatorValueRow[]; programme_events: ProgrammeEventRow[] }): string[] {
+  const find = (i: string, a: string, p: string) => seed.indicator_values.find((v) => v.indicator_code === i && v.area_code === a && v.period === p);
+  const lines: string[] = [];
+  for (const [g, i, a, p, value, word] of G_FIGURES) {
+    const v = find(i, a, p);
+    if (!v || v.value !== value || v.qualifier_word !== word) throw new Error(`${g}: ${i} ${a} ${p} should be ${value}${word ?? ''}, got ${v ? `${v.value}${v.qualifier_word ?? ''}` : 'nothing'}`);
+    lines.push(`${g.padEnd(4)} ${i.padEnd(24)} ${a.padEnd(10)} ${p.padEnd(11)} ${word === '余' ? `${value}余` : `${word ?? ''}${value}`}`);
+  }
+  const prev = find('RD_CENTRE_APPLICATIONS', DISTRICT.code, '2022-Q1');
+  if (!prev?.derived) throw new Error('G5: the 2022-Q1 value must be there and marked derived');
+  // growth in hundredths of a percent, rounded half up: (405 − prev) × 10000 / prev
+  const hundredths = ((405n - prev.value) * 20000n + prev.value) / (2n * prev.value);
+  if (hundredths !== 5577n) throw new Error(`G5: growth over ${prev.value} is ${hundredths} hundredths of a percent, not 5577`);
+  lines.push(`G5   growth over derived 2022-Q1 ${prev.value}: +${hundredths / 100n}.${String(hundredths % 100n).padStart(2, "0")}%`);
+  const events = seed.programme_events.filter((e) => e.programme_code === 'COMMON_PROSPERITY_PILOT').map((e) => e.occurred_on);
+  if (events.join(',') !== '2022-06-01,2023-05-18') throw new Error(`G13: pilot events are ${events.join(',')}`);
+  lines.push(`G13  COMMON_PROSPERITY_PILOT events ${events.join(', ')}`);
+  return lines;
+}
