@@ -136,7 +136,19 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
     const data = await api.data(`{ programme(code: "TALENT_ENCLAVE") { nameZh documents { title } indicators { code } } programmes(first: 50) { totalCount } }`);
     expect(data.programme.documents.map((d: any) => d.title)).toEqual(['《杭州市余杭区“人才飞地”高层次人才一体化互认实施方案(试行)》']);
     expect(data.programme.indicators).toEqual([{ code: 'OVERSEAS_TALENT' }]);
-    expect(data.programmes.totalCount).toBe(11);
+    expect(data.programmes.totalCount).toBe(12);
+  });
+
+  it('lists the records that belong to a programme: 鸬鸟’s seven workshops, the 乡创联合体 pairing', async () => {
+    const data = await api.data(`{
+      luniao: programme(code: "LUNIAO_SIX_VILLAGES") { leadArea { code } workshops { name programme { code } } }
+      union: programme(code: "RURAL_INNOVATION_UNION") { pairings { code scheme } projects { code } }
+    }`);
+    expect(data.luniao.leadArea.code).toBe('330110111');
+    expect(data.luniao.workshops).toHaveLength(7);
+    expect(data.luniao.workshops.map((w: any) => w.name)).toEqual(expect.arrayContaining(['村团长', '鸬鸟味·道不完']));
+    expect(data.luniao.workshops.every((w: any) => w.programme.code === 'LUNIAO_SIX_VILLAGES')).toBe(true);
+    expect(data.union).toEqual({ pairings: [{ code: 'OT-001', scheme: 'OTHER' }], projects: [] });
   });
 });
 
@@ -232,6 +244,19 @@ describe('writing indicators and values', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const problems = res.errors![0]!.extensions!.problems as { field: string; rule: string }[];
     expect(problems.some((p) => p.field === field && rule.test(p.rule)), JSON.stringify(problems)).toBe(true);
+  });
+
+  it('puts a workshop in a programme, takes it out, and refuses an unknown programme naming the field', async () => {
+    const key = { villageCode: '330110111201', name: '竹编工坊' };
+    const made = await api.data(`mutation($i: WorkshopInput!) { createWorkshop(input: $i) { programme { code } } }`, {
+      i: { ...key, type: 'PROCESSING', programmeCode: 'LUNIAO_SIX_VILLAGES', source: 'test' },
+    });
+    expect(made.createWorkshop.programme).toEqual({ code: 'LUNIAO_SIX_VILLAGES' });
+    const cleared = await api.data(`mutation($k: WorkshopKeyInput!) { updateWorkshop(key: $k, input: { programmeCode: null }) { programme { code } } }`, { k: key });
+    expect(cleared.updateWorkshop.programme).toBeNull();
+    const bad = await api.gql(`mutation($k: WorkshopKeyInput!) { updateWorkshop(key: $k, input: { programmeCode: "NOPE" }) { name } }`, { k: key });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.programmeCode' });
+    await api.data(`mutation($k: WorkshopKeyInput!) { deleteWorkshop(key: $k) }`, { k: key });
   });
 
   it('refuses a second value for the same indicator, area and period as a CONFLICT', async () => {

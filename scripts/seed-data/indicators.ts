@@ -30,8 +30,19 @@ export function buildProgrammes(): ProgrammeRow[] {
     prog('NEW_EMPLOYMENT_CENTRE', '余杭区新就业群体党群服务中心', 'Party and public service centre for new-employment groups', 'PLATFORM', DISTRICT.code),
     prog('VILLAGE_ENCLAVES', '片区组团、飞地抱团', 'Village groupings and enclave pooling', 'MECHANISM', DISTRICT.code),
     prog('RURAL_TALENT', '乡村人才引育', 'Rural talent cultivation', 'PLAN', DISTRICT.code),
+    prog('RURAL_INNOVATION_UNION', '“乡创联合体”模式', 'Rural-innovation consortium', 'MECHANISM', DISTRICT.code),
     prog('LUNIAO_SIX_VILLAGES', '“全域六村+区文旅集团”模式', 'Six villages plus the district tourism group (鸬鸟)', 'MECHANISM', LUNIAO),
   ];
+}
+
+/**
+ * Which seed records belong to a programme: 鸬鸟's workshops to the "全域六村+区文旅集团" model,
+ * the "other" pairing (乡创联合体) to its programme.
+ */
+export function programmeOf(kind: 'pairing' | 'workshop', row: { code?: string; village_code?: string }): string | null {
+  if (kind === 'workshop' && row.village_code?.startsWith(LUNIAO)) return 'LUNIAO_SIX_VILLAGES';
+  if (kind === 'pairing' && row.code === 'OT-001') return 'RURAL_INNOVATION_UNION';
+  return null;
 }
 
 export function buildProgrammeDocuments(): ProgrammeDocumentRow[] {

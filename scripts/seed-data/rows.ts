@@ -39,6 +39,8 @@ export interface PairingRow {
   end_date: string | null;
   note: string | null;
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
 }
 
 export interface ProjectRow {
@@ -51,6 +53,8 @@ export interface ProjectRow {
   signed_on: string;
   investor_credit_codes: string[];
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
 }
 
 export interface StageRow {
@@ -89,6 +93,8 @@ export interface WorkshopRow {
   low_income_jobs: number;
   income_gain_per_person: bigint | null;
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
 }
 
 export interface ProgrammeRow {

@@ -36,7 +36,7 @@ export function checkIndicatorSheets(sheets: ParsedSheet[], existing: Existing, 
     if (row.values.code && !CODE_PATTERN.test(String(row.values.code))) fail(row, 'code', row.values.code, CODE_RULE);
     refArea(row, 'lead_area_code');
   }
-  for (const row of [...sheet('programme_documents'), ...sheet('programme_events')]) refProgramme(row, 'programme_code');
+  for (const row of [...sheet('programme_documents'), ...sheet('programme_events'), ...sheet('pairings'), ...sheet('projects'), ...sheet('workshops')]) refProgramme(row, 'programme_code');
 
   for (const row of sheet('indicators')) {
     const v = row.values;

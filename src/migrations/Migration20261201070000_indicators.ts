@@ -63,6 +63,13 @@ export class Migration20261201070000_indicators extends Migration {
     this.addSql(`alter table "indicator_value" add constraint "indicator_value_indicator_id_foreign" foreign key ("indicator_id") references "indicator" ("id") on update cascade on delete restrict;`);
     this.addSql(`alter table "indicator_value" add constraint "indicator_value_area_id_foreign" foreign key ("area_id") references "area" ("id") on update cascade on delete restrict;`);
 
+    // Pairings, projects and workshops may belong to a programme.
+    for (const table of ['pairing', 'project', 'workshop']) {
+      this.addSql(`alter table "${table}" add column "programme_id" int null;`);
+      this.addSql(`create index "${table}_programme_id_index" on "${table}" ("programme_id");`);
+      this.addSql(`alter table "${table}" add constraint "${table}_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete restrict;`);
+    }
+
     for (const { table, kind, key } of AUDITED) {
       const fn = `audit_${table}`;
       const cols = `"action", "record_kind", "record_key", "before", "after"`;
@@ -89,6 +96,7 @@ export class Migration20261201070000_indicators extends Migration {
 
   override async down(): Promise<void> {
     for (const { table } of [...AUDITED].reverse()) this.addSql(`drop function if exists "audit_${table}"() cascade;`);
+    for (const table of ['pairing', 'project', 'workshop']) this.addSql(`alter table "${table}" drop column if exists "programme_id";`);
     for (const table of ['indicator_value', 'indicator', 'programme_event', 'programme_document', 'programme']) this.addSql(`drop table if exists "${table}" cascade;`);
   }
 }

@@ -26,10 +26,10 @@ async function idsOf(sql: Sql, table: string, column: string, keys: unknown[]): 
 const idOf = (map: Map<string, number>, key: unknown) => (key ? (map.get(String(key)) ?? null) : null);
 
 /**
- * Writes the programme and indicator sheets (programmes, their documents and events, indicators,
- * then their values), inside the import's transaction; the rows were all checked before.
+ * Writes the programme sheets (programmes, their documents and events) inside the import's
+ * transaction, before the pairings, projects and workshops that may name a programme.
  */
-export async function writeIndicatorSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void, record: (sheet: string, r: Counts) => void): Promise<void> {
+export async function writeProgrammeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void, record: (sheet: string, r: Counts) => void): Promise<void> {
   const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
 
   const progRows = rowsOf('programmes');
@@ -71,6 +71,17 @@ export async function writeIndicatorSheets(sql: Sql, sheets: ParsedSheet[], prog
     progress,
   );
   record('programme_events', events);
+}
+
+/** The `programme_id` column of a pairing, project or workshop row that gives `programme_code`. */
+export async function programmeColumn(sql: Sql, rows: SheetRow[]): Promise<(r: SheetRow) => Record<string, unknown>> {
+  const ids = await idsOf(sql, 'programme', 'code', rows.map((r) => r.values.programme_code));
+  return (r) => (r.given.has('programme_code') ? { programme_id: idOf(ids, r.values.programme_code) } : {});
+}
+
+/** Writes the indicators, then their values, after every other sheet; the rows were all checked before. */
+export async function writeIndicatorSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void, record: (sheet: string, r: Counts) => void): Promise<void> {
+  const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
 
   // Indicators first without their parents (a part may come before its whole), then the parents.
   const indRows = rowsOf('indicators');
