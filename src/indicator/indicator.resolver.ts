@@ -69,7 +69,7 @@ export class IndicatorResolver {
     return nestedConnectionLoader(ctx, 'Indicator.values', IndicatorValue, { from: 'indicator_value t', match: 't.indicator_id = p._parent' }, [{ column: 'period_end', direction: 'desc' }], page).load(row.id);
   }
 
-  @FieldResolver(() => IndicatorValue, { nullable: true, description: '最新值 The value with the latest period end (any area, the widest area first on a tie); null when there is none.' })
+  @FieldResolver(() => IndicatorValue, { nullable: true, description: '最新值 The value with the latest period end (any area; on a tie, the one recorded last); null when there is none.' })
   async latestValue(@Root() row: Indicator, @Ctx() ctx: RequestContext) {
     const page = await nestedConnectionLoader(ctx, 'Indicator.latest', IndicatorValue, { from: 'indicator_value t', match: 't.indicator_id = p._parent' }, [{ column: 'period_end', direction: 'desc' }], { first: 1 } as ConnectionArgs).load(row.id);
     return page.edges[0]?.node ?? null;
