@@ -152,6 +152,27 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
   });
 });
 
+describe('reading values in batches', () => {
+  it('costs no more SQL statements for all values than for 2, with display, growth and breakdown', async () => {
+    const q = `query($n: Int, $c: [String!]) { indicatorValues(first: $n, filter: { indicators: $c }) { nodes { value display periodLabel indicator { code unitWord } area { name }
+      growth { rate previous { value } } breakdown { complete parts { value indicator { code } } } } } }`;
+    const count = async (n: number, c: string[] | null) => {
+      const before = api.statements();
+      const data = await api.data(q, { n, c });
+      return { statements: api.statements() - before, rows: data.indicatorValues.nodes.length };
+    };
+    // Both pages hold a value with parts (FARMERS_TRAINED), so both read the parts.
+    const few = await count(2, ['FARMERS_TRAINED', 'RURAL_MAKERS']);
+    const all = await count(100, null);
+    expect(few.rows).toBe(2);
+    expect(all.rows).toBeGreaterThanOrEqual(17);
+    // The page, the code check, the indicators and areas, the year-earlier values, which indicators
+    // have parts, the parts and their indicators: a fixed few, whatever the number of rows.
+    expect(few.statements).toBeLessThanOrEqual(6);
+    expect(all.statements).toBeLessThanOrEqual(few.statements);
+  });
+});
+
 describe('display rules', () => {
   it.each([
     ['340', 'REN', '余', '340余人'],
