@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { openDatabase, openOptionsFromEnv } from './db/database.js';
+import { openCommandDatabase } from './db/database.js';
 import { seedIfEmpty } from './db/seed-if-empty.js';
 import { buildRegistrySchema } from './schema/build.js';
 import { startApp } from './server/app.js';
@@ -7,8 +7,12 @@ import { startApp } from './server/app.js';
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, then the API on HOST:PORT (default 127.0.0.1:4000). */
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
-const db = await openDatabase(openOptionsFromEnv(log));
-log(`database: ${db.description}`);
+const db = await openCommandDatabase('registry', { log, longLived: true }).catch((e: Error) => {
+  // A clear line (which directory, which server) rather than a stack trace.
+  console.error(`[registry] could not open the database: ${e.message}`);
+  process.exit(1);
+});
+log(`database ready: ${db.description}`);
 await seedIfEmpty(db, log);
 const app = await startApp(
   { orm: db.orm, schema: await buildRegistrySchema(), development: process.env.NODE_ENV === 'development', log },

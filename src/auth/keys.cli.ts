@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { Command } from 'commander';
-import { openDatabase, openOptionsFromEnv } from '../db/database.js';
+import { openCommandDatabase, type Database } from '../db/database.js';
 import { BadInputError } from '../common/errors.js';
 import { ROLES, type Role } from './principal.js';
 import { createApiKey, listApiKeys, revokeApiKey, type KeyRow } from './keys.js';
@@ -16,8 +16,8 @@ import { createApiKey, listApiKeys, revokeApiKey, type KeyRow } from './keys.js'
 const log = (msg: string) => console.error(`[keys] ${msg}`);
 const operator = (as?: string) => `cli:${as || os.userInfo().username}`;
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-  const db = await openDatabase(openOptionsFromEnv(log));
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openCommandDatabase('keys', { log });
   try {
     return await fn(db);
   } finally {

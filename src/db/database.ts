@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from '../../mikro-orm.config.js';
@@ -39,7 +40,17 @@ export interface OpenOptions {
   statementTimeoutMs?: number;
   /** idle_in_transaction_session_timeout of every API connection in ms (0: none). Default 30000. */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * Whether a missing embedded data directory may be created (a new, empty database). Default
+   * true (`npm start`, `npm run seed`); the importer passes false unless given `--create`.
+   */
+  create?: boolean;
+  /** The API (runs until stopped), as opposed to a command that ends by itself: see startEmbeddedPostgres. */
+  longLived?: boolean;
 }
+
+/** The embedded data directory does not exist and the command may not create it. */
+export class DatabaseMissingError extends Error {}
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -50,6 +61,43 @@ function msFromEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds (0 for none), got '${raw}'`);
   return value;
+}
+
+/** A database URL fit for a log: `postgres://user@host:port/db`, never the password (nor the query string). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@').replace(/\?.*$/, '');
+  }
+}
+
+/**
+ * Which database the options point at, for the `database: …` line every command prints before it
+ * opens it: `embedded PostgreSQL in /abs/.data/postgres` (with "(new)" when it does not exist yet)
+ * or `postgres://user@host:port/db`.
+ */
+export function describeLocation(opts: OpenOptions): string {
+  if (opts.url) {
+    const migration = opts.migrationUrl && redactUrl(opts.migrationUrl) !== redactUrl(opts.url) ? ` (migrations as ${redactUrl(opts.migrationUrl)})` : '';
+    return `${redactUrl(opts.url)}${migration}`;
+  }
+  const dataDir = opts.dataDir ?? path.resolve('.data/postgres');
+  return `embedded PostgreSQL in ${dataDir}${existsSync(path.join(dataDir, 'PG_VERSION')) ? '' : ' (new: not created yet)'}`;
+}
+
+/**
+ * Opens the database of a command by the one rule ({@link openOptionsFromEnv}), first printing on
+ * stderr which one it is (`[tag] database: …`). `create: false` refuses to create a new embedded
+ * data directory ({@link DatabaseMissingError}).
+ */
+export async function openCommandDatabase(tag: string, extra: Pick<OpenOptions, 'create' | 'longLived' | 'log'> = {}): Promise<Database> {
+  const log = extra.log ?? ((msg: string) => console.error(`[${tag}] ${msg}`));
+  const opts = { ...openOptionsFromEnv(log), ...extra, log };
+  process.stderr.write(`[${tag}] database: ${describeLocation(opts)}\n`);
+  return openDatabase(opts);
 }
 
 /**
@@ -92,7 +140,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     ownerUrl = opts.migrationUrl ?? opts.url;
   } else {
     if (opts.migrationUrl) throw new Error('a migration URL needs a database URL (the embedded server has its own owner)');
-    embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir ?? path.resolve('.data/postgres'), port: opts.port, log: opts.log, supervise: true });
+    const dataDir = opts.dataDir ?? path.resolve('.data/postgres');
+    if (opts.create === false && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      throw new DatabaseMissingError(
+        `there is no database in ${dataDir} (PG_DATA_DIR): to write to the API's database, give the same PG_DATA_DIR or DATABASE_URL as the API; ` +
+          'to create a new, empty database there, pass --create',
+      );
+    }
+    embedded = await startEmbeddedPostgres({ dataDir, port: opts.port, log: opts.log, supervise: true, longLived: opts.longLived });
     url = embedded.appUrl;
     ownerUrl = embedded.url;
   }
@@ -129,7 +184,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       url,
       ownerUrl,
       availability,
-      description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}` : url.replace(/:[^:@/]*@/, ':***@'),
+      description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}${embedded.shared ? ' (started by another process, shared)' : ''}` : redactUrl(url),
       async close(timeoutMs = 10_000) {
         availability.close();
         // A connection still in use (a statement running) would keep the pool open; the server's

@@ -53,6 +53,8 @@ export interface EmbeddedPostgresOptions {
   log?: (msg: string) => void;
   /** Start postgres again whenever it exits unexpectedly (until stop()). */
   supervise?: boolean;
+  /** The caller is an API that runs until stopped (not a command that ends by itself): see waitForHolders. */
+  longLived?: boolean;
 }
 
 /** `running`: accepting connections; `restarting`: died, being started again; `stopped`: stop() or died unsupervised. */
@@ -66,6 +68,8 @@ export interface EmbeddedPostgresHandle {
   port: number;
   /** Where the generated passwords are kept (`<dataDir>/registry-secrets.json`, mode 0600). */
   secretsFile: string;
+  /** The server was started by another live process and is shared with it. */
+  shared?: boolean;
   state(): EmbeddedState;
   /** Calls `listener` on every state change; returns a function that removes it. */
   onStateChange(listener: (state: EmbeddedState) => void): () => void;
@@ -113,7 +117,28 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+/** A start that lost a race with another process on the same data directory: try again. */
+class StartRace extends Error {}
+
+/**
+ * Starts PostgreSQL on `opts.dataDir`, or shares the one another live process runs there. Two
+ * commands starting at once on the same data directory do not fail: the one that loses the race
+ * (its postgres finds the directory taken, or the server it meant to share is stopping) tries
+ * again and shares the winner's server, or starts its own once that one has stopped.
+ */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof StartRace) || attempt >= 8) throw err instanceof StartRace ? new Error(`embedded postgres: ${err.message}`) : err;
+      opts.log?.(`${err.message}; trying again`);
+      await sleep(250 * attempt);
+    }
+  }
+}
+
+async function startOnce(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(opts.dataDir);
   const log = opts.log ?? (() => {});
   const pgLogEnabled = process.env.PG_LOG === '1';
@@ -161,16 +186,24 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const { inUsePort } = await recoverFromCrash(dataDir, log);
   if (inUsePort) {
     const secrets = await readSecrets(dataDir, log);
-    if (!secrets) {
-      throw new Error(`embedded postgres: the PostgreSQL running on ${dataDir} has no ${SECRETS_FILE} yet; try again once it has started`);
+    if (!secrets) throw new StartRace(`the PostgreSQL running on ${dataDir} has no ${SECRETS_FILE} yet`);
+    // Note: the hold connection tells the process that started the server that we use it, so it
+    // waits for us before stopping it (see waitForHolders).
+    let hold: pg.Client;
+    try {
+      hold = await connectAs(inUsePort, secrets.superuser.user, secrets.superuser.password, DATABASE, holdName(opts.longLived));
+    } catch (err) {
+      throw new StartRace(`could not join the PostgreSQL running on ${dataDir} (port ${inUsePort}): ${describe(err)}`);
     }
+    let released: Promise<void> | undefined;
     return {
       ...urlsOf(secrets, inUsePort),
       port: inUsePort,
       secretsFile,
+      shared: true,
       state: () => 'running',
       onStateChange: () => () => {},
-      stop: async () => {},
+      stop: () => (released ??= hold.end().catch(() => {})),
     };
   }
 
@@ -215,7 +248,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await withTimeout(embedded.start(), START_TIMEOUT_MS, 'postgres did not report ready');
   } catch (err) {
+    const ours = childOf(embedded)?.pid;
     await killChild(embedded);
+    const other = await readPidFile(dataDir);
+    if (other && other.pid > 0 && other.pid !== ours && (await isAlive(other.pid))) throw new StartRace(`another process started PostgreSQL on ${dataDir} at the same time`);
     throw withOutput(
       `embedded postgres: failed to start on 127.0.0.1:${port} with data dir ${dataDir}: ` +
         (err === undefined ? 'postgres exited before it was ready' : describe(err)),
@@ -282,6 +318,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     stopping ??= (async () => {
       stopRequested = true;
       await restarting;
+      if (state === 'running' && (await waitForHolders(port, secrets, log)) === 'leave-running') {
+        setState('stopped');
+        return;
+      }
       await stopServer(embedded, pid);
       setState('stopped');
     })();
@@ -385,8 +425,8 @@ async function prepareServer(port: number, secrets: EmbeddedSecrets, secretsFile
   }
 }
 
-async function connectAs(port: number, user: string, password: string): Promise<pg.Client> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres', connectionTimeoutMillis: 10_000 });
+async function connectAs(port: number, user: string, password: string, database = 'postgres', applicationName?: string): Promise<pg.Client> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user, password, database, connectionTimeoutMillis: 10_000, application_name: applicationName });
   client.on('error', () => {}); // the server dying must not crash the process; queries fail instead
   try {
     await client.connect();
@@ -430,6 +470,54 @@ async function connectOwner(port: number, secrets: EmbeddedSecrets, secretsFile:
     `the superuser password in ${secretsFile} is refused (and so is the old default); the file does not belong ` +
       `to this data directory. Restore the right file, or move the data directory away to start afresh`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharing a server between processes
+
+/** application_name of a hold connection: `registry-hold:<cmd|api>:<pid>`. */
+function holdName(longLived: boolean | undefined): string {
+  return `registry-hold:${longLived ? 'api' : 'cmd'}:${process.pid}`;
+}
+
+/** How long the starter of a server waits for the commands sharing it, at most. */
+const HOLD_WAIT_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Before the process that started the server stops it: waits while other commands (an import,
+ * `npm run keys`) that share it still run, so they are never cut off mid-way; when an API shares
+ * it, leaves it running for that API (its next start, or the API's, takes it over).
+ */
+async function waitForHolders(port: number, secrets: EmbeddedSecrets, log: (msg: string) => void): Promise<'stop' | 'leave-running'> {
+  let client: pg.Client;
+  try {
+    client = await connectAs(port, secrets.superuser.user, secrets.superuser.password);
+  } catch {
+    return 'stop';
+  }
+  try {
+    const began = Date.now();
+    let told = '';
+    for (;;) {
+      const { rows } = await client.query<{ name: string }>("SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE 'registry-hold:%'");
+      const commands = rows.filter((r) => r.name.startsWith('registry-hold:cmd:')).map((r) => r.name.split(':')[2]);
+      const apis = rows.filter((r) => r.name.startsWith('registry-hold:api:')).map((r) => r.name.split(':')[2]);
+      if (commands.length === 0) {
+        if (apis.length === 0) return 'stop';
+        log(`leaving PostgreSQL running: the API (pid ${apis.join(', ')}) uses it`);
+        return 'leave-running';
+      }
+      const now = `waiting for ${commands.length === 1 ? 'another command' : `${commands.length} other commands`} (pid ${commands.join(', ')}) using this PostgreSQL to finish before stopping it`;
+      if (now !== told) log(now);
+      told = now;
+      if (Date.now() - began > HOLD_WAIT_MS) return 'stop';
+      await sleep(500);
+    }
+  } catch {
+    return 'stop';
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,14 +659,25 @@ async function postgresUserIds(): Promise<Ids | undefined> {
 
 /** Postgres runs as another user: it must be able to `cd` into the data dir's parent. */
 async function checkReachable(dir: string, ids: Ids): Promise<void> {
-  try {
-    await run('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], ids);
-  } catch {
-    throw new Error(
-      `embedded postgres: the ${USER} system user (uid ${ids.uid}) cannot reach ${dir}; every parent ` +
-        `directory of the data dir must be traversable by it (for example chmod 0755; mkdtemp creates 0700)`,
-    );
+  const canEnter = (d: string) => run('/bin/sh', ['-c', 'cd "$1"', 'sh', d], ids).then(() => true, () => false);
+  if (await canEnter(dir)) return;
+  // Name the directory that blocks it (the first one from the root that the user cannot enter).
+  let blocking = dir;
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const d = path.sep + parts.slice(0, i).join(path.sep);
+    if (!(await canEnter(d))) {
+      blocking = d;
+      break;
+    }
   }
+  const info = await fs.stat(blocking).catch(() => undefined);
+  const mode = info ? ` (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}, owner uid ${info.uid})` : '';
+  throw new Error(
+    `embedded postgres: PostgreSQL runs as the ${USER} system user (uid ${ids.uid}), which cannot enter ${blocking}${mode}, ` +
+      `a parent of the data directory; every parent directory must be enterable by it: \`chmod o+x ${blocking}\` ` +
+      `(mkdtemp creates 0700 directories), or choose a PG_DATA_DIR elsewhere`,
+  );
 }
 
 /**

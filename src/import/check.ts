@@ -52,7 +52,9 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
   const sheet = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
   const fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => {
     row.invalid = true;
-    log.add({ severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: value === null || value === undefined ? null : String(value), rule });
+    // The value as the cell held it (7.1亿, 2023/3/15, a lower-case code), not as it was converted.
+    const shown = key && value === row.values[key] ? row.raw?.[key] : undefined;
+    log.add({ severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: shown ?? (value === null || value === undefined ? null : String(value)), rule });
   };
 
   // Duplicate natural keys within the file.

@@ -42,14 +42,12 @@ export function escapeFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-function csvField(text: string): string {
-  const safe = escapeFormula(text);
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** The problems as a UTF-8 (BOM) CSV that Excel opens with Chinese intact and never runs a formula from. */
-export function problemsCsv(problems: Problem[]): string {
-  const header = ['severity 级别', 'file 文件', 'sheet 工作表', 'row 行', 'column 列', 'value 值', 'rule 规则'];
-  const lines = [header, ...problems.map((p) => [p.severity, p.file, p.sheet, p.row === null ? '' : String(p.row), p.column ?? '', p.value ?? '', p.rule])];
-  return `\ufeff${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
+/** One CSV record: fields quoted where needed, each made formula-safe. */
+export function csvRecord(fields: string[]): string {
+  return fields
+    .map((text) => {
+      const safe = escapeFormula(text);
+      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    })
+    .join(',');
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,7 +8,10 @@ import { checkSheets, referencedKeys, type Existing } from './check.js';
 import { loadIndicatorKeys } from './check-indicators.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
-import { SheetParser } from './parse/rows.js';
+import { warnLandedFlows } from './landed-flows.js';
+import { SheetParser, type SheetSource } from './parse/rows.js';
+import { NO_PROGRESS, type Progress } from './progress.js';
+import type { TextFormat } from './read/csv.js';
 import { ProblemLog } from './problems.js';
 import type { Stage } from '../project/project.enums.js';
 import { sqlOf, type Sql } from './write/sql.js';
@@ -23,8 +27,8 @@ export interface ImportOptions {
   noWait?: boolean;
   limits: ImportLimits;
   log?: (msg: string) => void;
-  /** Called with the number of rows written so far and the total to write. */
-  progress?: (done: number, total: number) => void;
+  /** Told how each phase (read, check, write) advances. */
+  progress?: Progress;
   /** Who runs it, for the audit log (default `cli:<OS user>`). */
   actor?: string;
 }
@@ -46,6 +50,10 @@ export interface ImportOutcome {
   problems: ProblemLog;
   summaries: SheetSummary[];
   rows: number;
+  /** Every sheet (or CSV file) read: its kind, where its header was, or why it was skipped. */
+  sources: SheetSource[];
+  /** How each text file was read (encoding, separator), by file name. */
+  formats: Record<string, TextFormat>;
   message?: string;
 }
 
@@ -74,30 +82,45 @@ async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, s
  */
 export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
   const log = new ProblemLog(opts.limits.maxProblems);
-  const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, ...extra });
-  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
-  let t0 = Date.now();
   const parser = new SheetParser(log);
+  const formats: Record<string, TextFormat> = {};
+  const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, sources: parser.sources, formats, ...extra });
+  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
+  const progress = opts.progress ?? NO_PROGRESS;
+  let t0 = Date.now();
   const rowBudget = { left: opts.limits.maxRows };
   const files: string[] = [];
   const filePaths: string[] = [];
   try {
-    for (const file of await expandPaths(opts.paths)) {
+    const paths = await expandPaths(opts.paths);
+    const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
+    progress.start('read', sizes.reduce((a, b) => a + b, 0));
+    for (const [i, file] of paths.entries()) {
       files.push(path.basename(file));
       filePaths.push(file);
-      await readFileRows(file, opts.limits, rowBudget, parser.accept);
+      let read = 0;
+      const format = await readFileRows(file, opts.limits, rowBudget, parser.accept, (n) => {
+        read += n;
+        progress.advance(n);
+      });
+      if (sizes[i]! > read) progress.advance(sizes[i]! - read);
+      if (format) formats[path.basename(file)] = format;
     }
   } catch (e) {
+    progress.done();
     if (!(e instanceof UnreadableFileError)) throw e;
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
     return outcome('rejected');
   }
-  timing('read and parse', t0);
   const sheets = parser.sheets();
+  progress.done();
+  timing('read and parse', t0);
   const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
   if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The server going away must fail the running statement (reported below), not crash the process.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (e) {
@@ -115,9 +138,18 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       opts.log?.('another import is running; waiting for it to finish…');
       await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     }
-    const stageProjects = sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? [];
+    // Stages of the projects whose stages or landed money this import touches.
+    const stageProjects = [
+      ...(sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? []),
+      ...(sheets.find((s) => s.spec.name === 'fund_flows')?.rows.filter((r) => r.values.kind === 'LANDED').map((r) => String(r.values.project_code)) ?? []),
+    ];
     t0 = Date.now();
-    checkSheets(sheets, await loadExisting(sql, referencedKeys(sheets), stageProjects), log);
+    progress.start('check', rows);
+    const existing = await loadExisting(sql, referencedKeys(sheets), [...new Set(stageProjects)]);
+    checkSheets(sheets, existing, log);
+    warnLandedFlows(sheets, existing, log);
+    progress.advance(rows);
+    progress.done();
     timing('check', t0);
     t0 = Date.now();
     if (log.errors > 0) {
@@ -132,11 +164,9 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       `select set_config('registry.actor', $1, true), set_config('registry.role', 'operator', true), set_config('registry.operation', 'import', true), set_config('registry.run_id', $2, true)`,
       [actor, runId],
     );
-    let done = 0;
-    const summaries = await writeSheets(sql, sheets, (n) => {
-      done += n;
-      opts.progress?.(done, rows);
-    });
+    progress.start('write', rows);
+    const summaries = await writeSheets(sql, sheets, (n) => progress.advance(n));
+    progress.done();
     timing('write', t0);
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { TEMPLATE_TITLE } from './parse/instructions.js';
 import { README_SHEET, SHEETS } from './sheets.js';
 
 export { README_SHEET };
@@ -15,7 +16,8 @@ export function templateWorkbook(): ExcelJS.Workbook {
   const readme = wb.addWorksheet(README_SHEET);
   readme.columns = [{ width: 22 }, { width: 100 }];
   readme.addRows([
-    ['余杭区协作登记库 导入模板', 'Yuhang collaboration registry: import template'],
+    // Note: the title in A1 marks this sheet as instructions: the importer skips it under any name.
+    [TEMPLATE_TITLE, 'Yuhang collaboration registry: import template'],
     ['每个工作表一类记录', 'One sheet per kind of record. Rows refer to each other by codes (division code, credit code, project code).'],
     ['表头', 'Headers may be Chinese or English (e.g. 签约金额 or signed_amount); a unit in a header, like 签约金额(亿元), applies to the whole column.'],
     ['金额', 'Money: yuan, or with a unit in the cell (7.1亿, 450万); thousands separators allowed. Dates: 2023-03-15, 2023/3/15, 2023年3月15日 or Excel dates.'],

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -48,12 +48,14 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   // Note: the start command bounds the drain itself (SHUTDOWN_TIMEOUT_MS) and then closes what is
   // left; Apollo's own drain waits a little longer so it never races that and cuts in first.
   const limits = requestLimits(opts);
+  // Note: Apollo's default cache-control plugin hooks every field resolver (and so makes Apollo wrap
+  // them all) to compute a Cache-Control header; the registry sets no cache hints, so it is off.
   const apollo = new ApolloServer<RequestContext>({
     schema: opts.schema,
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), operationNamePlugin(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     validationOptions: limits.validationOptions,

@@ -44,10 +44,22 @@ export function plainNumber(text: string): string {
 }
 
 const UNIT_SUFFIX: Record<HeaderUnit, string> = { YUAN: '', WAN: '万', YI: '亿' };
+const UNIT_NAME: Record<HeaderUnit, string> = { YUAN: '元', WAN: '万元', YI: '亿元' };
+
+/** The unit a money cell writes after its number (元, 万, 万元, 亿, 亿元), if any. */
+function cellUnit(text: string): HeaderUnit | undefined {
+  const m = /(万元|亿元|万|亿|元)$/.exec(text);
+  if (!m) return undefined;
+  return m[1]!.startsWith('亿') ? 'YI' : m[1]!.startsWith('万') ? 'WAN' : 'YUAN';
+}
 
 function parseMoneyCell(cell: RawCell, unit: HeaderUnit | undefined): CellResult {
   let text = cell.type === 'number' ? plainNumber(cell.text) : fold(cell.text);
-  if (!/[元万亿]$/.test(text) && unit) text += UNIT_SUFFIX[unit];
+  const own = cellUnit(text);
+  // Note: a cell's unit that differs from its header's would silently scale the amount by 10^4
+  // or 10^8 either way; which one was meant cannot be known, so it is a problem to correct.
+  if (own && unit && own !== unit) return fail(`the cell's unit ${UNIT_NAME[own]} contradicts the header's unit ${UNIT_NAME[unit]}: write the amount in ${UNIT_NAME[unit]} without a unit, or move it to a column whose header has no unit`);
+  if (!own && unit) text += UNIT_SUFFIX[unit];
   try {
     const yuan = parseYuan(text);
     return withinMoneyRange(yuan) ? ok(yuan) : fail('money must be less than 10^18 yuan');
@@ -129,6 +141,18 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
         [...new Set(fold(cell.text).split(/[、,，;；|\n]/).map((s) => s.trim()).filter(Boolean))].map((s) => (spec.key.endsWith('codes') ? s.toUpperCase() : s)),
       );
   }
+}
+
+/**
+ * A cell as the user sees it in Excel or WPS, for messages: text as typed, a number as written
+ * (without float noise), a date cell as its date, TRUE/FALSE, an error as #REF! etc.
+ */
+export function cellDisplay(cell: RawCell): string {
+  if (cell.type === 'number') {
+    if (cell.isDate) return excelSerialToDate(Number(cell.text)) ?? cell.text;
+    return plainNumber(cell.text);
+  }
+  return cell.text;
 }
 
 /** Whether a cell counts as blank (missing). */

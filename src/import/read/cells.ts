@@ -11,8 +11,11 @@ export interface RawCell {
 
 /** A data row: the row number the user sees, and its cells by 0-based column. */
 export interface RawRow {
+  /** The row number Excel or WPS shows (for a CSV: the record's row, a quoted line break staying in its cell). */
   rowNumber: number;
   cells: (RawCell | undefined)[];
+  /** Set for a row of delimited text (CSV): its field separator. */
+  delimiter?: string;
 }
 
 /**

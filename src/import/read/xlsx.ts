@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LimitError, mib, UnreadableFileError, type ImportLimits } from '../limits.js';
 import { columnIndex, MAX_COLUMNS, type RawCell, type RawRow, type RowSink } from './cells.js';
+import { isEncryptedOoxml, isOle } from './ole.js';
 import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.js';
 
 /** Characters of markup-free text allowed beyond the cell limit (whitespace, attributes). */
@@ -21,6 +22,8 @@ interface Part {
   buf: Buffer;
   budget: { left: number };
   file: string;
+  /** Told how many compressed bytes were read, as they are. */
+  onBytes?: (n: number) => void;
 }
 
 /**
@@ -56,7 +59,7 @@ async function parsePart(
     if (xmlError) throw xmlError;
   };
   try {
-    await inflateEntry(part.buf, entry, part.budget, (chunk) => feed(decoder.write(chunk)));
+    await inflateEntry(part.buf, entry, part.budget, (chunk) => feed(decoder.write(chunk)), part.onBytes);
     feed(decoder.end());
     parser.close();
     if (xmlError) throw xmlError;
@@ -83,12 +86,13 @@ function resolveTarget(target: string): string {
  * ZIP is checked and inflated under a byte budget, each XML part is parsed as a stream, and rows
  * beyond `rowBudget` stop the read. Returns the sheet names.
  */
-export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<string[]> {
+export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<string[]> {
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
   if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
   const buf = await readFile(file);
-  if (buf.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
+  if (isOle(buf)) {
+    if (isEncryptedOoxml(buf)) throw new UnreadableFileError(file, 'the workbook is encrypted (protected with a password to open); remove the password to open (Excel: File › Info › Protect Workbook › Encrypt with Password; WPS: 文件 › 文档加密), save, and import that');
     throw new UnreadableFileError(file, 'this is an old Excel 97–2003 (.xls) file or another OLE document; save it as .xlsx (Excel Workbook) and import that');
   }
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
@@ -102,7 +106,7 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   if (declared > limits.maxInflatedBytes) {
     throw new UnreadableFileError(file, `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`);
   }
-  const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file };
+  const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file, onBytes };
 
   // Workbook: sheet names → relationship ids; 1904 date system.
   const sheetRefs: { name: string; rid: string }[] = [];

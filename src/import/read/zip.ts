@@ -15,6 +15,8 @@ export class ZipError extends Error {}
 const EOCD_SIG = 0x06054b50;
 const CDIR_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
+/** Compressed bytes handed to the inflater at a time. */
+const SLICE = 1 << 20;
 
 /** Reads the central directory of a ZIP held in memory. */
 export function readZipDirectory(buf: Buffer): Map<string, ZipEntry> {
@@ -33,6 +35,7 @@ export function readZipDirectory(buf: Buffer): Map<string, ZipEntry> {
   if (offset === 0xffffffff || count === 0xffff) throw new ZipError('ZIP64 archives are not supported');
   if (offset + size > eocd) throw new ZipError('central directory lies outside the file (truncated?)');
   const entries = new Map<string, ZipEntry>();
+  const folded = new Map<string, string>();
   let p = offset;
   for (let n = 0; n < count; n++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== CDIR_SIG) throw new ZipError('corrupt central directory');
@@ -47,7 +50,12 @@ export function readZipDirectory(buf: Buffer): Map<string, ZipEntry> {
       name: buf.toString('utf8', p + 46, p + 46 + nameLen),
     };
     if ((buf.readUInt16LE(p + 8) & 1) === 1) throw new ZipError('encrypted (password-protected) workbooks are not supported');
+    // Note: part names are case-insensitive (OPC); Excel refuses a package holding one name twice,
+    // and which copy a reader takes is arbitrary, so the file could mean two different things.
+    const twin = folded.get(entry.name.toLowerCase());
+    if (twin !== undefined) throw new ZipError(`the archive holds two entries named ${entry.name}${twin === entry.name ? '' : ` and ${twin}`} (Excel refuses such a file: save the workbook again from Excel or WPS)`);
     entries.set(entry.name, entry);
+    folded.set(entry.name.toLowerCase(), entry.name);
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
@@ -57,7 +65,7 @@ export function readZipDirectory(buf: Buffer): Map<string, ZipEntry> {
  * Streams one entry's inflated bytes to `onChunk`, never more than `budget.left` bytes in all:
  * a decompression bomb stops at the budget instead of filling memory.
  */
-export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left: number }, onChunk: (chunk: Buffer) => void): Promise<void> {
+export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left: number }, onChunk: (chunk: Buffer) => void, onCompressed?: (bytes: number) => void): Promise<void> {
   const p = entry.localHeaderOffset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_SIG) throw new ZipError(`corrupt local header of ${entry.name}`);
   const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
@@ -71,6 +79,7 @@ export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left:
   };
   if (entry.method === 0) {
     take(data);
+    onCompressed?.(data.length);
     return;
   }
   if (entry.method !== 8) throw new ZipError(`${entry.name} uses unsupported compression method ${entry.method}`);
@@ -86,6 +95,20 @@ export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left:
     });
     inflater.on('error', (e) => reject(new ZipError(`${entry.name} is corrupt (${e.message})`)));
     inflater.on('end', resolve);
-    inflater.end(data);
+    // Fed in slices, so the reader can tell how far it has got (a progress bar) as it goes.
+    let offset = 0;
+    const pump = (): void => {
+      while (offset < data.length) {
+        const slice = data.subarray(offset, offset + SLICE);
+        offset += slice.length;
+        onCompressed?.(slice.length);
+        if (!inflater.write(slice)) {
+          inflater.once('drain', pump);
+          return;
+        }
+      }
+      inflater.end();
+    };
+    pump();
   });
 }

@@ -1,0 +1,306 @@
+/**
+ * `npm run bench:api -- [--scale 1|10] [--connections 16] [--seconds 10] [--only <substring>]
+ * [--warmup 1] [--regenerate]`
+ *
+ * 1. Data: the registry of that scale (1: 20,000 projects / 200,000 fund flows; 10: 200,000 /
+ *    1,000,000) in its own embedded PostgreSQL, `.data/bench-api-s<scale>/`, generated once and
+ *    reused (scripts/bench/database.ts, generate.ts).
+ * 2. Server: the API as `npm start` runs it (compiled, same node flags), on loopback, pointed at
+ *    that database (scripts/bench/api-process.ts).
+ * 3. Each query of scripts/bench/queries.ts is sent once and must answer without errors and
+ *    with data; then, one query at a time: a warm-up, then `--seconds` of autocannon at
+ *    `--connections`, with requests/s, p50/p99, SQL statements per request (pg_stat_statements),
+ *    CPU ms per request of the API process and of all PostgreSQL processes (/proc), and the API's
+ *    peak RSS. Then the raw SQL floor: the statements of one request, sent through `pg`
+ *    (scripts/bench/floor.ts).
+ * 4. A table on stdout, issue 10's targets beside (a)–(e), and the JSON in
+ *    bench/results/api-s<scale>-<timestamp>.json. Exit 1 when any request was refused or failed.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { ROOT } from './start-command.js';
+import { ApiProcess, benchLimitsEnv } from './bench/api-process.js';
+import { openBenchDatabase, SCALES, type Scale } from './bench/database.js';
+import { captureStatements, isTransactionControl, runFloor, waitIdle, type CapturedStatement } from './bench/floor.js';
+import { cpuMs, postgresCpuMs, postmasterPid, RssSampler, runLoad } from './bench/measure.js';
+import { emptyPaths, QUERIES, type BenchQuery } from './bench/queries.js';
+import { checkTargets, hasErrors, scaleLines, tableHeader, tableRow, targetLines, type QueryResult } from './bench/report.js';
+
+interface Args {
+  scale: Scale;
+  connections: number;
+  seconds: number;
+  warmup: number;
+  only: string[];
+  regenerate: boolean;
+}
+
+function usage(problem: string): never {
+  console.error(`bench:api: ${problem}
+usage: npm run bench:api -- [--scale 1|10] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { scale: 1, connections: 16, seconds: 10, warmup: 1, only: [], regenerate: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    const num = (min: number, max: number) => {
+      const v = Number(next());
+      if (!Number.isFinite(v) || v < min || v > max) usage(`${a} must be a number from ${min} to ${max}`);
+      return v;
+    };
+    if (a === '--scale') {
+      const s = Number(next());
+      if (!(s in SCALES)) usage(`--scale must be 1 or 10`);
+      args.scale = s as Scale;
+    } else if (a === '--connections') args.connections = Math.round(num(1, 256));
+    else if (a === '--seconds') args.seconds = num(1, 600);
+    else if (a === '--warmup') args.warmup = num(0, 60);
+    else if (a === '--only') args.only.push(...next().split(',').filter(Boolean));
+    else if (a === '--regenerate') args.regenerate = true;
+    else usage(`unknown argument ${a}`);
+  }
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const say = (msg: string) => console.log(`[bench:api] ${msg}`);
+const queries: BenchQuery[] = args.only.length ? QUERIES.filter((q) => args.only.some((o) => q.name.includes(o))) : QUERIES;
+if (queries.length === 0) usage(`--only ${args.only.join(',')} matches no query (names: ${QUERIES.map((q) => q.name).join(', ')})`);
+
+const machine = {
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+  postgres: '',
+  loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
+};
+const estimate = 2 * queries.length * (args.warmup + args.seconds + 1);
+say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
+say(`${queries.length} queries, each also timed as raw SQL: at least ${Math.ceil(estimate / 60)} min of load`);
+say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
+
+/** The commit measured (read at the start: the tree may move on during a long run). */
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+})();
+const db = await openBenchDatabase({ scale: args.scale, regenerate: args.regenerate, log: say });
+const owner = new pg.Client({ connectionString: db.server.url, application_name: 'bench' });
+let api: ApiProcess | undefined;
+let exitCode = 0;
+// Note: Ctrl-C stops the API and the bench's PostgreSQL before exiting (the data directory stays).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.once(signal, () => {
+    say(`${signal}: stopping the API and PostgreSQL`);
+    void (async () => {
+      await api?.stop();
+      await db.stop();
+      process.exit(130);
+    })();
+  });
+}
+try {
+  await owner.connect();
+  await owner.query('create extension if not exists pg_stat_statements');
+  machine.postgres = (await owner.query('show server_version')).rows[0].server_version;
+  const pgPid = postmasterPid(db.dataDir);
+
+  const t0 = Date.now();
+  api = await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say });
+  say(`API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${api.pid}, ${api.url}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`);
+  const url = api.url;
+  const bodyOf = (q: BenchQuery) => JSON.stringify({ query: q.query });
+  const post = async (q: BenchQuery) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(q), signal: AbortSignal.timeout(60_000) });
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: unknown[] } };
+  };
+
+  // Every query once: no errors, data where the generated registry has data.
+  const problems: string[] = [];
+  for (const q of queries) {
+    const { status, body } = await post(q);
+    if (status !== 200 || body.errors) problems.push(`${q.name}: HTTP ${status} ${JSON.stringify(body.errors ?? body).slice(0, 400)}`);
+    else {
+      const empty = emptyPaths(q, body.data);
+      if (empty.length) problems.push(`${q.name}: empty answer at ${empty.join(', ')}`);
+    }
+  }
+  if (problems.length) throw new Error(`queries failed their check before timing:\n  ${problems.join('\n  ')}`);
+  say(`all ${queries.length} queries answered with data`);
+
+  const countStatements = async () => {
+    const { rows } = await owner.query(
+      `select s.query, s.calls::bigint as calls from pg_stat_statements s
+       join pg_database d on d.oid = s.dbid join pg_roles r on r.oid = s.userid
+       where d.datname = current_database() and r.rolname = 'registry_app'`,
+    );
+    const kept = rows.filter((r) => !isTransactionControl(r.query));
+    return {
+      total: kept.reduce((n, r) => n + Number(r.calls), 0),
+      byStatement: kept.map((r) => ({ calls: Number(r.calls), query: String(r.query).replace(/\s+/g, ' ').slice(0, 300) })).sort((a, b) => b.calls - a.calls),
+    };
+  };
+
+  /**
+   * Waits until neither the API's database connections nor the API process are busy: requests
+   * cut off when a window closes still run to their end in the API (their log line is written at
+   * the cut), and on a loaded machine the API may think for a while between two statements.
+   */
+  const quiesce = async () => {
+    for (let i = 0; i < 100; i++) {
+      await waitIdle(owner);
+      const before = cpuMs(api!.pid);
+      await new Promise((r) => setTimeout(r, 300));
+      if (cpuMs(api!.pid) - before <= 10) {
+        await waitIdle(owner, 50);
+        return;
+      }
+    }
+  };
+
+  const results: QueryResult[] = [];
+  console.log(`\n${tableHeader()}`);
+  for (const [i, q] of queries.entries()) {
+    process.stderr.write(`[bench:api] ${i + 1}/${queries.length} ${q.name}: ${q.label}\n`);
+    const body = bodyOf(q);
+    // Note: the API logs each request with its X-Request-Id; waiting for all the warm-up's requests
+    // (those in flight when autocannon stopped too) keeps their statements and CPU out of the window.
+    const id = (phase: string) => `bench-${i}-${phase}`;
+    if (args.warmup > 0) {
+      const warm = await runLoad(url, body, args.connections, args.warmup, id('warm'));
+      await api.handled(id('warm'), warm.sent);
+    }
+    await quiesce();
+    const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
+    await owner.query('select pg_stat_statements_reset()');
+    const apiBefore = cpuMs(api.pid);
+    const pgBefore = postgresCpuMs(pgPid);
+    const rss = new RssSampler(api.pid);
+    const load = await runLoad(url, body, args.connections, args.seconds, id('timed'));
+    // Note: figures per request the API handled (its request log lines with the window's id):
+    // requests still in flight when the window closed are handled, and cost CPU, too.
+    const handled = Math.max(await api.handled(id('timed'), load.sent), load.completed);
+    await quiesce();
+    const apiRssMaxMiB = rss.stop();
+    const apiCpu = cpuMs(api.pid) - apiBefore;
+    const pgCpu = postgresCpuMs(pgPid) - pgBefore;
+    const underLoad = await countStatements();
+    const per = (x: number) => (handled > 0 ? x / handled : NaN);
+
+    // One request alone: its statements counted exactly (pg_stat_statements; under load the
+    // requests cut off when the window closes stop part-way), and captured from the server log
+    // for the floor (floor.ts). Retried when a straggler of the window slipped
+    // in (the capture and the count then disagree).
+    const sendOne = async () => {
+      const { status, body: answer } = await post(q);
+      if (status !== 200 || answer.errors) throw new Error(`${q.name}: the request alone failed (HTTP ${status}): ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
+    };
+    let alone = { total: 0, byStatement: [] as { calls: number; query: string }[] };
+    let captured: CapturedStatement[] | undefined;
+    for (let attempt = 1; ; attempt++) {
+      await quiesce();
+      await owner.query('select pg_stat_statements_reset()');
+      captured = await captureStatements(owner, db.setLogSink, sendOne);
+      await waitIdle(owner);
+      alone = await countStatements();
+      const kept = captured?.filter((st) => !isTransactionControl(st.text)).length;
+      if (kept === undefined || kept === alone.total) break;
+      if (attempt === 3) throw new Error(`${q.name}: captured ${kept} statements from the server log, pg_stat_statements counted ${alone.total} (see scripts/bench/floor.ts)`);
+    }
+    const partial: Omit<QueryResult, 'targets'> = {
+      name: q.name,
+      label: q.label,
+      kind: q.kind,
+      reqPerSec: load.reqPerSec,
+      p50Ms: load.p50,
+      p99Ms: load.p99,
+      completed: load.completed,
+      sent: load.sent,
+      handled,
+      seconds: load.seconds,
+      statementsPerRequest: alone.total,
+      statementCalls: alone.byStatement,
+      statementsPerRequestUnderLoad: per(underLoad.total),
+      apiCpuMsPerRequest: per(apiCpu),
+      pgCpuMsPerRequest: per(pgCpu),
+      apiRssMaxMiB,
+      errors: { non200: load.non200, graphqlErrors: load.graphqlErrors, connectionErrors: load.connectionErrors, samples: load.samples },
+      loadAverageBefore,
+    };
+    if (captured) {
+      const floor = await runFloor(db.server.appUrl, captured, args.connections, args.seconds, args.warmup);
+      partial.floor = { reqPerSec: floor.reqPerSec, p50Ms: floor.p50, p99Ms: floor.p99, completed: floor.completed, statements: captured };
+      partial.ratio = load.reqPerSec / floor.reqPerSec;
+    }
+    const result: QueryResult = { ...partial, targets: checkTargets(q.targets, args.scale, partial) };
+    results.push(result);
+    console.log(tableRow(result));
+    if (hasErrors(result)) console.log(`  refused or failed: ${JSON.stringify(result.errors)}`);
+  }
+
+  console.log(`\nTargets (issue 10, scale ${args.scale}):`);
+  for (const line of targetLines(results)) console.log(`  ${line}`);
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  if (args.scale === 10) for (const line of scaleLines(resultsDir, results, args.connections)) console.log(`  ${line}`);
+  const failed = results.filter(hasErrors);
+  const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const shared = Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])) > 0.5;
+  console.log(
+    `\nreq/s, p50/p99: API over HTTP (autocannon, loopback, ${args.connections} connections, ${args.seconds} s). stmt/req: SQL statements of one request ` +
+      `sent alone after the window (pg_stat_statements, API role, transaction control left out). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
+      `processes. RSS: the API's peak resident memory. floor/s: the same statements sent directly through pg at the same concurrency; ratio: API req/s ÷ floor req/s.`,
+  );
+  if (shared) console.log(`note: the load average was up to ${Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])).toFixed(2)} before the queries: other jobs shared the machine`);
+  if (failed.length) {
+    console.log(`\nFLAGGED: ${failed.length} queries had refused or failed requests: ${failed.map((r) => r.name).join(', ')}`);
+    exitCode = 1;
+  }
+
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(resultsDir, `api-s${args.scale}-${stamp}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        command: `npm run bench:api -- ${process.argv.slice(2).join(' ')}`.trim(),
+        args,
+        startedAt: new Date(t0).toISOString(),
+        commit,
+        machine: { ...machine, loadAverageAfter: loadAfter, sharedWithOtherJobs: shared },
+        data: db.marker,
+        api: { start: 'package.json scripts.start (compiled dist/)', limits: benchLimitsEnv(args.connections), logLevel: 'info' },
+        flagged: failed.map((r) => r.name),
+        results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  say(`results written to ${path.relative(ROOT, file)}`);
+} catch (e) {
+  console.error(`[bench:api] ${(e as Error).message}`);
+  if (api) console.error(`API output (last lines):\n  ${api.lines().slice(-20).join('\n  ')}`);
+  exitCode = 2;
+} finally {
+  await api?.stop();
+  await owner.end().catch(() => {});
+  await db.stop();
+}
+process.exit(exitCode);
