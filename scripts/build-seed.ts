@@ -8,7 +8,7 @@
  * joined with 、. Every row says where it comes from (来源): the article (余杭区委宣传部, 2023), the
  * brief's public sources, or `illustrative` for filled-in rows.
  *
- * The data reproduce the brief's acceptance figures F1–F11 exactly. Before writing, the script
+ * The data reproduce the brief's acceptance figures F1–F11 and issue 12's G1–G13 exactly. Before writing, the script
  * reads the workbook back, checks integrity, recomputes the figures from the read-back rows with
  * BigInt arithmetic, and fails if anything is off. Builds are byte-identical (fixed document and
  * zip-entry dates).
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { SHEETS } from '../src/import/sheets.js';
 import { assertFigures, checkIntegrity, computeFigures, type Figures } from './seed-data/figures.js';
 import { generateSeed } from './seed-data/generate.js';
+import { checkIndicatorFigures } from './seed-data/indicators.js';
 import type { Seed } from './seed-data/rows.js';
 import { canonical, readWorkbook, writeWorkbook } from './seed-data/workbook.js';
 
@@ -62,10 +63,12 @@ async function main(): Promise<void> {
   checkIntegrity(back);
   const figures = computeFigures(back);
   assertFigures(figures);
+  const gLines = checkIndicatorFigures(back);
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, buf);
   console.log(summary(figures, back));
+  console.log(['', 'monitoring figures (G1–G13):', ...gLines.map((l) => `  ${l}`)].join('\n'));
   console.log(`\nwrote ${OUT} (${buf.length} bytes)`);
 }
 

@@ -342,7 +342,7 @@ describe('dashboard', () => {
     const posts = requests.filter((r) => new URL(r.url).host === apiHost && r.body);
     expect(posts.map((r) => new URL(r.url).pathname)).toEqual(Array(posts.length).fill('/graphql'));
     expect(requests.filter((r) => r.url.includes('provenance'))).toEqual([]);
-    expect(posts).toHaveLength(CHARTS.length + 1); // one per chart, and the areas of the area filter
+    expect(posts).toHaveLength(CHARTS.length + 2); // one per chart, the areas of the area filter, and the indicator cards
     for (const r of posts) {
       const { query, variables } = JSON.parse(r.body!);
       expect(validate(schema, parse(query), [...specifiedRules, NoDeprecatedCustomRule]), query).toEqual([]);
@@ -419,6 +419,25 @@ describe('dashboard', () => {
     await page.waitForURL((u) => !u.search.includes('from=2022'));
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
     expect((await series(page, 'funds')).map((s) => s.name)).toHaveLength(6);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a card per monitoring indicator with its latest value as the article writes it, its qualifier and its trend', async () => {
+    const { context, page, errors } = await openDashboard();
+    await page.waitForFunction(() => document.querySelector('#indicator-cards')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
+    const { indicators } = await api.data('{ indicators(filter: { topLevel: true }, first: 100) { totalCount } }');
+    await expect(page.locator('.indicator-card').count()).resolves.toBe(indicators.totalCount);
+    const card = (code: string) => page.locator(`.indicator-card[data-indicator="${code}"]`);
+    // G1, G7, G12 as the article writes them; G5 with its growth over the derived 2022 Q1 value.
+    await expect(card('TALENT_TOTAL').locator('.value').innerText()).resolves.toBe('突破36万人');
+    await expect(card('TALENT_TOTAL').locator('.qualifier').getAttribute('data-qualifier')).resolves.toBe('AT_LEAST');
+    await expect(card('FLEX_WORKERS_TRAINED').locator('.value').innerText()).resolves.toBe('340余人');
+    await expect(card('PARTNER_FARMER_REVENUE').locator('.value').innerText()).resolves.toBe('超3000万元');
+    await expect(card('RD_CENTRE_APPLICATIONS').locator('.trend').innerText()).resolves.toContain('+55.77%');
+    await expect(card('RD_CENTRE_APPLICATIONS').locator('.trend').getAttribute('data-trend')).resolves.toBe('up');
+    await expect(card('TECH_TRADE').locator('.trend').getAttribute('data-trend')).resolves.toBe('none');
+    await expect(card('TECH_TRADE').locator('.source').innerText()).resolves.toContain('余杭区委宣传部, 2023');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -4,6 +4,7 @@
  * The acceptance figures (F1–F11 of /work/shared/domain/BRIEF.md) are built in by construction
  * and re-checked independently by ./figures.ts.
  */
+import { buildIndicators, buildIndicatorValues, buildProgrammeDocuments, buildProgrammeEvents, buildProgrammes, programmeOf } from './indicators.js';
 import { makeCreditCode, CREDIT_CODE_ALPHABET } from '../../src/enterprise/credit-code.js';
 import {
   ARTICLE,
@@ -759,11 +760,16 @@ export function generateSeed(): Seed {
   return {
     areas,
     enterprises,
-    pairings,
-    projects,
+    pairings: pairings.map((r) => ({ ...r, programme_code: programmeOf('pairing', r) })),
+    projects: projects.map((r) => ({ ...r, programme_code: null })),
     project_stages,
     fund_flows,
     collective_incomes: buildIncomes(),
-    workshops: buildWorkshops(ent),
+    workshops: buildWorkshops(ent).map((r) => ({ ...r, programme_code: programmeOf('workshop', r) })),
+    programmes: buildProgrammes(),
+    programme_documents: buildProgrammeDocuments(),
+    programme_events: buildProgrammeEvents(),
+    indicators: buildIndicators(),
+    indicator_values: buildIndicatorValues(),
   };
 }

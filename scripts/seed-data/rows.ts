@@ -39,6 +39,8 @@ export interface PairingRow {
   end_date: string | null;
   note: string | null;
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
 }
 
 export interface ProjectRow {
@@ -51,6 +53,8 @@ export interface ProjectRow {
   signed_on: string;
   investor_credit_codes: string[];
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
 }
 
 export interface StageRow {
@@ -89,6 +93,59 @@ export interface WorkshopRow {
   low_income_jobs: number;
   income_gain_per_person: bigint | null;
   source: string;
+  /** code of the programme it belongs to (issue 12) */
+  programme_code?: string | null;
+}
+
+export interface ProgrammeRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  kind: 'PLAN' | 'MECHANISM' | 'PILOT' | 'PLATFORM' | 'POLICY';
+  lead_area_code: string | null;
+  lead_body: string | null;
+  started_on: string | null;
+  source: string;
+}
+
+export interface ProgrammeDocumentRow {
+  programme_code: string;
+  title: string;
+  issued_on: string | null;
+  source: string;
+}
+
+export interface ProgrammeEventRow {
+  programme_code: string;
+  occurred_on: string;
+  title: string;
+  source: string;
+}
+
+export interface IndicatorRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  unit: 'REN' | 'MING' | 'JIA' | 'GE' | 'YUAN' | 'PERCENT';
+  measure: 'STOCK' | 'FLOW';
+  additive: boolean | null;
+  parent_code: string | null;
+  breakdown_complete: boolean | null;
+  programme_code: string | null;
+  note: string | null;
+  source: string;
+}
+
+export interface IndicatorValueRow {
+  indicator_code: string;
+  area_code: string;
+  period: string;
+  value: bigint;
+  qualifier_word: string | null;
+  derived: boolean | null;
+  derivation: string | null;
+  items: string[];
+  source: string;
 }
 
 /** The whole seed, one array per sheet (property names = sheet names). */
@@ -101,6 +158,11 @@ export interface Seed {
   fund_flows: FundFlowRow[];
   collective_incomes: IncomeRow[];
   workshops: WorkshopRow[];
+  programmes: ProgrammeRow[];
+  programme_documents: ProgrammeDocumentRow[];
+  programme_events: ProgrammeEventRow[];
+  indicators: IndicatorRow[];
+  indicator_values: IndicatorValueRow[];
 }
 
 /** A cell value before it is written: typed, or null for an empty cell. */

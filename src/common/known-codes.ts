@@ -5,7 +5,7 @@ import { ProblemList } from './errors.js';
 /** A list of natural keys a filter names, to be checked for existence. */
 export interface KnownCodes {
   field: string;
-  table: 'area' | 'pairing' | 'enterprise';
+  table: 'area' | 'pairing' | 'enterprise' | 'indicator' | 'programme';
   column: string;
   codes: readonly string[] | null | undefined;
   /** a further SQL condition on the table the code must meet */
@@ -17,7 +17,7 @@ export interface KnownCodes {
 }
 
 /** Tables whose rows have a name a client may give by mistake instead of the code. */
-const NAMED: Partial<Record<KnownCodes['table'], string>> = { area: 'name', enterprise: 'name' };
+const NAMED: Partial<Record<KnownCodes['table'], string>> = { area: 'name', enterprise: 'name', indicator: 'name_zh', programme: 'name_zh' };
 
 /** Most suggestions one unknown value gets. */
 const MAX_HINTS = 3;

@@ -5,6 +5,7 @@ import { ProblemList } from '../common/errors.js';
 import { addYuan, compareYuan } from '../common/decimal.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
+import { checkIndicatorSheets } from './check-indicators.js';
 
 /** What the database already holds for the natural keys a file refers to. */
 export interface Existing {
@@ -14,6 +15,10 @@ export interface Existing {
   projects: Map<string, { signedOn: string }>;
   /** Stages already recorded, by project code. */
   stages: Map<string, { stage: Stage; reachedOn: string }[]>;
+  /** Programme codes already in the registry (src/import/check-indicators.ts). */
+  programmes?: Set<string>;
+  /** Indicators already in the registry, by code. */
+  indicators?: Map<string, { unit: string; measure: string; parent: string | null }>;
 }
 
 /** Natural keys a file refers to, by kind, for looking up what already exists. */
@@ -24,7 +29,7 @@ export function referencedKeys(sheets: ParsedSheet[]): { areas: Set<string>; ent
   };
   for (const { spec, rows } of sheets) {
     for (const { values: v } of rows) {
-      for (const k of ['code', 'parent_code', 'lead_area_code', 'partner_area_code', 'host_area_code', 'village_code']) if (spec.name === 'areas' || k !== 'code') add(keys.areas, v[k]);
+      for (const k of ['code', 'parent_code', 'lead_area_code', 'partner_area_code', 'host_area_code', 'village_code', 'area_code']) if ((spec.name === 'areas' || k !== 'code') && (k !== 'parent_code' || spec.name === 'areas')) add(keys.areas, v[k]);
       for (const k of ['credit_code', 'lead_credit_code', 'partner_credit_code', 'host_credit_code']) add(keys.enterprises, v[k]);
       for (const c of (v.investor_credit_codes as string[] | null) ?? []) add(keys.enterprises, c);
       add(keys.pairings, spec.name === 'pairings' ? v.code : v.pairing_code);
@@ -199,4 +204,6 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
     if (low > jobs) fail(row, 'low_income_jobs', low, `must not exceed jobs created (${jobs})`);
     if (typeof v.income_gain_per_person === 'string' && compareYuan(v.income_gain_per_person, '0') < 0) fail(row, 'income_gain_per_person', v.income_gain_per_person, 'must not be negative');
   }
+
+  checkIndicatorSheets(sheets, existing, fail, area);
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkSheets, referencedKeys, type Existing } from './check.js';
+import { loadIndicatorKeys } from './check-indicators.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
 import { warnLandedFlows } from './landed-flows.js';
@@ -70,6 +71,7 @@ async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, s
     pairings: new Set(pairings.map((p) => p.code)),
     projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
     stages: stageMap,
+    ...(await loadIndicatorKeys(sql)),
   };
 }
 

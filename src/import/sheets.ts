@@ -92,6 +92,26 @@ export const WORKSHOP_TYPE_VALUES = {
   INDUSTRY_EMPOWERMENT: ['产业赋能', 'industry-empowerment'],
 };
 
+export const PROGRAMME_KIND_VALUES = {
+  PLAN: ['计划', '行动', '计划/行动', 'plan'],
+  MECHANISM: ['机制', '模式', '机制/模式', 'mechanism'],
+  PILOT: ['试点', '示范', '试点/示范', 'pilot'],
+  PLATFORM: ['平台', 'platform'],
+  POLICY: ['政策', 'policy'],
+};
+export const INDICATOR_UNIT_VALUES = {
+  REN: ['人', 'persons'],
+  MING: ['名'],
+  JIA: ['家'],
+  GE: ['个', 'items'],
+  YUAN: ['元', 'yuan'],
+  PERCENT: ['%', '％', '百分比', 'percent'],
+};
+export const INDICATOR_MEASURE_VALUES = {
+  STOCK: ['存量', '累计', '截至', 'stock'],
+  FLOW: ['流量', '期间', 'flow'],
+};
+
 /** Every sheet, in the order a workbook is written and imported (references point backwards). */
 export const SHEETS: SheetSpec[] = [
   {
@@ -121,6 +141,43 @@ export const SHEETS: SheetSpec[] = [
     ],
   },
   {
+    name: 'programmes',
+    zh: '计划',
+    key: ['code'],
+    columns: [
+      { key: 'code', zh: '计划编码', type: 'code', required: true, note: '计划编码 Stable programme code, A–Z 0–9 _ -, e.g. TALENT_ENCLAVE' },
+      { key: 'name_zh', zh: '中文名称', type: 'text', required: true, note: '中文名称 Chinese name, e.g. 人才飞地' },
+      { key: 'name_en', zh: '英文名称', type: 'text', required: true, note: '英文名称 English name, e.g. Talent enclave' },
+      { key: 'kind', zh: '类型', type: 'enum', required: true, values: PROGRAMME_KIND_VALUES, note: '类型 Kind: 计划/行动, 机制/模式, 试点/示范, 平台, 政策' },
+      { key: 'lead_area_code', zh: '牵头区域代码', type: 'code', note: '牵头区域代码 Division code of the lead area, e.g. 330110' },
+      { key: 'lead_body', zh: '牵头单位', type: 'text', note: '牵头单位 Lead body when not an area, e.g. 区人力社保局' },
+      { key: 'started_on', zh: '开始日期', type: 'date', note: '开始日期 Start date, when known' },
+      SOURCE,
+    ],
+  },
+  {
+    name: 'programme_documents',
+    zh: '政策文件',
+    key: ['programme_code', 'title'],
+    columns: [
+      { key: 'programme_code', zh: '计划编码', type: 'code', required: true, note: '计划编码 Programme code' },
+      { key: 'title', zh: '标题', type: 'text', required: true, note: '标题 Document title, e.g. 《余杭区农业领域人才类补助发放实施细则》' },
+      { key: 'issued_on', zh: '发布日期', type: 'date', note: '发布日期 Date issued, when known' },
+      SOURCE,
+    ],
+  },
+  {
+    name: 'programme_events',
+    zh: '计划事件',
+    key: ['programme_code', 'occurred_on', 'title'],
+    columns: [
+      { key: 'programme_code', zh: '计划编码', type: 'code', required: true, note: '计划编码 Programme code' },
+      { key: 'occurred_on', zh: '日期', type: 'date', required: true, note: '日期 Date of the event (the 1st when only the month is known), e.g. 2022-06-01' },
+      { key: 'title', zh: '事件', type: 'text', required: true, note: '事件 What happened, e.g. 入选浙江省共同富裕示范区第二批试点' },
+      SOURCE,
+    ],
+  },
+  {
     name: 'pairings',
     zh: '结对',
     key: ['code'],
@@ -135,6 +192,7 @@ export const SHEETS: SheetSpec[] = [
       { key: 'end_date', zh: '结束日期', type: 'date', note: '结束日期 End date; empty while active' },
       { key: 'note', zh: '备注', type: 'text', note: '备注 Note' },
       SOURCE,
+      { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES' },
     ],
   },
   {
@@ -151,6 +209,7 @@ export const SHEETS: SheetSpec[] = [
       { key: 'signed_on', zh: '签约日期', type: 'date', required: true, note: '签约日期 Signing date, e.g. 2023-03-15' },
       { key: 'investor_credit_codes', zh: '投资企业信用代码', type: 'list', note: '投资企业信用代码 Credit codes of investing enterprises, separated by 、 or ;' },
       SOURCE,
+      { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES' },
     ],
   },
   {
@@ -204,6 +263,41 @@ export const SHEETS: SheetSpec[] = [
       { key: 'jobs_created', zh: '带动就业人数', type: 'integer', note: '带动就业人数 People employed; empty = 0' },
       { key: 'low_income_jobs', zh: '其中低收入人数', type: 'integer', note: '其中低收入人数 Of whom low-income; empty = 0' },
       { key: 'income_gain_per_person', zh: '人均年增收', type: 'money', note: '人均年增收 Income gain per person per year, 元 unless the header says 万元, e.g. 15000' },
+      SOURCE,
+      { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES' },
+    ],
+  },
+  {
+    name: 'indicators',
+    zh: '监测指标',
+    key: ['code'],
+    columns: [
+      { key: 'code', zh: '指标编码', type: 'code', required: true, note: '指标编码 Stable indicator code, A–Z 0–9 _ -, e.g. TALENT_TOTAL' },
+      { key: 'name_zh', zh: '中文名称', type: 'text', required: true, note: '中文名称 Chinese name, e.g. 人才资源总量' },
+      { key: 'name_en', zh: '英文名称', type: 'text', required: true, note: '英文名称 English name' },
+      { key: 'unit', zh: '单位', type: 'enum', required: true, values: INDICATOR_UNIT_VALUES, note: '单位 Unit: 人, 名, 家, 个, 元, %' },
+      { key: 'measure', zh: '性质', type: 'enum', required: true, values: INDICATOR_MEASURE_VALUES, note: '性质 存量 (stock at a date, 累计/截至) or 流量 (flow over a year, quarter or month)' },
+      { key: 'additive', zh: '可加总', type: 'boolean', note: '可加总 Do values add up across areas? 是/否; empty = 否' },
+      { key: 'parent_code', zh: '上级指标编码', type: 'code', note: '上级指标编码 Code of the indicator this is a part (其中) of' },
+      { key: 'breakdown_complete', zh: '分项完整', type: 'boolean', note: '分项完整 Do this indicator’s parts add up to it? 是/否; empty = 否 (a partial list)' },
+      { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme it monitors' },
+      { key: 'note', zh: '说明', type: 'text', note: '说明 Definition or note' },
+      SOURCE,
+    ],
+  },
+  {
+    name: 'indicator_values',
+    zh: '指标值',
+    key: ['indicator_code', 'area_code', 'period'],
+    columns: [
+      { key: 'indicator_code', zh: '指标编码', type: 'code', required: true, note: '指标编码 Indicator code' },
+      { key: 'area_code', zh: '区域代码', type: 'code', required: true, note: '区域代码 Division code of the area, e.g. 330110 (district)' },
+      { key: 'period', zh: '期别', type: 'text', required: true, note: '期别 2022 (year), 2023-Q1 (quarter), 2023-03 (month) for a flow; 2023-03-31 (as-of date) for a stock' },
+      { key: 'value', zh: '数值', type: 'money', required: true, note: '数值 Exact value in the indicator’s unit; 万/亿 allowed (36万, 22.39亿); at most 2 decimals' },
+      { key: 'qualifier_word', zh: '限定词', type: 'text', note: '限定词 The source’s word: 余, 超, 以上, 突破 (at least) or 约 (approximately); empty = exact' },
+      { key: 'derived', zh: '推算', type: 'boolean', note: '推算 Derived rather than reported? 是/否; empty = 否' },
+      { key: 'derivation', zh: '推算方法', type: 'text', note: '推算方法 How it was derived (required when 推算 = 是), e.g. 405 ÷ (1 + 55.77%)' },
+      { key: 'items', zh: '列举', type: 'list', note: '列举 Named items separated by 、 e.g. 之江、良渚、湖畔、天目山' },
       SOURCE,
     ],
   },

@@ -4,6 +4,7 @@ import { Migration20261129020000_aggregates } from './Migration20261129020000_ag
 import { Migration20261201030000_access } from './Migration20261201030000_access.js';
 import { Migration20261201060000_read_path } from './Migration20261201060000_read_path.js';
 import { Migration20261201061000_rollups } from './Migration20261201061000_rollups.js';
+import { Migration20261201070000_indicators } from './Migration20261201070000_indicators.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201030000_access', class: Migration20261201030000_access },
   { name: 'Migration20261201060000_read_path', class: Migration20261201060000_read_path },
   { name: 'Migration20261201061000_rollups', class: Migration20261201061000_rollups },
+  { name: 'Migration20261201070000_indicators', class: Migration20261201070000_indicators },
 ];

@@ -1,6 +1,7 @@
 import { Check, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { Programme } from '../programme/programme.entity.js';
 import { LocalDateScalar } from '../common/scalars.js';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
@@ -40,6 +41,11 @@ export class Pairing extends RecordEntity {
   @ManyToOne(() => Enterprise, { nullable: true, deleteRule: 'restrict' })
   @Index()
   partnerEnterprise?: Enterprise | null;
+
+  /** The programme (计划/机制) this record belongs to, if any; `programme` on the GraphQL type. */
+  @ManyToOne(() => Programme, { nullable: true, deleteRule: 'restrict' })
+  @Index()
+  programme?: Programme | null;
 
   @Field(() => LocalDateScalar, { description: '开始日期 Start date.' })
   @Property({ type: 'date' })

@@ -91,6 +91,9 @@ export class PairingInput {
   @Field(() => LocalDateScalar, { nullable: true, description: '结束日期 End date, on or after the start date; null clears it (the pairing is active).' })
   endDate?: string | null;
 
+  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  programmeCode?: string | null;
+
   @Field(() => String, { nullable: true, description: '备注 Note; null or blank clears it.' })
   note?: string | null;
 

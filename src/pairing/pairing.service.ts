@@ -1,3 +1,4 @@
+import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area } from '../area/area.entity.js';
 import { AreaKind } from '../area/area.enums.js';
@@ -111,6 +112,7 @@ async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: Pai
   const startDate = required(p, 'input.startDate', input.startDate, mode);
   const endDate = input.endDate;
   const note = optionalText(p, 'input.note', input.note, { max: 2000 });
+  const programme = await programmeRef(tx, p, 'input.programmeCode', input.programmeCode);
   const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
 
   if (mode === 'create' || scheme || lead.given || partner.given) {
@@ -133,7 +135,7 @@ async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: Pai
   if (code && code !== pairing.code) p.conflict((await tx.count(Pairing, { code })) === 0, 'input.code', `a pairing with code ${code} already exists`, code);
   p.throwIfAny();
 
-  assignDefined(pairing, { code, scheme, startDate, endDate, note, source });
+  assignDefined(pairing, { code, scheme, startDate, endDate, note, source, programme });
   if (lead.party) {
     pairing.leadArea = lead.party instanceof Area ? lead.party : null;
     pairing.leadEnterprise = lead.party instanceof Enterprise ? lead.party : null;

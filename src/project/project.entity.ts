@@ -1,6 +1,7 @@
 import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { Programme } from '../programme/programme.entity.js';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
 import { LocalDateScalar } from '../common/scalars.js';
@@ -30,6 +31,11 @@ export class Project extends RecordEntity {
 
   @ManyToOne(() => Pairing, { nullable: true, deleteRule: 'restrict' })
   pairing?: Pairing | null;
+
+  /** The programme (计划/机制) this record belongs to, if any; `programme` on the GraphQL type. */
+  @ManyToOne(() => Programme, { nullable: true, deleteRule: 'restrict' })
+  @Index()
+  programme?: Programme | null;
 
   /** Exact decimal yuan. */
   @Property({ type: 'decimal', precision: 20, scale: 2 })

@@ -111,6 +111,9 @@ export class ProjectInput {
   @Field(() => String, { nullable: true, description: '结对编号 Code of the pairing it was signed under; null to clear.' })
   pairingCode?: string | null;
 
+  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  programmeCode?: string | null;
+
   @Field(() => MoneyScalar, { nullable: true, description: '签约金额 Signed amount in yuan (the tier is derived from it).' })
   signedAmount?: string | null;
 

@@ -1,3 +1,4 @@
+import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { areaByCode } from '../area/area.service.js';
 import { AreaKind } from '../area/area.enums.js';
@@ -52,6 +53,7 @@ async function applyProjectInput(tx: EntityManager, project: Project, input: Pro
     pairing = await tx.findOne(Pairing, { code: input.pairingCode.trim() });
     if (!pairing) p.add('input.pairingCode', `no pairing has code ${input.pairingCode}`, input.pairingCode);
   }
+  const programme = await programmeRef(tx, p, 'input.programmeCode', input.programmeCode);
   const resolved: Resolved = {};
   if (input.investorCreditCodes === null) resolved.investors = [];
   else if (input.investorCreditCodes) resolved.investors = await investorsByCode(tx, p, input.investorCreditCodes);
@@ -70,7 +72,7 @@ async function applyProjectInput(tx: EntityManager, project: Project, input: Pro
   }
   if (code && code !== project.code) p.conflict((await tx.count(Project, { code })) === 0, 'input.code', `a project with code ${code} already exists`, code);
   p.throwIfAny();
-  assignDefined(project, { code, name, sector, source, signedAmount, signedOn, host, pairing });
+  assignDefined(project, { code, name, sector, source, signedAmount, signedOn, host, pairing, programme });
   return resolved;
 }
 

@@ -107,6 +107,12 @@ ${card('villages', '增长最快和最慢的村', 'Fastest- and slowest-growing 
 ${card('workshopTypes', '共富工坊：按类型', 'Workshops by type: jobs and income gain', '适用筛选 filters: 区域 area')}
 ${card('workshopTowns', '共富工坊：按镇街', 'Workshops by town (or platform): jobs and income gain', '适用筛选 filters: 区域 area')}
 </div>
+<section id="indicators" class="indicators" aria-labelledby="indicators-title">
+<h2 id="indicators-title">监测指标 <span lang="en">Monitoring indicators</span></h2>
+<p class="note">每项指标的最新值，按文章写法显示（“余”“超”“突破”表示至少，“约”表示约数），附同比变化与来源；不受上方筛选影响。
+<span lang="en">Each indicator's latest value as the article writes it (余, 超, 突破: at least; 约: approximately), with the change over a year earlier and the source; the filters above do not apply.</span></p>
+<div id="indicator-cards" class="indicator-cards" aria-live="polite"></div>
+</section>
 </main>`,
   });
 }

@@ -1,6 +1,7 @@
 import { Check, Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { Programme } from '../programme/programme.entity.js';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
 import { LocalDateScalar } from '../common/scalars.js';
@@ -50,6 +51,11 @@ export class Workshop extends RecordEntity {
   @ManyToOne(() => Enterprise, { nullable: true, deleteRule: 'restrict' })
   @Index()
   hostEnterprise?: Enterprise | null;
+
+  /** The programme (计划/机制) this record belongs to, if any; `programme` on the GraphQL type. */
+  @ManyToOne(() => Programme, { nullable: true, deleteRule: 'restrict' })
+  @Index()
+  programme?: Programme | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: '开办日期 Opening date.' })
   @Property({ type: 'date', nullable: true })

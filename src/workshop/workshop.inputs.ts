@@ -92,6 +92,9 @@ export class WorkshopInput {
   @Field(() => String, { nullable: true, description: '主办企业信用代码 Unified social credit code of the host enterprise; null removes it.' })
   hostEnterpriseCreditCode?: string | null;
 
+  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  programmeCode?: string | null;
+
   @Field(() => LocalDateScalar, { nullable: true, description: '开办日期 Opening date; null clears it.' })
   openedOn?: string | null;
 

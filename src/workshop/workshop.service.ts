@@ -1,3 +1,4 @@
+import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AreaKind } from '../area/area.enums.js';
 import type { Area } from '../area/area.entity.js';
@@ -65,6 +66,7 @@ async function applyWorkshopInput(tx: EntityManager, workshop: Workshop, input: 
     p.check(finalLow <= finalJobs, 'input.lowIncomeJobs', `must not exceed jobsCreated (${finalJobs})`, finalLow);
   }
 
+  const programme = await programmeRef(tx, p, 'input.programmeCode', input.programmeCode);
   const gain = input.incomeGainPerPerson;
   if (gain !== undefined && gain !== null) {
     p.check(compareYuan(gain, '0') >= 0, 'input.incomeGainPerPerson', 'must be 0 or more', gain);
@@ -88,6 +90,7 @@ async function applyWorkshopInput(tx: EntityManager, workshop: Workshop, input: 
     jobsCreated,
     lowIncomeJobs,
     incomeGainPerPerson: gain,
+    programme,
   });
 }
 

@@ -2,6 +2,7 @@ import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import { Stage } from '../../project/project.enums.js';
 import type { Sql } from './sql.js';
 import { upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
+import { programmeColumn, writeIndicatorSheets, writeProgrammeSheets } from './write-indicators.js';
 
 /** Counts per sheet after writing. */
 export interface SheetSummary {
@@ -98,10 +99,13 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   ids.remember('enterprise', enterprises.ids);
   record('enterprises', enterprises);
   release('enterprises');
+  await writeProgrammeSheets(sql, sheets, progress, record);
+  release('programmes', 'programme_documents', 'programme_events');
 
   const pairingRows = rowsOf('pairings');
   const pAreas = await ids.load('area', 'code', pairingRows.flatMap((r) => [r.values.lead_area_code, r.values.partner_area_code].map((v) => String(v ?? ''))));
   const pEnts = await ids.load('enterprise', 'credit_code', pairingRows.flatMap((r) => [r.values.lead_credit_code, r.values.partner_credit_code].map((v) => String(v ?? ''))));
+  const pProgramme = await programmeColumn(sql, pairingRows);
   const side = (r: SheetRow, s: 'lead' | 'partner') =>
     r.given.has(`${s}_area_code`) || r.given.has(`${s}_credit_code`)
       ? { [`${s}_area_id`]: idOf(pAreas, r.values[`${s}_area_code`]), [`${s}_enterprise_id`]: idOf(pEnts, r.values[`${s}_credit_code`]) }
@@ -110,7 +114,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     { table: 'pairing', keyCols: ['code'], timestamps: true },
     pairingRows.map((r) => ({
       key: String(r.values.code),
-      cols: { ...cols(r, { code: 'code', scheme: 'scheme', start_date: 'start_date', end_date: 'end_date', note: 'note', source: 'source' }), ...side(r, 'lead'), ...side(r, 'partner') },
+      cols: { ...cols(r, { code: 'code', scheme: 'scheme', start_date: 'start_date', end_date: 'end_date', note: 'note', source: 'source' }), ...side(r, 'lead'), ...side(r, 'partner'), ...pProgramme(r) },
     })),
   );
   ids.remember('pairing', pairings.ids);
@@ -120,14 +124,16 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   const projectRows = rowsOf('projects');
   const hosts = await ids.load('area', 'code', projectRows.map((r) => String(r.values.host_area_code ?? '')));
   const prPairings = await ids.load('pairing', 'code', projectRows.map((r) => String(r.values.pairing_code ?? '')));
+  const prProgramme = await programmeColumn(sql, projectRows);
   const projects = await run(
-    { table: 'project', keyCols: ['code'], decimalCols: ['signed_amount'], timestamps: true, columnTypes: { code: 'text', name: 'text', sector: 'text', signed_amount: 'numeric', signed_on: 'date', source: 'text', host_id: 'int', pairing_id: 'int' } },
+    { table: 'project', keyCols: ['code'], decimalCols: ['signed_amount'], timestamps: true, columnTypes: { code: 'text', name: 'text', sector: 'text', signed_amount: 'numeric', signed_on: 'date', source: 'text', host_id: 'int', pairing_id: 'int', programme_id: 'int' } },
     projectRows.map((r) => ({
       key: String(r.values.code),
       cols: {
         ...cols(r, { code: 'code', name: 'name', sector: 'sector', signed_amount: 'signed_amount', signed_on: 'signed_on', source: 'source' }),
         host_id: idOf(hosts, r.values.host_area_code),
         ...(r.given.has('pairing_code') ? { pairing_id: idOf(prPairings, r.values.pairing_code) } : {}),
+        ...prProgramme(r),
       },
     })),
   );
@@ -185,6 +191,7 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   const shopRows = rowsOf('workshops');
   const shopVillages = await ids.load('area', 'code', shopRows.map((r) => String(r.values.village_code)));
   const shopHosts = await ids.load('enterprise', 'credit_code', shopRows.map((r) => String(r.values.host_credit_code ?? '')));
+  const shopProgramme = await programmeColumn(sql, shopRows);
   const workshops = await run(
     { table: 'workshop', keyCols: ['village_id', 'name'], decimalCols: ['income_gain_per_person'], timestamps: true },
     shopRows.map((r) => {
@@ -195,11 +202,14 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
           village_id: villageId,
           ...cols(r, { name: 'name', type: 'type', opened_on: 'opened_on', jobs_created: 'jobs_created', low_income_jobs: 'low_income_jobs', income_gain_per_person: 'income_gain_per_person', source: 'source' }, { jobs_created: 0, low_income_jobs: 0 }),
           ...(r.given.has('host_credit_code') ? { host_enterprise_id: idOf(shopHosts, r.values.host_credit_code) } : {}),
+          ...shopProgramme(r),
         },
       };
     }),
   );
   record('workshops', workshops);
+  release('workshops');
+  await writeIndicatorSheets(sql, sheets, progress, record);
   return summaries;
 }
 

@@ -794,6 +794,60 @@ query ${name}($within: [String!]) {
     if (gen === generation) document.body.dataset.state = 'ready';
   }
 
+  // ---------- monitoring indicators: one card each, latest value, qualifier and trend ----------
+
+  const INDICATORS_QUERY = `query DashboardIndicators {
+  indicators(filter: { topLevel: true }, first: 100) {
+    nodes {
+      code nameZh nameEn unitWord
+      programme { nameZh }
+      latestValue { display qualifier qualifierWord periodLabel derived source area { name } growth { display basedOnDerived qualified } }
+    }
+  }
+}`;
+  const QUALIFIER_TEXT = { EXACT: '确数 exact', AT_LEAST: '至少 at least', APPROXIMATELY: '约数 approximately' };
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  async function renderIndicators() {
+    const box = $('#indicator-cards');
+    if (!box) return;
+    box.dataset.state = 'loading';
+    try {
+      const data = await gql(INDICATORS_QUERY);
+      box.replaceChildren();
+      for (const ind of data.indicators.nodes) {
+        const v = ind.latestValue;
+        const card = el('article', 'indicator-card');
+        card.dataset.indicator = ind.code;
+        card.appendChild(el('h3', null, ind.nameZh)).appendChild(el('span', null, ' ' + ind.nameEn)).lang = 'en';
+        card.appendChild(el('p', 'value', v ? v.display : '—'));
+        if (v) {
+          const q = el('p', 'qualifier', QUALIFIER_TEXT[v.qualifier] + (v.qualifierWord ? '（' + v.qualifierWord + '）' : '') + (v.derived ? ' · 推算 derived' : ''));
+          q.dataset.qualifier = v.qualifier;
+          card.appendChild(q);
+          card.appendChild(el('p', 'period', v.periodLabel + ' · ' + v.area.name));
+          const g = v.growth;
+          const trend = el('p', 'trend', g && g.display ? '同比 ' + g.display + (g.basedOnDerived ? '（上年值为推算 earlier value derived）' : '') + (g.qualified ? '（含约数，仅供参考 indicative）' : '') : '同比 — no value a year earlier');
+          trend.dataset.trend = g && g.display ? (g.display.charAt(0) === '-' ? 'down' : g.display.charAt(0) === '+' ? 'up' : 'flat') : 'none';
+          card.appendChild(trend);
+          card.appendChild(el('p', 'source', '来源 source: ' + v.source));
+        }
+        if (ind.programme) card.appendChild(el('p', 'programme', '计划 programme: ' + ind.programme.nameZh));
+        box.appendChild(card);
+      }
+      box.dataset.state = 'ready';
+    } catch (e) {
+      box.dataset.state = 'error';
+      box.replaceChildren(el('p', 'status', '无法读取监测指标 Cannot read the indicators: ' + e.message));
+    }
+  }
+
   function start() {
     if (typeof echarts === 'undefined') {
       statusEl().textContent = '图表库未加载 The chart library did not load.';
@@ -813,6 +867,7 @@ query ${name}($within: [String!]) {
       resizeTimer = setTimeout(() => Object.values(cards).forEach((c) => c.chart && c.chart.resize()), 100);
     });
     render();
+    renderIndicators();
   }
 
   // For tests and the curious: what each chart shows, and its CSV rows.

@@ -1,0 +1,5 @@
+import { IndicatorValueResolver } from './indicator-value.resolver.js';
+import { IndicatorResolver } from './indicator.resolver.js';
+
+/** Resolver classes of this feature, collected by src/schema/build.ts. */
+export const resolvers: Function[] = [IndicatorResolver, IndicatorValueResolver];

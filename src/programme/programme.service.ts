@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Area } from '../area/area.entity.js';
+import { areaByCode } from '../area/area.service.js';
+import { ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
+import { assignDefined, checkText, optionalText, required, requiredText, type Mode } from '../common/validate.js';
+import { CODE_PATTERN, CODE_RULE } from '../indicator/indicator.rules.js';
+import { Programme, ProgrammeDocument, ProgrammeEvent } from './programme.entity.js';
+import type { ProgrammeInput } from './programme.inputs.js';
+
+/** Finds a programme by code; null when there is none. */
+export function findProgramme(em: EntityManager, code: string): Promise<Programme | null> {
+  return em.findOne(Programme, { code: code.trim() });
+}
+
+async function applyProgrammeInput(tx: EntityManager, row: Programme, input: ProgrammeInput, mode: Mode): Promise<void> {
+  const p = new ProblemList();
+  const code = requiredText(p, 'input.code', input.code, mode, { max: 40, pattern: CODE_PATTERN, rule: CODE_RULE });
+  const nameZh = requiredText(p, 'input.nameZh', input.nameZh, mode);
+  const nameEn = requiredText(p, 'input.nameEn', input.nameEn, mode);
+  const kind = required(p, 'input.kind', input.kind, mode);
+  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const leadBody = optionalText(p, 'input.leadBody', input.leadBody);
+  let leadArea: Area | null | undefined;
+  if (input.leadArea === null || input.leadArea?.trim() === '') leadArea = null;
+  else if (input.leadArea !== undefined) leadArea = await areaByCode(tx, p, 'input.leadArea', input.leadArea);
+
+  const documents = input.documents?.map((d, i) => ({
+    title: checkText(p, `input.documents[${i}].title`, d.title, { max: 300 }),
+    issuedOn: d.issuedOn ?? null,
+    source: checkText(p, `input.documents[${i}].source`, d.source, { max: 500 }),
+  }));
+  documents?.forEach((d, i) => {
+    if (d.title && documents.findIndex((o) => o.title === d.title) !== i) p.add(`input.documents[${i}].title`, 'is already in the list', d.title);
+  });
+  const events = input.events?.map((e, i) => ({
+    occurredOn: e.occurredOn,
+    title: checkText(p, `input.events[${i}].title`, e.title, { max: 300 }),
+    source: checkText(p, `input.events[${i}].source`, e.source, { max: 500 }),
+  }));
+  events?.forEach((e, i) => {
+    if (e.title && events.findIndex((o) => o.title === e.title && o.occurredOn === e.occurredOn) !== i) p.add(`input.events[${i}].title`, 'is already in the list for that date', e.title);
+  });
+  if (input.documents === null) p.add('input.documents', 'must not be null (give [] to clear the list)');
+  if (input.events === null) p.add('input.events', 'must not be null (give [] to clear the list)');
+  if (code && code !== row.code) p.conflict((await tx.count(Programme, { code })) === 0, 'input.code', `a programme with code ${code} already exists`, code);
+  p.throwIfAny();
+  assignDefined(row, { code, nameZh, nameEn, kind, source, leadBody, leadArea, startedOn: input.startedOn });
+  if (documents) {
+    if (row.id) await tx.nativeDelete(ProgrammeDocument, { programme: row.id });
+    for (const d of documents) tx.persist(tx.create(ProgrammeDocument, { programme: row, title: d.title!, issuedOn: d.issuedOn, source: d.source! }));
+  }
+  if (events) {
+    if (row.id) await tx.nativeDelete(ProgrammeEvent, { programme: row.id });
+    for (const e of events) tx.persist(tx.create(ProgrammeEvent, { programme: row, occurredOn: e.occurredOn, title: e.title!, source: e.source! }));
+  }
+}
+
+const PROGRAMME: RecordKind<Programme, string, ProgrammeInput> = {
+  name: 'Programme',
+  keyArg: 'code',
+  keyText: (code) => code,
+  make: () => new Programme(),
+  find: findProgramme,
+  apply: applyProgrammeInput,
+  label: (row, key, input) => `programme ${input?.code ?? key ?? row.code}`,
+  access: { noun: 'programmes', area: false, partner: false },
+  target: () => ({ areaIds: [], enterpriseIds: [] }),
+};
+
+export const createProgramme = (ctx: WriteContext, input: ProgrammeInput) => createRecord(ctx, PROGRAMME, input);
+export const updateProgramme = (ctx: WriteContext, code: string, input: ProgrammeInput) => updateRecord(ctx, PROGRAMME, code, input);
+export const deleteProgramme = (ctx: WriteContext, code: string) => deleteRecord(ctx, PROGRAMME, code);
