@@ -1,3 +1,4 @@
+import type { SheetRow } from '../parse/rows.js';
 import { compareYuan } from '../../common/decimal.js';
 import { batchSize, type Sql } from './sql.js';
 
@@ -121,4 +122,15 @@ export async function upsert(sql: Sql, spec: TableSpec, rows: Incoming[], onProg
     onProgress?.(batch.length);
   }
   return result;
+}
+
+/** Copies the columns the row gives, mapping sheet keys to database columns and blanks to defaults. */
+export function cols(row: SheetRow, mapping: Record<string, string>, defaults: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(mapping)) {
+    if (!row.given.has(key)) continue;
+    const v = row.values[key];
+    out[column] = v === null || v === undefined ? (defaults[column] ?? null) : v;
+  }
+  return out;
 }

@@ -2,20 +2,9 @@ import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import { parsePeriod } from '../../indicator/period.js';
 import { QUALIFIER_OF_WORD } from '../../indicator/indicator.rules.js';
 import type { Sql } from './sql.js';
-import { upsert, type UpsertResult } from './upsert.js';
+import { cols, upsert, type UpsertResult } from './upsert.js';
 
 type Counts = Pick<UpsertResult, 'created' | 'updated' | 'unchanged'>;
-
-/** Copies the columns the row gives, mapping sheet keys to columns and blanks to defaults. */
-function cols(row: SheetRow, mapping: Record<string, string>, defaults: Record<string, unknown> = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(mapping)) {
-    if (!row.given.has(key)) continue;
-    const v = row.values[key];
-    out[column] = v === null || v === undefined ? (defaults[column] ?? null) : v;
-  }
-  return out;
-}
 
 async function idsOf(sql: Sql, table: string, column: string, keys: unknown[]): Promise<Map<string, number>> {
   const wanted = [...new Set(keys.filter((k) => k !== null && k !== undefined && k !== '').map(String))];

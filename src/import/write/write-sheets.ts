@@ -1,7 +1,7 @@
 import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import { Stage } from '../../project/project.enums.js';
 import type { Sql } from './sql.js';
-import { upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
+import { cols, upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
 import { programmeColumn, writeIndicatorSheets, writeProgrammeSheets } from './write-indicators.js';
 
 /** Counts per sheet after writing. */
@@ -41,17 +41,6 @@ class Ids {
 const STAGE_TYPES = { project_id: 'int', stage: 'text', reached_on: 'date' };
 
 const AREA_LEVEL: Record<string, number> = { DISTRICT: 0, PLATFORM: 1, TOWN: 1, VILLAGE: 2, COMMUNITY: 2 };
-
-/** Copies the columns the row gives, mapping sheet keys to database columns and blanks to defaults. */
-function cols(row: SheetRow, mapping: Record<string, string>, defaults: Record<string, unknown> = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(mapping)) {
-    if (!row.given.has(key)) continue;
-    const v = row.values[key];
-    out[column] = v === null || v === undefined ? (defaults[column] ?? null) : v;
-  }
-  return out;
-}
 
 /**
  * Writes every valid row, sheet by sheet in reference order, inside the caller's transaction.
