@@ -7,7 +7,9 @@ import {
 import type { Principal } from '../auth/principal.js';
 import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
 import type { LoaderRegistry } from './context.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import type { GraphQLError } from 'graphql';
+import { inputFieldOf, kindOfTable, pgRefusal, refusalRule } from '../db/refusals.js';
+import { BadInputError, ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
 
 /** Who writes: the request's entity manager and caller (a RequestContext is one). */
@@ -36,16 +38,38 @@ export async function atomically<T>(ctx: WriteContext, operation: string, fn: (t
   }
 }
 
-/** Flushes, turning a duplicate natural key into a CONFLICT that names the record. */
-export async function flushOrConflict(tx: EntityManager, label: string): Promise<void> {
+/**
+ * A database refusal (its rules did not catch it) as an error on the input path: the table column
+ * mapped to the input field through the kind's registration (src/db/refusals.ts); a value too long
+ * names the input field that holds it. Undefined for other errors.
+ */
+export function refusalError(e: unknown, label: string, input?: object): GraphQLError | undefined {
+  const r = pgRefusal(e);
+  if (!r) return undefined;
+  let field = inputFieldOf(r, kindOfTable(r.table));
+  if (!field && r.code === '22001' && input) {
+    const max = Number(/\((\d+)\)/.exec(r.message)?.[1] ?? NaN);
+    const key = Object.entries(input).find(([, v]) => typeof v === 'string' && [...v].length > max)?.[0];
+    if (key) field = `input.${key}`;
+  }
+  const rule = refusalRule(r);
+  if (r.code === '23505') return new ConflictError(`${label} already exists`, { field, rule, constraint: r.constraint });
+  if (r.code === '23503' || r.code === '23001') return new ConflictError(`${label}: ${rule}`, { field, rule, constraint: r.constraint });
+  return new BadInputError([{ field: field ?? 'input', rule }]);
+}
+
+/** Flushes, turning a duplicate natural key into a CONFLICT that names the record, and any other refusal into an error on its input field. */
+export async function flushOrConflict(tx: EntityManager, label: string, input?: object): Promise<void> {
   try {
     await tx.flush();
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) {
       const constraint = (e as unknown as { constraint?: string }).constraint;
-      throw new ConflictError(`${label} already exists`, { constraint });
+      const r = pgRefusal(e);
+      const field = r && inputFieldOf(r, kindOfTable(r.table));
+      throw new ConflictError(`${label} already exists`, { constraint, ...(field ? { field, rule: refusalRule(r) } : {}) });
     }
-    throw e;
+    throw refusalError(e, label, input) ?? e;
   }
 }
 
@@ -102,7 +126,7 @@ export function createRecord<E extends { nodeId: string }, K, I>(ctx: WriteConte
     await kind.apply(tx, record, input, 'create');
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, undefined, input));
     tx.persist(record);
-    await flushOrConflict(tx, kind.label(record, undefined, input));
+    await flushOrConflict(tx, kind.label(record, undefined, input), input as object);
     return record;
   });
 }
@@ -115,7 +139,7 @@ export function updateRecord<E extends { nodeId: string }, K, I>(ctx: WriteConte
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, undefined));
     await kind.apply(tx, record, input, 'update');
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, input));
-    await flushOrConflict(tx, kind.label(record, key, input));
+    await flushOrConflict(tx, kind.label(record, key, input), input as object);
     return record;
   });
 }

@@ -2,6 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
+import { ProjectCodeScalar } from '../project/project.code.js';
 import { FundFlowKind } from './fund-flow.entity.js';
 
 /** Filter of the `fundFlows` list. */
@@ -57,7 +58,7 @@ export const FundFlowOrder = OrderInput<FundFlowOrderField>(FundFlowOrderField, 
 /** Natural key of a fund flow (project code + kind + date). */
 @InputType({ description: '资金流键 Natural key of a fund flow: project, kind and date.' })
 export class FundFlowKeyInput {
-  @Field({ description: '项目编号 Project code.' })
+  @Field(() => ProjectCodeScalar, { description: '项目编号 Project code.' })
   projectCode!: string;
 
   @Field(() => FundFlowKind, { description: '资金类型 Kind.' })
@@ -74,7 +75,7 @@ export class FundFlowKeyInput {
     'on update, only given fields change. There is one row per project, kind and day: record the day’s total.',
 })
 export class FundFlowInput {
-  @Field(() => String, { nullable: true, description: '项目编号 Code of the project the money is for.' })
+  @Field(() => ProjectCodeScalar, { nullable: true, description: '项目编号 Code of the project the money is for.' })
   projectCode?: string | null;
 
   @Field(() => FundFlowKind, { nullable: true, description: '资金类型 Kind.' })

@@ -1,24 +1,23 @@
+import { PROJECT_CODE } from '../project/project.code.js';
+import { FUND_FLOW_ACCESS } from './fund-flow.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { compareYuan } from '../common/decimal.js';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { projectTarget } from '../auth/scope.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
+import { fundFlowFieldRules } from './fund-flow.rules.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
-
-/** Exclusive bound of a numeric(20,2) column in yuan. */
-const MONEY_LIMIT = '1000000000000000000';
 
 /** Finds a fund flow by its natural key (project code, kind, date); null when there is none. */
 export function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<FundFlow | null> {
-  return em.findOne(FundFlow, { project: { code: key.projectCode.trim() }, kind: key.kind, occurredOn: key.occurredOn });
+  return em.findOne(FundFlow, { project: { code: PROJECT_CODE.normalise(key.projectCode) }, kind: key.kind, occurredOn: key.occurredOn });
 }
 
 /** Finds a project by code inside a mutation, recording a problem on `field` when there is none. */
 async function projectByCode(tx: EntityManager, p: ProblemList, field: string, code: string): Promise<Project | undefined> {
-  const project = await tx.findOne(Project, { code: code.trim() });
+  const project = await tx.findOne(Project, { code: PROJECT_CODE.normalise(code) });
   if (!project) p.add(field, `no project has code ${code}`, code);
   return project ?? undefined;
 }
@@ -27,17 +26,13 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   const p = new ProblemList();
   const kind = required(p, 'input.kind', input.kind, mode);
   const occurredOn = required(p, 'input.occurredOn', input.occurredOn, mode);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
-  const projectCode = requiredText(p, 'input.projectCode', input.projectCode, mode, { max: 64 });
+  const source = required(p, 'input.source', input.source, mode);
+  const projectCode = required(p, 'input.projectCode', input.projectCode, mode);
   const project = projectCode === undefined ? undefined : await projectByCode(tx, p, 'input.projectCode', projectCode);
-
   let amount = required(p, 'input.amount', input.amount, mode);
-  if (amount !== undefined) {
-    const before = p.problems.length;
-    p.check(compareYuan(amount, '0') > 0, 'input.amount', 'must be more than 0', amount);
-    p.check(compareYuan(amount, MONEY_LIMIT) < 0, 'input.amount', 'must be less than 10^18 yuan', amount);
-    if (p.problems.length > before) amount = undefined;
-  }
+  const problems = fundFlowFieldRules({ amount, source });
+  if (problems.some((x) => x.field === 'amount')) amount = undefined;
+  p.addAll(problems);
 
   // The natural key as the row will have it; one row per project, kind and day.
   const finalProject = input.projectCode === undefined ? flow.project : project;
@@ -49,7 +44,7 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
     p.conflict(taken === 0, 'input.occurredOn', `the project already has a ${finalKind} flow on ${finalDate}; update that row with the day’s total`, finalDate);
   }
   p.throwIfAny();
-  assignDefined(flow, { project, kind, occurredOn, amount, source });
+  assignDefined(flow, { project, kind, occurredOn, amount, source: source?.trim() });
 }
 
 const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
@@ -61,7 +56,7 @@ const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
   apply: applyFundFlowInput,
   label: (_flow, key, input) =>
     `${input?.kind ?? key?.kind} fund flow of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn}`,
-  access: { noun: 'fund flows', area: true, partner: true },
+  access: FUND_FLOW_ACCESS,
   target: (tx, flow) => projectTarget(tx, flow.project.id),
 };
 

@@ -1,3 +1,4 @@
+import { INDICATOR_VALUE_ACCESS } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
@@ -89,7 +90,7 @@ const INDICATOR_VALUE: RecordKind<IndicatorValue, IndicatorValueKeyInput, Indica
   find: findIndicatorValue,
   apply: applyValueInput,
   label: (_row, key, input) => `value of indicator ${input?.indicator ?? key?.indicator} for area ${input?.area ?? key?.area}, period ${input?.period ?? key?.period}`,
-  access: { noun: 'indicator values', area: true, partner: false },
+  access: INDICATOR_VALUE_ACCESS,
   target: (_tx, row) => ({ areaIds: [row.area.id], enterpriseIds: [] }),
 };
 

@@ -1,0 +1,59 @@
+import { columnOfRefusal, kindOfTable, pgRefusal, refusalRule, sheetColumnOf } from '../db/refusals.js';
+import type { ParsedSheet, SheetRow } from './parse/rows.js';
+import type { Problem } from './problems.js';
+
+/** Values of a "Failing row contains (…)" or "Key (…)=(…)" detail, as comparable texts. */
+function detailValues(detail: string | undefined): Set<string> {
+  const m = /(?:Failing row contains|=)\s*\((.*)\)/s.exec(detail ?? '');
+  return new Set((m?.[1] ?? '').split(', ').map(comparable));
+}
+
+/** A value as text that compares across "100", "100.00" and 100. */
+function comparable(v: unknown): string {
+  const s = String(v);
+  return /^-?\d+(\.\d+)?$/.test(s) ? String(Number(s)) : s;
+}
+
+/** The row of a sheet the refused database row came from: every plain value of the row is in the detail. */
+function rowOfDetail(rows: readonly SheetRow[], values: Set<string>, plain: string[]): SheetRow | undefined {
+  if (values.size === 0) return undefined;
+  return rows.find((row) => {
+    const mine = plain.map((k) => row.values[k]).filter((v) => v !== null && v !== undefined && !Array.isArray(v) && typeof v !== 'boolean');
+    return mine.length > 0 && mine.every((v) => values.has(comparable(v)));
+  });
+}
+
+/**
+ * Turns a database refusal during the write into a problem located as the user sees the file:
+ * the file, sheet, row, column and value it came from, and what the database refused. Undefined
+ * for an error that is not a refusal (SQLSTATE class 22 or 23).
+ */
+export function locateRefusal(err: unknown, sheets: readonly ParsedSheet[]): Problem | undefined {
+  const r = pgRefusal(err);
+  if (!r) return undefined;
+  const rule = refusalRule(r);
+  if (r.code === '22001') {
+    // "value too long for type character varying(64)" names neither table nor column: the first cell longer than that.
+    const max = Number(/\((\d+)\)/.exec(r.message)?.[1] ?? NaN);
+    for (const { spec, rows } of sheets) {
+      for (const row of rows) {
+        const col = spec.columns.find((c) => typeof row.values[c.key] === 'string' && [...(row.values[c.key] as string)].length > max);
+        if (col) return located(row, col.key, rule);
+      }
+    }
+  }
+  const kind = kindOfTable(r.table);
+  const sheet = kind && sheets.find((s) => s.spec === kind.spec);
+  const column = columnOfRefusal(r, kind);
+  if (!kind || !sheet) return { severity: 'error', file: '', sheet: '', row: null, column: null, value: null, rule };
+  const plain = sheet.spec.columns.filter((c) => sheetColumnOf(kind, c.key) === c && !c.ref && c.type !== 'text').map((c) => c.key);
+  const row = rowOfDetail(sheet.rows, detailValues(r.detail), plain);
+  if (row) return located(row, column?.key ?? null, rule);
+  const first = sheet.rows[0];
+  return { severity: 'error', file: first?.file ?? '', sheet: first?.sheet ?? sheet.spec.name, row: null, column: column ? (first?.headers[column.key] ?? column.zh) : null, value: null, rule };
+}
+
+function located(row: SheetRow, key: string | null, rule: string): Problem {
+  const value = key ? (row.raw?.[key] ?? row.values[key]) : null;
+  return { severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: value === null || value === undefined ? null : String(value), rule };
+}
