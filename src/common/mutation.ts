@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
 import type { LoaderRegistry } from './context.js';
 import type { GraphQLError } from 'graphql';
-import { inputFieldOf, kindOfTable, pgRefusal, refusalRule } from '../db/refusals.js';
+import { inputFieldOf, kindOfTable, pgRefusal, refusalRule, VARCHAR_COLUMNS_SQL, varcharLength } from '../db/refusals.js';
 import { BadInputError, ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
 
@@ -43,13 +43,22 @@ export async function atomically<T>(ctx: WriteContext, operation: string, fn: (t
  * mapped to the input field through the kind's registration (src/db/refusals.ts); a value too long
  * names the input field that holds it. Undefined for other errors.
  */
-export function refusalError(e: unknown, label: string, input?: object): GraphQLError | undefined {
+export async function refusalError(tx: EntityManager, e: unknown, label: string, input?: object): Promise<GraphQLError | undefined> {
   const r = pgRefusal(e);
   if (!r) return undefined;
   let field = inputFieldOf(r, kindOfTable(r.table));
   if (!field && r.code === '22001' && input) {
-    const max = Number(/\((\d+)\)/.exec(r.message)?.[1] ?? NaN);
-    const key = Object.entries(input).find(([, v]) => typeof v === 'string' && [...v].length > max)?.[0];
+    // Note: the message names no column: the input field that feeds a column of that length and holds a longer value.
+    const max = varcharLength(r);
+    const columns = await tx
+      .getConnection()
+      .execute<{ table: string; column: string }[]>(VARCHAR_COLUMNS_SQL.replace('$1', '?'), [max])
+      .catch(() => []);
+    const fields = columns.flatMap(({ table, column }) => {
+      const f = inputFieldOf({ ...r, table, column }, kindOfTable(table));
+      return f ? [f.slice('input.'.length)] : [];
+    });
+    const key = Object.entries(input).find(([k, v]) => fields.includes(k) && typeof v === 'string' && [...v].length > max)?.[0];
     if (key) field = `input.${key}`;
   }
   const rule = refusalRule(r);
@@ -69,7 +78,7 @@ export async function flushOrConflict(tx: EntityManager, label: string, input?: 
       const field = r && inputFieldOf(r, kindOfTable(r.table));
       throw new ConflictError(`${label} already exists`, { constraint, ...(field ? { field, rule: refusalRule(r) } : {}) });
     }
-    throw refusalError(e, label, input) ?? e;
+    throw (await refusalError(tx, e, label, input)) ?? e;
   }
 }
 

@@ -46,6 +46,26 @@ const KIND_OF: Record<string, string> = {
 /** Foreign-key columns whose sheet column is not named after them. */
 const FK_COLUMNS: Record<string, string> = { lead_enterprise_id: 'lead_credit_code', partner_enterprise_id: 'partner_credit_code', host_enterprise_id: 'host_credit_code', host_id: 'host_area_code' };
 
+/** Check constraints whose name does not say their column: the column a user corrects. */
+const CONSTRAINT_COLUMNS: Record<string, string> = {
+  collective_income_parts_sum: 'operating_income',
+  collective_income_nonnegative: 'operating_income',
+  pairing_one_lead: 'lead_area_id',
+  pairing_one_partner: 'partner_area_id',
+  pairing_dates_ordered: 'end_date',
+  workshop_low_income_within_jobs: 'low_income_jobs',
+  workshop_income_gain_nonnegative: 'income_gain_per_person',
+  workshop_jobs_nonnegative: 'jobs_created',
+  area_parent_required: 'parent_id',
+  area_scenic_is_village: 'scenic_grade',
+  area_mountain_is_town: 'mountain',
+  area_code_digits: 'code',
+  enterprise_credit_code_format: 'credit_code',
+  project_signed_amount_nonnegative: 'signed_amount',
+  fund_flow_amount_positive: 'amount',
+  collective_income_year_range: 'year',
+};
+
 /** The sheet column that feeds a table column (`village_id` → `village_code`). */
 export function sheetColumnOf(kind: SheetKind, dbColumn: string): ColumnSpec | undefined {
   const cols = kind.spec.columns;
@@ -67,6 +87,8 @@ export function kindOfTable(table: string | undefined): SheetKind | undefined {
 export function columnOfRefusal(r: PgRefusal, kind: SheetKind | undefined): ColumnSpec | undefined {
   if (!kind) return undefined;
   if (r.column) return sheetColumnOf(kind, r.column);
+  const known = r.constraint && CONSTRAINT_COLUMNS[r.constraint];
+  if (known) return sheetColumnOf(kind, known);
   const name = r.constraint?.startsWith(`${kind.table}_`) ? r.constraint.slice(kind.table.length + 1) : r.constraint;
   if (name) {
     // Note: the column named in a unique key's detail ("Key (village_id, year)=…") is its last part.
@@ -94,3 +116,11 @@ export function inputFieldOf(r: PgRefusal, kind: SheetKind | undefined): string 
   const column = columnOfRefusal(r, kind);
   return column ? `input.${fieldOf(column)}` : undefined;
 }
+
+/** The length in "value too long for type character varying(64)". */
+export function varcharLength(r: PgRefusal): number {
+  return Number(/\((\d+)\)/.exec(r.message)?.[1] ?? NaN);
+}
+
+/** SQL listing the columns stored as varchar(n), for locating a 22001 (bind n as $1). */
+export const VARCHAR_COLUMNS_SQL = `select table_name as "table", column_name as "column" from information_schema.columns where table_schema = current_schema() and character_maximum_length = $1`;

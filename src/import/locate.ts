@@ -1,4 +1,4 @@
-import { columnOfRefusal, kindOfTable, pgRefusal, refusalRule, sheetColumnOf } from '../db/refusals.js';
+import { columnOfRefusal, kindOfTable, pgRefusal, refusalRule, sheetColumnOf, varcharLength } from '../db/refusals.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { Problem } from './problems.js';
 
@@ -14,13 +14,18 @@ function comparable(v: unknown): string {
   return /^-?\d+(\.\d+)?$/.test(s) ? String(Number(s)) : s;
 }
 
-/** The row of a sheet the refused database row came from: every plain value of the row is in the detail. */
+/**
+ * The row of a sheet the refused database row came from: the one with the most of its plain values
+ * in the detail (a trigger may have changed one); the only row when the detail names none (a key id).
+ */
 function rowOfDetail(rows: readonly SheetRow[], values: Set<string>, plain: string[]): SheetRow | undefined {
-  if (values.size === 0) return undefined;
-  return rows.find((row) => {
-    const mine = plain.map((k) => row.values[k]).filter((v) => v !== null && v !== undefined && !Array.isArray(v) && typeof v !== 'boolean');
-    return mine.length > 0 && mine.every((v) => values.has(comparable(v)));
-  });
+  let best: SheetRow | undefined;
+  let most = 0;
+  for (const row of rows) {
+    const n = plain.map((k) => row.values[k]).filter((v) => v !== null && v !== undefined && !Array.isArray(v) && typeof v !== 'boolean' && values.has(comparable(v))).length;
+    if (n > most) [best, most] = [row, n];
+  }
+  return best ?? (rows.length === 1 ? rows[0] : undefined);
 }
 
 /**
@@ -28,18 +33,20 @@ function rowOfDetail(rows: readonly SheetRow[], values: Set<string>, plain: stri
  * the file, sheet, row, column and value it came from, and what the database refused. Undefined
  * for an error that is not a refusal (SQLSTATE class 22 or 23).
  */
-export function locateRefusal(err: unknown, sheets: readonly ParsedSheet[]): Problem | undefined {
+export function locateRefusal(err: unknown, sheets: readonly ParsedSheet[], varchar: readonly { table: string; column: string }[] = []): Problem | undefined {
   const r = pgRefusal(err);
   if (!r) return undefined;
   const rule = refusalRule(r);
   if (r.code === '22001') {
-    // "value too long for type character varying(64)" names neither table nor column: the first cell longer than that.
-    const max = Number(/\((\d+)\)/.exec(r.message)?.[1] ?? NaN);
-    for (const { spec, rows } of sheets) {
-      for (const row of rows) {
-        const col = spec.columns.find((c) => typeof row.values[c.key] === 'string' && [...(row.values[c.key] as string)].length > max);
-        if (col) return located(row, col.key, rule);
-      }
+    // "value too long for type character varying(64)" names neither table nor column: the first cell
+    // longer than that in a column stored with that length (`varchar`: see varcharColumns).
+    const max = varcharLength(r);
+    for (const { table, column } of varchar) {
+      const kind = kindOfTable(table);
+      const col = kind && sheetColumnOf(kind, column);
+      const rows = sheets.find((s) => s.spec === kind?.spec)?.rows ?? [];
+      const row = col && rows.find((x) => typeof x.values[col.key] === 'string' && [...(x.values[col.key] as string)].length > max);
+      if (row && col) return located(row, col.key, rule);
     }
   }
   const kind = kindOfTable(r.table);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { checkSheets, loadExisting } from './check.js';
 import { locateRefusal } from './locate.js';
+import { VARCHAR_COLUMNS_SQL, varcharLength, type PgRefusal } from '../db/refusals.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
 import { warnLandedFlows } from './landed-flows.js';
@@ -154,7 +155,9 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     await client.query('rollback').catch(() => undefined);
     const err = e as { message: string };
     // A refusal of the database (a check, key or length its rules did not catch) is located on the file's row and column.
-    const refused = locateRefusal(e, sheets);
+    const length = (e as { code?: string }).code === '22001' ? varcharLength(e as PgRefusal) : NaN;
+    const varchar = Number.isNaN(length) ? [] : ((await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[]);
+    const refused = locateRefusal(e, sheets, varchar);
     if (refused) {
       log.add(refused);
       return outcome('rejected', { rows });
