@@ -1,11 +1,10 @@
-import { AREA_ACCESS } from './area.rules.js';
+import { AREA_ACCESS, areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, type Mode } from '../common/validate.js';
 import { AREA_CODE } from './area.code.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
-import { areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
 import { Area } from './area.entity.js';
 import type { AreaInput } from './area.inputs.js';
 

@@ -1,5 +1,5 @@
 import { PROJECT_CODE } from '../project/project.code.js';
-import { FUND_FLOW_ACCESS } from './fund-flow.rules.js';
+import { FUND_FLOW_ACCESS, fundFlowFieldRules } from './fund-flow.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
@@ -7,7 +7,6 @@ import { assignDefined, required, type Mode } from '../common/validate.js';
 import { projectTarget } from '../auth/scope.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
-import { fundFlowFieldRules } from './fund-flow.rules.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
 
 /** Finds a fund flow by its natural key (project code, kind, date); null when there is none. */

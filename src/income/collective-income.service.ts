@@ -1,4 +1,4 @@
-import { INCOME_ACCESS } from './collective-income.rules.js';
+import { type Amount, AMOUNTS, INCOME_ACCESS, incomeRules, PARTS } from './collective-income.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaKindRule, VILLAGE_KINDS } from '../area/area.rules.js';
@@ -7,7 +7,6 @@ import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, type Mode } from '../common/validate.js';
 import { CollectiveIncome } from './collective-income.entity.js';
-import { AMOUNTS, incomeRules, PARTS, type Amount } from './collective-income.rules.js';
 import type { CollectiveIncomeInput, CollectiveIncomeKeyInput } from './collective-income.inputs.js';
 
 /** Finds a collective-income row by its natural key (village code and year); null when there is none. */

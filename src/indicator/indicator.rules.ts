@@ -123,3 +123,11 @@ export const INDICATOR_VALUE_ACCESS: KindAccess = { noun: 'indicator values', ar
 
 /** Who may write indicators through the API (src/auth/scope.ts). */
 export const INDICATOR_ACCESS: KindAccess = { noun: 'indicators', area: false, partner: false };
+
+/** Text fields of an indicator value that are given (a derivation says in at most 500 characters how). */
+export function indicatorValueFieldRules(v: { source?: string | null; derivation?: string | null }): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (typeof v.source === 'string') text(out, 'source', v.source, SOURCE_MAX);
+  if (typeof v.derivation === 'string' && v.derivation.trim() !== '') text(out, 'derivation', v.derivation, SOURCE_MAX);
+  return out;
+}

@@ -1,5 +1,5 @@
 import { INDICATOR_CODE } from '../programme/programme.code.js';
-import { INDICATOR_ACCESS } from './indicator.rules.js';
+import { INDICATOR_ACCESS, indicatorFieldRules } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
@@ -7,7 +7,6 @@ import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Programme } from '../programme/programme.entity.js';
 import { Indicator } from './indicator.entity.js';
 import type { IndicatorInput } from './indicator.inputs.js';
-import { indicatorFieldRules } from './indicator.rules.js';
 
 /** Finds an indicator by code; null when there is none. */
 export function findIndicator(em: EntityManager, code: string): Promise<Indicator | null> {

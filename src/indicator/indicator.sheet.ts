@@ -2,7 +2,7 @@ import { AREA_CODE } from '../area/area.code.js';
 import { problem } from '../common/rules.js';
 import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
 import { INDICATOR_CODE, PROGRAMME_CODE } from '../programme/programme.code.js';
-import { checkDerivation, checkItems, checkPeriod, checkQualifier, checkValue, INDICATOR_ACCESS, INDICATOR_VALUE_ACCESS, indicatorFieldRules, type Problem as RulesProblem } from './indicator.rules.js';
+import { checkDerivation, checkItems, checkPeriod, checkQualifier, checkValue, INDICATOR_ACCESS, INDICATOR_VALUE_ACCESS, indicatorFieldRules, indicatorValueFieldRules, type Problem as RulesProblem } from './indicator.rules.js';
 
 export const INDICATOR_UNIT_VALUES = {
   REN: ['人', 'persons'],
@@ -89,6 +89,6 @@ export const indicatorValueSheet: SheetKind = {
     checkQualifier(problems, { qualifier: 'qualifier_word', word: 'qualifier_word' }, undefined, v.qualifier_word as string | null);
     checkDerivation(problems, { derived: 'derived', derivation: 'derivation' }, v.derived === true, (v.derivation as string | null) ?? null);
     checkItems(problems, 'items', (v.items as string[] | null) ?? []);
-    return problems.map((p) => ({ ...p, code: 'FORMAT' as const }));
+    return [...indicatorValueFieldRules({ source: v.source as string | null, derivation: v.derivation as string | null }), ...problems.map((p) => ({ ...p, code: 'FORMAT' as const }))];
   },
 };

@@ -1,5 +1,5 @@
 import { PAIRING_CODE } from './pairing.code.js';
-import { PAIRING_ACCESS } from './pairing.rules.js';
+import { PAIRING_ACCESS, pairingDateRules, pairingFieldRules, pairingPartyRules, pairingSideRules, type Party, type Side } from './pairing.rules.js';
 import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area } from '../area/area.entity.js';
@@ -11,7 +11,6 @@ import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
 import { Pairing } from './pairing.entity.js';
 import type { PairingInput } from './pairing.inputs.js';
-import { pairingDateRules, pairingFieldRules, pairingPartyRules, pairingSideRules, type Party, type Side } from './pairing.rules.js';
 
 /** An area or an enterprise taking part in a pairing. */
 export type PartyEntity = Area | Enterprise;

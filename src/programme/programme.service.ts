@@ -1,5 +1,5 @@
 import { PROGRAMME_CODE } from './programme.code.js';
-import { PROGRAMME_ACCESS } from './programme.rules.js';
+import { PROGRAMME_ACCESS, programmeFieldRules, titledFieldRules } from './programme.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
@@ -8,7 +8,6 @@ import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteCo
 import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Programme, ProgrammeDocument, ProgrammeEvent } from './programme.entity.js';
 import type { ProgrammeInput } from './programme.inputs.js';
-import { programmeFieldRules, titledFieldRules } from './programme.rules.js';
 
 /** Finds a programme by code; null when there is none. */
 export function findProgramme(em: EntityManager, code: string): Promise<Programme | null> {

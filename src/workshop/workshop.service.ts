@@ -1,4 +1,4 @@
-import { WORKSHOP_ACCESS } from './workshop.rules.js';
+import { WORKSHOP_ACCESS, workshopFieldRules, workshopJobsRule } from './workshop.rules.js';
 import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
@@ -10,7 +10,6 @@ import { assignDefined, required, type Mode } from '../common/validate.js';
 import type { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
 import { Workshop } from './workshop.entity.js';
-import { workshopFieldRules, workshopJobsRule } from './workshop.rules.js';
 import type { WorkshopInput, WorkshopKeyInput } from './workshop.inputs.js';
 
 /** Finds a workshop by its natural key (village code and name); null when there is none. */
