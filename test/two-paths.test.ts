@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
+import { Rng } from '../scripts/seed-data/util.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { creditCode } from './support/fixtures.js';
 
@@ -19,23 +20,12 @@ const SEED = Number(process.env.TWO_PATHS_SEED ?? Date.now() % 2 ** 31);
 /** Records per kind. */
 const PER_KIND = 14;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(SEED);
+const rng = new Rng(SEED);
+const random = () => rng.nextU32() / 2 ** 32;
 /** The first record of each kind takes the first choice everywhere: a valid record. */
 let firstChoice = false;
 /** A random choice; the first of each list is always valid, and comes up half of the time. */
 const pick = <T,>(xs: readonly T[]): T => (firstChoice || random() < 0.5 ? xs[0]! : xs[Math.floor(random() * xs.length)]!);
-const chance = (p: number) => random() < p;
 const fullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 /** One record as both paths write it: a GraphQL mutation and a one-row sheet. */

@@ -98,7 +98,7 @@ export interface SheetKind {
   /** The table the writer fills (src/import/write/), so a registered sheet is never parsed and not written. */
   table: string;
   /** Who may write this kind through the API (src/auth/scope.ts); the importer is an operator's command. */
-  access: KindAccess | 'admin';
+  access: KindAccess;
 }
 
 /** camelCase of a column key: the field of the rules it feeds. */
