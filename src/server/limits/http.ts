@@ -1,6 +1,6 @@
 import net from 'node:net';
 import express, { type Request, type RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitConfig } from './config.js';
 import { LimitCode, refuse } from './errors.js';
 
@@ -50,15 +50,38 @@ function expandIPv6(ip: string): string[] {
   return [...left, ...middle, ...right].map((h) => h.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
+/** Where the rate limit's counters live: the `rate_limit` table, through this knex (the ORM's pool). */
+export interface RateLimitStore {
+  knex: unknown;
+}
+
+/** The table the counters live in (created by Migration20261201080000_rate_limit, unlogged). */
+export const RATE_LIMIT_TABLE = 'rate_limit';
+
 /**
- * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in this
- * process's memory: each API replica counts on its own, so N replicas allow up to N× the limit
- * (a shared count needs rate-limiter-flexible's PostgreSQL or Redis store). Refusals are 429
+ * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in
+ * PostgreSQL (`rate_limit`, one atomic upsert per request), so every API process on the database
+ * shares one count: N replicas allow the limit, not N× it. A caller over the limit is then
+ * refused from this process's memory until its window ends (no more statements for it here).
+ * When the database cannot count (it is down), this process counts on its own in memory until it
+ * can again. Without a store (tests of the limiter alone) it counts in memory. Refusals are 429
  * with `Retry-After`; every answer carries `RateLimit-Limit/-Remaining/-Reset`.
  */
-export function rateLimit(limits: LimitConfig): RequestHandler | null {
+export function rateLimit(limits: LimitConfig, store?: RateLimitStore): RequestHandler | null {
   if (limits.ratePerMinute <= 0) return null;
-  const limiter = new RateLimiterMemory({ points: limits.ratePerMinute, duration: 60 });
+  const memory = new RateLimiterMemory({ points: limits.ratePerMinute, duration: 60 });
+  const limiter: RateLimiterAbstract = store
+    ? new RateLimiterPostgres({
+        storeClient: store.knex,
+        storeType: 'knex',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        points: limits.ratePerMinute,
+        duration: 60,
+        inMemoryBlockOnConsumed: limits.ratePerMinute + 1,
+        insuranceLimiter: memory,
+      })
+    : memory;
   const headers = (r: RateLimiterRes) => ({
     'RateLimit-Limit': String(limits.ratePerMinute),
     'RateLimit-Remaining': String(Math.max(0, r.remainingPoints)),
