@@ -1,8 +1,9 @@
 import net from 'node:net';
 import express, { type Request, type RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitConfig } from './config.js';
 import { LimitCode, refuse } from './errors.js';
+import { CoalescingRateLimiter, type RateDecision } from './rate.js';
 
 /**
  * JSON body parsing bounded by MAX_BODY_KB. A body announced (Content-Length) or found to be
@@ -60,8 +61,10 @@ export const RATE_LIMIT_TABLE = 'rate_limit';
 
 /**
  * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in
- * PostgreSQL (`rate_limit`, one atomic upsert per request), so every API process on the database
- * shares one count: N replicas allow the limit, not N× it. A caller over the limit is then
+ * PostgreSQL (`rate_limit`, an atomic upsert), so every API process on the database shares one
+ * count: N replicas allow the limit, not N× it. One upsert per request, except that requests of a
+ * caller arriving while its upsert is in flight are counted together by the next one
+ * ({@link CoalescingRateLimiter}: exact, and cheaper under a busy caller). A caller over the limit is then
  * refused from this process's memory until its window ends (no more statements for it here).
  * When the database cannot count (it is down), this process counts on its own in memory until it
  * can again. Without a store (tests of the limiter alone) it counts in memory. Refusals are 429
@@ -82,25 +85,23 @@ export function rateLimit(limits: LimitConfig, store?: RateLimitStore): RequestH
         insuranceLimiter: memory,
       })
     : memory;
-  const headers = (r: RateLimiterRes) => ({
+  const counter = new CoalescingRateLimiter(limiter, limits.ratePerMinute);
+  const headers = (d: RateDecision) => ({
     'RateLimit-Limit': String(limits.ratePerMinute),
-    'RateLimit-Remaining': String(Math.max(0, r.remainingPoints)),
-    'RateLimit-Reset': String(Math.ceil(r.msBeforeNext / 1000)),
+    'RateLimit-Remaining': String(d.remaining),
+    'RateLimit-Reset': String(Math.ceil(d.msBeforeNext / 1000)),
   });
   // Note: the promise is returned so that Express 5 routes anything thrown here to the error handler.
   return (req, res, next) =>
-    limiter.consume(rateKey(req)).then(
-      (r) => {
-        for (const [name, value] of Object.entries(headers(r))) res.setHeader(name, value);
-        next();
-      },
-      (r: unknown) => {
-        if (!(r instanceof RateLimiterRes)) return next(r);
-        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-        refuse(res, 429, LimitCode.RATE_LIMITED, `Too many requests: the limit is ${limits.ratePerMinute} a minute; retry in ${retry} s.`, {
-          headers: { ...headers(r), 'Retry-After': String(retry) },
-          extensions: { limit: limits.ratePerMinute, retryAfter: retry },
-        });
-      },
-    );
+    counter.consume(rateKey(req)).then((d) => {
+      if (d.allowed) {
+        for (const [name, value] of Object.entries(headers(d))) res.setHeader(name, value);
+        return next();
+      }
+      const retry = Math.max(1, Math.ceil(d.msBeforeNext / 1000));
+      refuse(res, 429, LimitCode.RATE_LIMITED, `Too many requests: the limit is ${limits.ratePerMinute} a minute; retry in ${retry} s.`, {
+        headers: { ...headers(d), 'Retry-After': String(retry) },
+        extensions: { limit: limits.ratePerMinute, retryAfter: retry },
+      });
+    }, next);
 }
