@@ -1,5 +1,5 @@
 /**
- * `npm run bench:rate-limit [-- --seconds 10 --connections 16 --rounds 2]`: what counting the rate
+ * `npm run bench:rate-limit [-- --seconds 10 --connections 16 --rounds 2 --direct-only]`: what counting the rate
  * limit in PostgreSQL (shared by API replicas, the `rate_limit` table) costs per request.
  *
  * Starts a throwaway embedded PostgreSQL, then the compiled API (as `npm start` runs it) twice per
@@ -8,7 +8,8 @@
  * refused). Each is loaded with `{ __typename }`, the cheapest GraphQL request, from one address (one
  * counter row, the hottest case), and the figures per request are compared: the difference is the
  * limiter's cost. Then the same with one API key per connection (16 callers, 16 rows: no burst of
- * one caller to count together; each request also looks its key up, in both runs).
+ * one caller to count together; each request also looks its key up, in both runs). Last, the counter
+ * alone without HTTP (see directRuns), which a busy machine disturbs least.
  */
 import 'reflect-metadata';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -44,6 +45,10 @@ const MODES = [
   { name: 'on, 16 keys', env: ON, keys: true },
 ] as const;
 const CALLERS = 16;
+/** Requests per direct run. */
+const DIRECT_N = 4000;
+/** `--direct-only`: just the counter without HTTP (a minute instead of several). */
+const directOnly = process.argv.includes('--direct-only');
 const BODY = JSON.stringify({ query: '{ __typename }' });
 
 interface Figures {
@@ -74,9 +79,10 @@ const makeKeys = async () => {
   keysMade = true;
 };
 const results = new Map<string, Figures[]>();
+const direct: string[] = [];
 say(`${rounds} round(s) × ${MODES.length} modes, ${connections} connections, ${seconds} s each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 try {
-  for (let round = 1; round <= rounds; round++) {
+  for (let round = 1; round <= (directOnly ? 0 : rounds); round++) {
     for (const mode of MODES) {
       const api = await ApiProcess.start({ appUrl: server.appUrl, ownerUrl: server.url, connections, log: say, env: mode.env });
       try {
@@ -113,11 +119,16 @@ try {
       }
     }
   }
+  direct.push(...(await directRuns()));
 } finally {
   await server.stop();
   await rm(dir, { recursive: true, force: true });
 }
 
+if (directOnly) {
+  printDirect();
+  process.exit(0);
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const pick = (name: string, f: (x: Figures) => number) => median(results.get(name)!.map(f));
 console.log(`\n{ __typename }, ${connections} connections, ${seconds} s, median of ${rounds} round(s); load average after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -136,4 +147,60 @@ for (const [off, on] of [MODES.slice(0, 2), MODES.slice(2, 4)].map((pair) => pai
     `cost of the shared count per request, ${on!.split(', ')[1]}: API CPU ${(dApi * 1000).toFixed(0)} µs, PostgreSQL CPU ${(dPg * 1000).toFixed(0)} µs, p50 ${(pick(on!, (x) => x.p50) - pick(off!, (x) => x.p50)).toFixed(2)} ms`,
   );
 }
+printDirect();
 process.exit(0);
+
+function printDirect(): void {
+  console.log(`\nThe counter alone, in this process (the API's code: rateCounter in src/server/limits/http.ts), ${DIRECT_N} requests each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}:`);
+  console.log(`${'run'.padEnd(40)}${'µs/request'.padStart(12)}${'CPU µs'.padStart(9)}${'PG CPU µs'.padStart(11)}${'statements/request'.padStart(20)}`);
+  for (const line of direct) console.log(line);
+}
+
+
+/**
+ * The counter without HTTP: `inFlight` workers each counting requests one after another for `callers`
+ * keys (round robin), through the API's own rate counter on an ORM opened as the application role,
+ * against the in-memory counter for comparison. Per request: wall time, this process's CPU,
+ * PostgreSQL's CPU, and the statements the counter sent.
+ */
+async function directRuns(): Promise<string[]> {
+  const { openDatabase } = await import('../src/db/database.js');
+  const { rateCounter } = await import('../src/server/limits/http.js');
+  const db = await openDatabase({ url: server.appUrl, migrationUrl: server.url });
+  const lines: string[] = [];
+  try {
+    for (const [inFlight, callers] of [[1, 16], [16, 1], [16, 16]] as const) {
+      for (const store of [undefined, { knex: db.orm.em.getKnex('write') }]) {
+        const counter = rateCounter(1_000_000_000, store);
+        const prefix = `direct-${inFlight}-${callers}-${store ? 'pg' : 'mem'}-${Date.now()}`;
+        let next = 0;
+        const work = async () => {
+          while (next < DIRECT_N) {
+            const n = next++;
+            const d = await counter.consume(`${prefix}:${n % callers}`);
+            if (!d.allowed) throw new Error('refused');
+          }
+        };
+        // warm-up: the statement is prepared on the pool's connections
+        await Promise.all(Array.from({ length: inFlight }, () => counter.consume(`${prefix}:warm`)));
+        const calls0 = counter.calls;
+        const cpu0 = process.cpuUsage();
+        const pg0 = postgresCpuMs(pgPid);
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: inFlight }, work));
+        const wall = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        const pgCpu = postgresCpuMs(pgPid) - pg0;
+        const name = `${store ? 'PostgreSQL' : 'memory'}, ${inFlight} in flight, ${callers} caller${callers > 1 ? 's' : ''}`;
+        lines.push(
+          `${name.padEnd(40)}${((wall * 1000) / DIRECT_N).toFixed(0).padStart(12)}${((cpu.user + cpu.system) / DIRECT_N).toFixed(0).padStart(9)}` +
+            `${((pgCpu * 1000) / DIRECT_N).toFixed(0).padStart(11)}${((counter.calls - calls0) / DIRECT_N).toFixed(3).padStart(20)}`,
+        );
+        say(lines.at(-1)!.replace(/\s+/g, ' '));
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  return lines;
+}

@@ -60,6 +60,27 @@ export interface RateLimitStore {
 export const RATE_LIMIT_TABLE = 'rate_limit';
 
 /**
+ * The counter behind {@link rateLimit}: `points` a minute per key, in the `rate_limit` table through
+ * `store` (in memory when the store fails, or without one), a caller's concurrent requests counted by one upsert.
+ */
+export function rateCounter(points: number, store?: RateLimitStore): CoalescingRateLimiter {
+  const memory = new RateLimiterMemory({ points, duration: 60 });
+  const limiter: RateLimiterAbstract = store
+    ? new RateLimiterPostgres({
+        storeClient: store.knex,
+        storeType: 'knex',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        points,
+        duration: 60,
+        inMemoryBlockOnConsumed: points + 1,
+        insuranceLimiter: memory,
+      })
+    : memory;
+  return new CoalescingRateLimiter(limiter, points);
+}
+
+/**
  * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in
  * PostgreSQL (`rate_limit`, an atomic upsert), so every API process on the database shares one
  * count: N replicas allow the limit, not N× it. One upsert per request, except that requests of a
@@ -72,20 +93,7 @@ export const RATE_LIMIT_TABLE = 'rate_limit';
  */
 export function rateLimit(limits: LimitConfig, store?: RateLimitStore): RequestHandler | null {
   if (limits.ratePerMinute <= 0) return null;
-  const memory = new RateLimiterMemory({ points: limits.ratePerMinute, duration: 60 });
-  const limiter: RateLimiterAbstract = store
-    ? new RateLimiterPostgres({
-        storeClient: store.knex,
-        storeType: 'knex',
-        tableName: RATE_LIMIT_TABLE,
-        tableCreated: true,
-        points: limits.ratePerMinute,
-        duration: 60,
-        inMemoryBlockOnConsumed: limits.ratePerMinute + 1,
-        insuranceLimiter: memory,
-      })
-    : memory;
-  const counter = new CoalescingRateLimiter(limiter, limits.ratePerMinute);
+  const counter = rateCounter(limits.ratePerMinute, store);
   const headers = (d: RateDecision) => ({
     'RateLimit-Limit': String(limits.ratePerMinute),
     'RateLimit-Remaining': String(d.remaining),

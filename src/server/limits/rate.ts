@@ -19,6 +19,8 @@ export interface RateDecision {
 export class CoalescingRateLimiter {
   private readonly queued = new Map<string, ((d: RateDecision | Error) => void)[]>();
   private readonly busy = new Set<string>();
+  /** Calls made to the underlying limiter (statements, for a store): at most one per request. */
+  calls = 0;
 
   constructor(
     private readonly limiter: RateLimiterAbstract,
@@ -40,6 +42,7 @@ export class CoalescingRateLimiter {
     this.queued.delete(key);
     this.busy.add(key);
     const k = waiters.length;
+    this.calls++;
     const settle = (r: RateLimiterRes, refused: boolean) => {
       // Note: a refusal without a count over the limit comes from the limiter's memory (the caller
       // is blocked in this process until its window ends): nothing was counted, all are refused.

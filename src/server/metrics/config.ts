@@ -40,7 +40,14 @@ export function resolveMetricsConfig(overrides: Partial<MetricsConfig> = {}): Me
   if (config.key !== undefined && (config.key.length < 16 || /\s/.test(config.key))) {
     throw new Error('METRICS_KEY must be at least 16 characters without spaces (e.g. `openssl rand -base64 32`)');
   }
+  if (config.port !== undefined && config.key === undefined && !isLoopback(config.host)) {
+    throw new Error(`METRICS_HOST=${config.host} opens /metrics beyond this machine: set METRICS_KEY too (or leave METRICS_HOST at 127.0.0.1)`);
+  }
   return config;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** Metrics are collected only when something can read them: a metrics port or a key. */
