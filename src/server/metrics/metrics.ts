@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LimitCode } from '../limits/errors.js';
-import { readDatabaseFigures, ROLLUP_FUNCTIONS, type DatabaseFigures } from './database.js';
+import { readDatabaseFigures, type DatabaseFigures } from './database.js';
 
 /** Label of a request whose operation was never resolved (refused before, or not GraphQL). */
 export const NO_OPERATION = 'none';
@@ -206,8 +206,6 @@ export class RegistryMetrics {
     return out;
   }
 }
-
-export { ROLLUP_FUNCTIONS };
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
