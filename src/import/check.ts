@@ -6,6 +6,7 @@ import { addYuan, compareYuan } from '../common/decimal.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
 import { checkIndicatorSheets } from './check-indicators.js';
+import { amountProblem, referenceProblem } from '../fund-flow/fund-flow.rules.js';
 
 /** What the database already holds for the natural keys a file refers to. */
 export interface Existing {
@@ -174,7 +175,10 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
   for (const row of sheet('fund_flows')) {
     const code = String(row.values.project_code ?? '');
     if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    if (typeof row.values.amount === 'string' && compareYuan(row.values.amount, '0') <= 0) fail(row, 'amount', row.values.amount, 'must be greater than 0');
+    const amount = typeof row.values.amount === 'string' ? amountProblem(row.values.amount) : null;
+    if (amount) fail(row, 'amount', row.values.amount, amount);
+    const reference = typeof row.values.reference === 'string' ? referenceProblem(row.values.reference) : null;
+    if (reference) fail(row, 'reference', row.values.reference, reference);
   }
 
   for (const row of sheet('collective_incomes')) {
