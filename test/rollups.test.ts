@@ -373,8 +373,8 @@ async function randomMutation(reg: Registry): Promise<void> {
   } else if (op === 5 && reg.flows.length) {
     const key = pick(reg.flows);
     const input = chance(0.5) ? { amount: money() } : { occurredOn: day(), projectCode: pick(reg.projects) };
-    const res = await gql(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { kind occurredOn project { code } } }`, { k: { projectCode: key.projectCode, reference: key.reference }, i: input });
-    if (!res.errors) Object.assign(key, { occurredOn: res.data.updateFundFlow.occurredOn, projectCode: res.data.updateFundFlow.project.code });
+    const res = await gql(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { reference kind occurredOn project { code } } }`, { k: { projectCode: key.projectCode, reference: key.reference }, i: input });
+    if (!res.errors) Object.assign(key, { reference: res.data.updateFundFlow.reference, occurredOn: res.data.updateFundFlow.occurredOn, projectCode: res.data.updateFundFlow.project.code });
   } else if (op === 6 && reg.flows.length) {
     const i = int(0, reg.flows.length - 1);
     const res = await gql(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, { k: { projectCode: reg.flows[i]!.projectCode, reference: reg.flows[i]!.reference } });

@@ -51,8 +51,12 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   const projectCode = requiredText(p, 'input.projectCode', input.projectCode, mode, { max: 64 });
   const project = projectCode === undefined ? undefined : await projectByCode(tx, p, 'input.projectCode', projectCode);
   const given = referenceInput(p, input.reference);
-  // A flow created without a reference gets <KIND>-<date>, the same rule as the database's default.
-  const reference = given ?? (mode === 'create' && input.reference === undefined && kind && occurredOn ? generatedReference(kind, occurredOn) : undefined);
+  // A flow created without a reference gets <KIND>-<date>, the same rule as the database's default;
+  // one that still has its generated reference keeps it in step with its kind and date.
+  let reference = given;
+  if (mode === 'create' ? kind && occurredOn && input.reference === undefined : (kind || occurredOn) && input.reference === undefined && flow.reference === generatedReference(flow.kind, flow.occurredOn)) {
+    reference = generatedReference(kind ?? flow.kind, occurredOn ?? flow.occurredOn);
+  }
 
   let amount = required(p, 'input.amount', input.amount, mode);
   if (amount !== undefined) {
