@@ -209,7 +209,7 @@ export class SheetParser {
   /** The parsed sheets, in the format's order. */
   sheets(): ParsedSheet[] {
     for (const open of this.open.values()) if (open.pending) this.settle(open, undefined);
-    return SHEETS.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
+    return this.specs.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
   }
 }
 
