@@ -191,7 +191,15 @@ async function compareFunds(towns: string[]): Promise<void> {
   }
 }
 
-const TIER_CASES: { signed: Period; landed?: Period }[] = [{ signed: {} }, { signed: { year: 2022 } }, { signed: { year: 2023, quarter: 1 } }, { signed: { from: '2021-03-01', to: '2022-06-30' } }, { signed: {}, landed: { year: 2022 } }, { signed: { from: '2021-05-05', to: '2022-12-31' } }];
+const TIER_CASES: { signed: Period; landed?: Period; includeCancelled?: boolean }[] = [
+  { signed: {} },
+  { signed: {}, includeCancelled: true },
+  { signed: { year: 2022 } },
+  { signed: { year: 2023, quarter: 1 }, includeCancelled: false },
+  { signed: { from: '2021-03-01', to: '2022-06-30' } },
+  { signed: {}, landed: { year: 2022 }, includeCancelled: true },
+  { signed: { from: '2021-05-05', to: '2022-12-31' } },
+];
 const TIER_DIMS: string[][] = [[], ['PLATFORM'], ['TOWN'], ['TOWN_OR_PLATFORM'], ['MOUNTAIN', 'QUARTER'], ['SCHEME'], ['PAIRING', 'YEAR'], ['SECTOR', 'MONTH'], ['LANDED_YEAR'], ['VILLAGE', 'LANDED_QUARTER']];
 
 async function compareTiers(towns: string[]): Promise<void> {
@@ -207,6 +215,8 @@ async function compareTiers(towns: string[]): Promise<void> {
           const params: unknown[] = [];
           const where = [within('p.signed_on', c.signed, params), ...projectWhere(f, params)];
           if (c.landed) where.push(`l.reached_on is not null and ${within('l.reached_on', c.landed, params)}`);
+          // Cancelled projects count only when asked for (includeCancelled).
+          if (!c.includeCancelled) where.push(`not exists (select 1 from project_stage x where x.project_id = p.id and x.stage = 'CANCELLED')`);
           const perTier = tiers.map(([t, at]) => `count(*) filter (where p.signed_amount >= ${at})::int as "n_${t}", coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)::text as "s_${t}"`);
           const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
           return [`${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "projectCount", coalesce(sum(p.signed_amount), 0)::text as "signedAmount", ${perTier.join(', ')}

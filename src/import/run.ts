@@ -174,7 +174,7 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     timing('write', t0);
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
-      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), replaceProjectFlows: Boolean(opts.replaceProjectFlows) }),
+      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}) }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });
