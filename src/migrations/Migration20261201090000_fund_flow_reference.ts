@@ -29,7 +29,7 @@ function auditFunction(key: string): string {
  * (`generatedReference` in src/fund-flow/fund-flow.rules.ts is the same rule). Several flows of one
  * kind on one day are now allowed when their references differ.
  */
-export class Migration20261201080000_fund_flow_reference extends Migration {
+export class Migration20261201090000_fund_flow_reference extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "fund_flow" add column "reference" text;`);
     this.addSql(`update "fund_flow" set "reference" = "kind" || '-' || to_char("occurred_on", 'YYYY-MM-DD');`);

@@ -17,7 +17,7 @@ const STAGES = `left join project_stage l on l.project_id = p.id and l.stage = '
  * can leave cancelled projects out (its default) and still be answered from the rollup; a CANCELLED
  * stage added, moved or removed now refreshes its project's keys, as a LANDED one did.
  */
-export class Migration20261201081000_tier_cancelled extends Migration {
+export class Migration20261201091000_tier_cancelled extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "tier_rollup" add column "cancelled" boolean not null default false;`);
     this.addSql(`alter table "tier_rollup" drop constraint "tier_rollup_key";`);
