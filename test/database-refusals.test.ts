@@ -83,10 +83,10 @@ describe('database refusals carry their location', () => {
 
   it('a foreign key: input.projectCode, and fund_flows.csv row 2 column 项目编号', async () => {
     await stricter(trigger('fund_flow', 'new.project_id := -1'), untrigger('fund_flow'), async () => {
-      const res = await api.gql(`mutation { createFundFlow(input: { projectCode: "P-1", kind: COMMITMENT, amount: "5", occurredOn: "2023-02-01", source: "t" }) { amount } }`);
+      const res = await api.gql(`mutation { createFundFlow(input: { projectCode: "P-1", reference: "记-1", kind: COMMITMENT, amount: "5", occurredOn: "2023-02-01", source: "t" }) { amount } }`);
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.projectCode' });
       expect(res.errors?.[0].message).not.toMatch(/Key \(|\(-1\)/);
-      const errors = await importRow('fund_flows', ['项目编号', '资金类型', '金额', '日期', '来源'], ['p-1', '承诺', '5', '2023-02-01', 't']);
+      const errors = await importRow('fund_flows', ['项目编号', '凭证号', '资金类型', '金额', '日期', '来源'], ['p-1', '记-1', '承诺', '5', '2023-02-01', 't']);
       expect(errors).toEqual([expect.objectContaining({ sheet: 'fund_flows', row: 2, column: '项目编号', value: 'p-1', rule: expect.stringMatching(/does not exist.*SQLSTATE 23503/) })]);
     });
   });

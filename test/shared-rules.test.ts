@@ -52,7 +52,7 @@ describe('one rule, both paths', () => {
 
   it('a lower-case project code from the API is the code a sheet refers to', async () => {
     await api.data(`mutation { createProject(input: { code: "mt-1", name: "山区项目", sector: "文旅", hostAreaCode: "330110101", signedAmount: "1", signedOn: "2023-01-01", source: "t" }) { code } }`);
-    const flow = await importRow('fund_flows', { 项目编号: 'mt-1', 资金类型: '承诺', 金额: '5万', 日期: '2023-02-01', 来源: 't' });
+    const flow = await importRow('fund_flows', { 项目编号: 'mt-1', 凭证号: '记-1', 资金类型: '承诺', 金额: '5万', 日期: '2023-02-01', 来源: 't' });
     expect(flow).toEqual({ status: 'ok', errors: [] });
     const flows = await api.data(`{ project(code: "MT-1") { fundFlows { nodes { amount } } } }`);
     expect(flows.project.fundFlows.nodes).toEqual([{ amount: '50000' }]);

@@ -160,14 +160,14 @@ function projectCase(): Case {
 function fundFlowCase(): Case {
   const i = ++n;
   const day = new Date(Date.UTC(2023, 0, 1) + i * 86400000).toISOString().slice(0, 10);
-  const input = { projectCode: pick(['P-BASE', 'p-base', 'NOPE-1']), kind: pick(['COMMITMENT', 'LANDED']), amount: money(), occurredOn: pick([day, day, '2023-02-30']), source: sources() };
+  const input = { projectCode: pick(['P-BASE', 'p-base', 'NOPE-1']), reference: pick([`记-${i}`, ` 记-${i} `, 'r'.repeat(65)]), kind: pick(['COMMITMENT', 'LANDED']), amount: money(), occurredOn: pick([day, day, '2023-02-30']), source: sources() };
   return {
     kind: 'fund flow',
     table: 'fund_flow',
     mutation: `mutation($i: FundFlowInput!) { createFundFlow(input: $i) { amount } }`,
     input,
     sheet: 'fund_flows',
-    cells: { 项目编号: input.projectCode, 资金类型: input.kind === 'LANDED' ? '落地' : '承诺', 金额: input.amount, 日期: input.occurredOn, 来源: input.source },
+    cells: { 项目编号: input.projectCode, 凭证号: input.reference, 资金类型: input.kind === 'LANDED' ? '落地' : '承诺', 金额: input.amount, 日期: input.occurredOn, 来源: input.source },
   };
 }
 
@@ -229,7 +229,7 @@ const SNAPSHOT: Record<string, string> = {
       (select string_agg(e.credit_code, ',' order by e.credit_code) from project_investor i join enterprise e on e.id = i.enterprise_id where i.project_id = p.id) investors,
       (select string_agg(s.stage || '@' || s.reached_on, ',' order by s.stage) from project_stage s where s.project_id = p.id) stages
     from project p join area h on h.id = p.host_id left join pairing pr on pr.id = p.pairing_id order by 1`,
-  fund_flow: `select p.code, f.kind, f.amount::text, f.occurred_on::text, f.source from fund_flow f join project p on p.id = f.project_id order by 1, 2, 4`,
+  fund_flow: `select p.code, f.reference, f.kind, f.amount::text, f.occurred_on::text, f.source from fund_flow f join project p on p.id = f.project_id order by 1, 2, 4`,
   workshop: `select v.code, w.name, w.type, e.credit_code, w.opened_on::text, w.jobs_created, w.low_income_jobs, w.income_gain_per_person::text, w.source from workshop w join area v on v.id = w.village_id left join enterprise e on e.id = w.host_enterprise_id order by 1, 2`,
   collective_income: `select v.code, c.year, c.operating_income::text, c.business_income::text, c.contracting_income::text, c.investment_income::text, c.subsidy_income::text, c.other_income::text, c.source from collective_income c join area v on v.id = c.village_id order by 1, 2`,
 };

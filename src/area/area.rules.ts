@@ -1,7 +1,7 @@
 /**
  * The rules of areas, as plain functions over plain values: used by the mutations
  * (area.service.ts) and by the importer (area.sheet.ts) alike. The database backs the tree's
- * shape up with checks and a trigger (Migration20261201090000_area_tree).
+ * shape up with checks and a trigger (Migration20261201092000_area_tree).
  */
 import type { KindAccess } from '../auth/scope.js';
 import { NAME_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';

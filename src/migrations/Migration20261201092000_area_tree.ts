@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * SQLSTATE 23514 with constraint `area_tree_shape` and the column at fault, which src/db/errors.ts
  * turns into a located message.
  */
-export class Migration20261201090000_area_tree extends Migration {
+export class Migration20261201092000_area_tree extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create or replace function area_parent_fits(child text, parent text) returns boolean language sql immutable as $$
       select case
