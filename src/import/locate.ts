@@ -44,13 +44,13 @@ export function locateRefusal(err: unknown, sheets: readonly ParsedSheet[], varc
     for (const { table, column } of varchar) {
       const kind = kindOfTable(table);
       const col = kind && sheetColumnOf(kind, column);
-      const rows = sheets.find((s) => s.spec === kind?.spec)?.rows ?? [];
+      const rows = sheets.find((s) => s.spec.name === kind?.spec.name)?.rows ?? [];
       const row = col && rows.find((x) => typeof x.values[col.key] === 'string' && [...(x.values[col.key] as string)].length > max);
       if (row && col) return located(row, col.key, rule);
     }
   }
   const kind = kindOfTable(r.table);
-  const sheet = kind && sheets.find((s) => s.spec === kind.spec);
+  const sheet = kind && sheets.find((s) => s.spec.name === kind.spec.name);
   const column = columnOfRefusal(r, kind);
   if (!kind || !sheet) return { severity: 'error', file: '', sheet: '', row: null, column: null, value: null, rule };
   const plain = sheet.spec.columns.filter((c) => sheetColumnOf(kind, c.key) === c && !c.ref && c.type !== 'text').map((c) => c.key);

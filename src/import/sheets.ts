@@ -45,7 +45,8 @@ export const SHEETS: SheetSpec[] = KINDS.map((k) => k.spec);
 
 /** The registered kind of a sheet spec. */
 export function kindOf(spec: SheetSpec): SheetKind {
-  const kind = KINDS.find((k) => k.spec === spec);
+  // Note: a variant of a registered sheet (--replace-project-flows makes 凭证号 optional) is the same kind.
+  const kind = KINDS.find((k) => k.spec === spec) ?? KINDS.find((k) => k.spec.name === spec.name);
   if (!kind) throw new Error(`sheet ${spec.name} is not registered in src/import/sheets.ts`);
   return kind;
 }
