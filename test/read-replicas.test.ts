@@ -1,16 +1,19 @@
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/keys.js';
-import { openDatabase, type Database } from '../src/db/database.js';
+import { openDatabase, replicaOptionsFromEnv, type Database } from '../src/db/database.js';
 import { findFreePort, readSecrets } from '../src/db/embedded.js';
 import { REPLICA_APPLICATION_NAME, type ReplicaStatus } from '../src/db/replicas.js';
 import { startStandby, type StandbyHandle } from '../src/db/standby.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp, type RunningApp } from '../src/server/app.js';
+import { runCli } from './support/cli.js';
 
 // One embedded primary and one real streaming standby (made from it with the low-level backup
 // API) for the whole file; the API reads from the standby through DATABASE_REPLICA_URLS' rule.
@@ -238,5 +241,53 @@ describe('read replicas', () => {
     const secrets = (await readSecrets(path.join(dir, 'primary')))!;
     expect(text).not.toContain(secrets.app.password);
     expect(text).not.toContain('registry_app');
+  });
+});
+
+describe('npm run db:replica', () => {
+  it('makes a second replica of the running embedded primary, streams until SIGTERM, and --remove drops its slot and directory', async () => {
+    const port = await findFreePort();
+    const replicaDir = path.join(dir, 'replica-cli');
+    const env = { ...process.env, PG_DATA_DIR: path.join(dir, 'primary'), PGPORT: '', DATABASE_URL: '' };
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/db/replica.cli.ts', '--port', String(port), '--dir', replicaDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('[replica] ready:')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`db:replica exited (${code}) before it was ready: ${stderr}`)));
+    });
+    expect(stderr).toContain(`DATABASE_REPLICA_URLS=postgres://127.0.0.1:${port}/registry`);
+    expect(stderr).not.toContain((await readSecrets(path.join(dir, 'primary')))!.app.password);
+    const slot = `replica_${port}`;
+    const streaming = async () => (await primaryAdmin.query('select 1 from pg_stat_replication where application_name = $1 and state = $2', [slot, 'streaming'])).rows.length === 1;
+    const deadline = Date.now() + 30_000;
+    while (!(await streaming())) {
+      if (Date.now() > deadline) throw new Error(`${slot} is not streaming: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await streaming()).toBe(false);
+    const removed = await runCli('src/db/replica.cli.ts', ['--port', String(port), '--dir', replicaDir, '--remove'], env);
+    expect(removed.code).toBe(0);
+    expect((await primaryAdmin.query('select 1 from pg_replication_slots where slot_name = $1', [slot])).rows).toEqual([]);
+    expect(existsSync(replicaDir)).toBe(false);
+  }, 180_000);
+
+  it('refuses a DATABASE_REPLICA_URLS entry that is not a PostgreSQL URL, naming the entry and not its password', () => {
+    const saved = process.env.DATABASE_REPLICA_URLS;
+    process.env.DATABASE_REPLICA_URLS = 'postgres://127.0.0.1:5433/registry, mysql://app:s3cret@db/registry';
+    try {
+      expect(() => replicaOptionsFromEnv()).toThrow(/^DATABASE_REPLICA_URLS: entry 2 is not a postgres:\/\/host:port\/database URL$/);
+      process.env.DATABASE_REPLICA_URLS = ' postgres://127.0.0.1:5433/registry , postgresql://app:pw@replica2/registry ';
+      expect(replicaOptionsFromEnv().replicaUrls).toEqual(['postgres://127.0.0.1:5433/registry', 'postgresql://app:pw@replica2/registry']);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_REPLICA_URLS;
+      else process.env.DATABASE_REPLICA_URLS = saved;
+    }
   });
 });

@@ -156,6 +156,11 @@ export class Replica {
     }
   }
 
+  /** Connections of its pool: open, idle, and requests waiting for one (for metrics). */
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   set(state: ReplicaState, lagMs: number | null, reason?: string): void {
     this.state = state;
     this.lagMs = lagMs;
@@ -223,6 +228,9 @@ export class ReplicaSet {
   failed(replica: Replica, err: unknown): boolean {
     const kind = databaseErrorKind(err);
     const code = (err as { code?: string })?.code;
+    // Note: pg-pool's wait for a free connection ran out (every replica connection busy): the primary
+    // answers this one; the replica stays in use.
+    if (/timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '')) return true;
     if (kind === 'unavailable' || kind === 'busy') {
       if (replica.state === 'up') this.log(`replica ${replica.name} failed (${describeError(err)}); reading from the primary until it is back`);
       replica.set('down', null, describeError(err));

@@ -148,7 +148,13 @@ async function ensureReplicationRole(owner: pg.Client, primaryDataDir: string): 
   }
   const role = quoteIdent(REPLICATION_ROLE);
   const { rows } = await owner.query('select 1 from pg_roles where rolname = $1', [REPLICATION_ROLE]);
-  if (rows.length === 0) await owner.query(`create role ${role}`).catch((err: { code?: string }) => { if (err.code !== '42710') throw err; });
+  if (rows.length === 0) {
+    try {
+      await owner.query(`create role ${role}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42710') throw err; // created concurrently
+    }
+  }
   await owner.query(`alter role ${role} with login replication nosuperuser nocreatedb nocreaterole noinherit password '${scramVerifier(password)}'`);
   return password;
 }
@@ -277,8 +283,11 @@ async function isRunning(pgCtl: string, dataDir: string, ids: Ids | undefined): 
 }
 
 function pgCtlRun(pgCtl: string, args: string[], ids: Ids | undefined): Promise<string> {
+  // Note: the server reads PGPORT, PGDATA, … from its environment (an empty PGPORT stops it); it gets
+  // everything it needs on the command line, so none of the PG* variables are passed on.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
   return new Promise((resolve, reject) => {
-    execFile(pgCtl, args, { ...ids, cwd: '/', encoding: 'utf8', timeout: 180_000, env: { ...process.env, LC_MESSAGES: 'C' } }, (err, stdout, stderr) => {
+    execFile(pgCtl, args, { ...ids, cwd: '/', encoding: 'utf8', timeout: 180_000, env: { ...env, LC_MESSAGES: 'C' } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`pg_ctl ${args[0]} failed: ${(stderr || stdout || err.message).trim()}`));
       else resolve(stdout);
     });
