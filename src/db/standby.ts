@@ -72,6 +72,10 @@ export async function startStandby(opts: StandbyOptions): Promise<StandbyHandle>
   const log = opts.log ?? (() => {});
   const dataDir = path.resolve(opts.dataDir);
   const name = standbyName(opts.name, opts.port);
+  if (dataDir === path.resolve(opts.primaryDataDir)) throw new Error(`standby: ${dataDir} is the primary's data directory; give the replica a directory of its own`);
+  if ((await exists(path.join(dataDir, 'PG_VERSION'))) && !(await exists(path.join(dataDir, 'standby.signal')))) {
+    throw new Error(`standby: ${dataDir} holds a PostgreSQL data directory that is not a standby (no standby.signal: promoted, or another server's); move it away or choose another --dir`);
+  }
   const ids = await runAsIds();
   const { pgCtl } = await binaries();
   const secrets = await readSecrets(opts.primaryDataDir);
