@@ -19,6 +19,7 @@ import { runCli } from './support/cli.js';
 // API) for the whole file; the API reads from the standby through DATABASE_REPLICA_URLS' rule.
 // Checks run when the test asks (db.replicas.check()), so the tests decide what the API knows.
 const MAX_LAG_MS = 1_500;
+const METRICS_KEY = 'replica-test-metrics-key';
 let dir: string;
 let db: Database;
 let standby: StandbyHandle;
@@ -79,6 +80,13 @@ async function caughtUp(): Promise<void> {
   expect(await replicaStatus()).toMatchObject({ state: 'up' });
 }
 
+/** The lines of /metrics that start with `prefix`. */
+async function metricLines(prefix: string): Promise<string[]> {
+  const res = await fetch(new URL('/metrics', app.url), { headers: { authorization: `Bearer ${METRICS_KEY}` } });
+  expect(res.status).toBe(200);
+  return (await res.text()).split('\n').filter((l) => l.startsWith(prefix));
+}
+
 /** The server's clock, to select the statements that started after it. */
 async function serverNow(client: pg.Client): Promise<string> {
   return (await client.query<{ now: string }>('select clock_timestamp()::text as now')).rows[0]!.now;
@@ -104,7 +112,7 @@ beforeAll(async () => {
     orm: { debug: ['query'], colors: false, logger: (line: string) => void (/\[query\]/.test(line) && statements++) },
   });
   standby = await startStandby({ primaryDataDir: primaryDir, primaryPort, dataDir: path.join(dir, 'replica'), port: replicaPort });
-  app = await startApp({ orm: db.orm, schema: await buildRegistrySchema(), limits: { ratePerMinute: 0 } }, 0, '127.0.0.1');
+  app = await startApp({ orm: db.orm, schema: await buildRegistrySchema(), limits: { ratePerMinute: 0 }, metrics: { key: METRICS_KEY } }, 0, '127.0.0.1');
   adminKey = (await createApiKey(db.orm.em.fork(), { role: 'admin', label: 'replica test', createdBy: 'test' })).key;
   const secrets = (await readSecrets(primaryDir))!;
   const connect = async (port: number) => {
@@ -158,6 +166,11 @@ describe('read replicas', () => {
     expect(sent).toBeGreaterThanOrEqual(3);
     expect((await replicaStatus()).reads - before.reads).toBe(sent);
     expect(await statementsSince(primaryAdmin, 'yuhang-registry', since.primary)).toEqual([]);
+
+    // /metrics shows the replica's pool beside the primary's, and the replica in use.
+    expect(await metricLines('registry_db_pool_max{')).toEqual(['registry_db_pool_max{pool="primary"} 10', 'registry_db_pool_max{pool="replica-1"} 10']);
+    expect(await metricLines('registry_db_pool_connections{pool="replica-1",state="free"}')).toEqual([expect.stringMatching(/ [1-9]\d*$/)]);
+    expect(await metricLines('registry_db_replica_up')).toEqual(['registry_db_replica_up{replica="replica-1"} 1']);
   });
 
   it("reads a mutation's payload, and every read after its write, from the primary even while the replica lags behind", async () => {
@@ -237,6 +250,7 @@ describe('read replicas', () => {
     const down = JSON.parse(text) as { ok: boolean; replicas: ReplicaStatus[] };
     expect(down.ok).toBe(true);
     expect(down.replicas[0]).toMatchObject({ state: 'down', lagMs: null, reason: expect.any(String) });
+    expect(await metricLines('registry_db_replica_up')).toEqual(['registry_db_replica_up{replica="replica-1"} 0']);
     // Host, port and database only: no role, no password.
     const secrets = (await readSecrets(path.join(dir, 'primary')))!;
     expect(text).not.toContain(secrets.app.password);

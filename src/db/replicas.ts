@@ -156,9 +156,9 @@ export class Replica {
     }
   }
 
-  /** Connections of its pool: open, idle, and requests waiting for one (for metrics). */
-  poolUse(): { total: number; idle: number; waiting: number } {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  /** Connections of its pool: open, idle, requests waiting for one, and its size (for metrics). */
+  poolUse(): { total: number; idle: number; waiting: number; max: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.pool.options.max };
   }
 
   set(state: ReplicaState, lagMs: number | null, reason?: string): void {
