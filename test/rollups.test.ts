@@ -495,8 +495,9 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
   it('stay equal through random GraphQL writes: creates, corrections, deletes, stage changes', async () => {
     const reg = await registry();
     for (let i = 0; i < 120; i++) await randomMutation(reg);
-    // most random writes go through (the others break a rule of the API, e.g. a duplicate natural key)
-    expect(writes.done, JSON.stringify(writes)).toBeGreaterThan(writes.refused * 2);
+    // most random writes go through (the others break a rule of the API, e.g. a duplicate natural key or a
+    // pairing whose parties do not fit the project): a test whose writes were all refused would prove nothing
+    expect(writes.done, JSON.stringify(writes)).toBeGreaterThan(writes.refused);
     await proveEverything();
   }, 300_000);
 
