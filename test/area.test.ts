@@ -44,10 +44,13 @@ describe('areas', () => {
   });
 
   it('reports every invalid field of an input at once and writes nothing', async () => {
-    const res = await api.gql(CREATE, { input: { code: '33x', kind: 'VILLAGE', mountain: true, source: 'test' } });
+    // A malformed code is refused by the AreaCode scalar, before any rule runs, on its input path.
+    const malformed = await api.gql(CREATE, { input: { code: '33x', kind: 'VILLAGE', mountain: true, source: 'test' } });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code', rule: 'must be a division code of 6 to 12 digits' });
+    const res = await api.gql(CREATE, { input: { code: '330110109299', kind: 'VILLAGE', mountain: true, source: 'test' } });
     const problems = res.errors?.[0].extensions?.problems.map((p: { field: string }) => p.field);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(problems).toEqual(['input.code', 'input.name', 'input.parentCode', 'input.mountain']);
+    expect(problems).toEqual(['input.name', 'input.parentCode', 'input.mountain']);
     const count = await api.data(`{ areas { totalCount } }`);
     expect(count.areas.totalCount).toBe(3);
   });

@@ -8,7 +8,7 @@ const CREATE_AREA = `mutation($input: AreaInput!) { createArea(input: $input) { 
 const FIELDS = `year village { code } operatingIncome businessIncome contractingIncome investmentIncome subsidyIncome otherIncome source`;
 const CREATE = `mutation($input: CollectiveIncomeInput!) { createCollectiveIncome(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($key: CollectiveIncomeKeyInput!, $input: CollectiveIncomeInput!) { updateCollectiveIncome(key: $key, input: $input) { ${FIELDS} } }`;
-const PARTS_RULE = 'businessIncome + contractingIncome + investmentIncome';
+const PARTS_RULE = '经营收入 businessIncome + 发包及上交收入 contractingIncome + 投资收益 investmentIncome';
 
 function years(res: { collectiveIncomes: { nodes: { year: number; village: { code: string } }[] } }): string[] {
   return res.collectiveIncomes.nodes.map((n) => `${n.village.code}/${n.year}`);
@@ -90,15 +90,15 @@ describe('collective incomes', () => {
     const problems = res.errors?.[0].extensions?.problems as { field: string; rule: string }[];
     expect(problems.map((p) => p.field)).toEqual([
       'input.source',
-      'input.year',
       'input.villageCode',
+      'input.year',
       'input.businessIncome',
       'input.subsidyIncome',
       'input.otherIncome',
       'input.operatingIncome',
     ]);
-    expect(problems[1].rule).toBe('must be an integer between 1949 and 2100');
-    expect(problems[2].rule).toBe('must be a VILLAGE or COMMUNITY, not a TOWN');
+    expect(problems[2].rule).toBe('must be an integer between 1949 and 2100');
+    expect(problems[1].rule).toBe('must be a VILLAGE or COMMUNITY, not a TOWN');
     expect((await api.data(`{ collectiveIncomes { totalCount } }`)).collectiveIncomes.totalCount).toBe(4);
   });
 

@@ -58,15 +58,17 @@ describe('enterprises', () => {
   });
 
   it('reports every invalid field of an input at once and writes nothing', async () => {
-    const res = await api.gql(CREATE, { input: { creditCode: HUALI.slice(0, 16), name: '  ', tags: ['ok', ' ', 'x'.repeat(51)] } });
+    // A malformed code is refused by the CreditCode scalar, before any rule runs, on its input path.
+    const malformed = await api.gql(CREATE, { input: { creditCode: HUALI.slice(0, 16), name: '  ' } });
+    expect(problemsOf(malformed)?.map(({ field, rule }) => ({ field, rule }))).toEqual([{ field: 'input.creditCode', rule: 'must be 18 characters, got 16' }]);
+    const res = await api.gql(CREATE, { input: { creditCode: creditCode(11), name: '  ', tags: ['ok', ' ', 'x'.repeat(51)] } });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(problemsOf(res)?.map(({ field, rule }) => ({ field, rule }))).toEqual([
-      { field: 'input.creditCode', rule: 'must be 18 characters, got 16' },
-      { field: 'input.name', rule: 'must not be empty' },
       { field: 'input.ownership', rule: 'is required' },
+      { field: 'input.source', rule: 'is required' },
+      { field: 'input.name', rule: 'must not be empty' },
       { field: 'input.tags[1]', rule: 'must not be empty' },
       { field: 'input.tags[2]', rule: 'must be at most 50 characters' },
-      { field: 'input.source', rule: 'is required' },
     ]);
     expect((await api.data(`{ enterprises { totalCount } }`)).enterprises.totalCount).toBe(4);
   });
@@ -100,9 +102,9 @@ describe('enterprises', () => {
     const upd = await api.data(`mutation($c: String!) { updateEnterprise(creditCode: $c, input: { name: "小咖资本（杭州）", tags: null }) { creditCode name ownership tags source } }`, { c: XIAOKA });
     expect(upd.updateEnterprise).toEqual({ creditCode: XIAOKA, name: '小咖资本（杭州）', ownership: 'PRIVATE', tags: [], source: 'test' });
     const moved = creditCode(4);
-    const recode = await api.data(`mutation($c: String!, $n: String!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { creditCode name } }`, { c: XIAOKA, n: moved });
+    const recode = await api.data(`mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { creditCode name } }`, { c: XIAOKA, n: moved });
     expect(recode.updateEnterprise).toEqual({ creditCode: moved, name: '小咖资本（杭州）' });
-    const clash = await api.gql(`mutation($c: String!, $n: String!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { name } }`, { c: moved, n: WENLV });
+    const clash = await api.gql(`mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { name } }`, { c: moved, n: WENLV });
     expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
     const missing = await api.gql(`mutation { updateEnterprise(creditCode: "${XIAOKA}", input: { name: "x" }) { name } }`);
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'creditCode' });

@@ -198,8 +198,8 @@ describe('XLSX workbooks', () => {
     const outcome = await importFiles([file]);
     expect(outcome.status).toBe('rejected');
     const errors = problemsOf(outcome, 'error');
-    expect(errors).toContainEqual(expect.objectContaining({ sheet: 'projects', row: 2, column: '签约金额', value: '-7.1亿', rule: 'must not be negative' }));
-    expect(errors).toContainEqual(expect.objectContaining({ sheet: 'fund_flows', row: 2, column: '项目编号', value: 'p-404', rule: 'no project has code P-404' }));
+    expect(errors).toContainEqual(expect.objectContaining({ sheet: 'projects', row: 2, column: '签约金额', value: '-7.1亿', rule: 'must be 0 or more' }));
+    expect(errors).toContainEqual(expect.objectContaining({ sheet: 'fund_flows', row: 2, column: '项目编号', value: 'p-404', rule: 'no project has code P-404 (not in the projects sheet or the registry)' }));
   });
 });
 

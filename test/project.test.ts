@@ -75,12 +75,23 @@ describe('projects', () => {
 
   it('reports every invalid field at once, including unknown references, and writes nothing', async () => {
     const res = await api.gql(CREATE, {
-      input: { code: 'bad code!', hostAreaCode: '330110', signedAmount: '-5', signedOn: '2023-01-01', investorCreditCodes: [creditCode(99)], pairingCode: 'NOPE', source: 'test', stages: [{ stage: 'OPERATING', reachedOn: '2022-01-01' }, { stage: 'LANDED', reachedOn: '2023-05-01' }] },
+      input: { code: 'BAD-1', hostAreaCode: '330110', signedAmount: '-5', signedOn: '2023-01-01', investorCreditCodes: [creditCode(99)], pairingCode: 'NOPE', source: 'test', stages: [{ stage: 'OPERATING', reachedOn: '2022-01-01' }, { stage: 'LANDED', reachedOn: '2023-05-01' }] },
     });
     const fields = res.errors?.[0].extensions?.problems.map((p: { field: string }) => p.field);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(fields).toEqual(expect.arrayContaining(['input.code', 'input.name', 'input.sector', 'input.signedAmount', 'input.hostAreaCode', 'input.pairingCode', 'input.investorCreditCodes[0]', 'input.stages']));
+    expect(fields).toEqual(expect.arrayContaining(['input.name', 'input.sector', 'input.signedAmount', 'input.hostAreaCode', 'input.pairingCode', 'input.investorCreditCodes[0]', 'input.stages']));
     expect((await api.data(`{ projects { totalCount } }`)).projects.totalCount).toBe(6);
+    // A malformed code is refused by the ProjectCode scalar, before any rule runs, on its input path.
+    const malformed = await api.gql(CREATE, { input: { code: 'bad code!' } });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code', rule: 'may only contain letters, digits, ".", "_", "-" and "/", starting with a letter or digit' });
+  });
+
+  it('stores a project code upper-cased, so the API and a spreadsheet name the same project', async () => {
+    const made = await api.data(CREATE, { input: { code: ' mt-1 ', name: '小写编号', sector: '文旅', hostAreaCode: '３３０１１０１０１', signedAmount: '1', signedOn: '2023-01-01', source: 'test' } });
+    expect(made.createProject.code).toBe('MT-1');
+    const found = await api.data(`{ project(code: "mt-1") { code } }`);
+    expect(found.project).toEqual({ code: 'MT-1' });
+    await api.data(`mutation { deleteProject(code: "Mt-1") }`);
   });
 
   it('rejects a float for money and a malformed date with the rule in the message', async () => {

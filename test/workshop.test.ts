@@ -135,7 +135,7 @@ describe('workshops', () => {
     const res = await api.gql(CREATE, {
       input: {
         villageCode: '330110110',
-        hostEnterpriseCreditCode: '91330110000000009X',
+        hostEnterpriseCreditCode: makeCreditCode('91330110000000009'),
         jobsCreated: 3,
         lowIncomeJobs: 5,
         incomeGainPerPerson: '-1',
@@ -149,8 +149,8 @@ describe('workshops', () => {
       'input.source',
       'input.villageCode',
       'input.hostEnterpriseCreditCode',
-      'input.lowIncomeJobs',
       'input.incomeGainPerPerson',
+      'input.lowIncomeJobs',
     ]);
     expect(problems.find((p) => p.field === 'input.villageCode')?.rule).toBe('must be a VILLAGE or COMMUNITY, not a TOWN');
     expect(problems.find((p) => p.field === 'input.lowIncomeJobs')?.rule).toBe('must not exceed jobsCreated (3)');

@@ -1,6 +1,7 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
+import { AreaCodeScalar } from './area.code.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 
 @InputType({ description: '区域筛选 Filter for areas; all given conditions must hold.' })
@@ -63,7 +64,7 @@ export const AreaOrder = OrderInput<AreaOrderField>(AreaOrderField, 'Area', '区
 
 @InputType({ description: '区域输入 Fields of an area. On create, code, name, kind and source are required (parentCode for all but the district); on update, only given fields change.' })
 export class AreaInput {
-  @Field(() => String, { nullable: true, description: '行政区划代码 Division code, 6–12 digits.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '行政区划代码 Division code, 6–12 digits.' })
   code?: string | null;
 
   @Field(() => String, { nullable: true, description: '名称 Name.' })
@@ -72,7 +73,7 @@ export class AreaInput {
   @Field(() => AreaKind, { nullable: true, description: '类型 Kind.' })
   kind?: AreaKind | null;
 
-  @Field(() => String, { nullable: true, description: '上级代码 Division code of the parent area.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '上级代码 Division code of the parent area.' })
   parentCode?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: '山区镇 Mountain town (towns only).' })

@@ -1,60 +1,51 @@
+import { AREA_ACCESS, areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
+import { AREA_CODE } from './area.code.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 import { Area } from './area.entity.js';
 import type { AreaInput } from './area.inputs.js';
 
-/** Which parent kinds each kind may hang under. */
-const PARENT_KINDS: Record<AreaKind, AreaKind[]> = {
-  DISTRICT: [],
-  PLATFORM: [AreaKind.DISTRICT],
-  TOWN: [AreaKind.DISTRICT],
-  VILLAGE: [AreaKind.TOWN, AreaKind.PLATFORM],
-  COMMUNITY: [AreaKind.TOWN, AreaKind.PLATFORM],
-};
-
-export const AREA_CODE_RULE = { max: 12, pattern: /^\d{6,12}$/, rule: 'must be a division code of 6 to 12 digits' };
-
 /** Finds an area by code inside a mutation, recording a problem on `field` when there is none. */
 export async function areaByCode(tx: EntityManager, p: ProblemList, field: string, code: string): Promise<Area | undefined> {
-  const area = await tx.findOne(Area, { code: code.trim() });
+  const area = await tx.findOne(Area, { code: AREA_CODE.normalise(code) });
   if (!area) p.add(field, `no area has code ${code}`, code);
   return area ?? undefined;
 }
 
 async function applyAreaInput(tx: EntityManager, area: Area, input: AreaInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
-  const code = requiredText(p, 'input.code', input.code, mode, AREA_CODE_RULE);
-  const name = requiredText(p, 'input.name', input.name, mode);
+  const code = required(p, 'input.code', input.code, mode);
+  const name = required(p, 'input.name', input.name, mode);
   const kind = required(p, 'input.kind', input.kind, mode);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const source = required(p, 'input.source', input.source, mode);
+  p.addAll(areaFieldRules({ name, source }));
   let parent: Area | null | undefined;
   if (input.parentCode === null) parent = null;
   else if (input.parentCode !== undefined) parent = await areaByCode(tx, p, 'input.parentCode', input.parentCode);
 
   const finalKind = kind ?? area.kind;
-  const finalParent = parent === undefined ? area.parent : parent;
   if (finalKind) {
-    const allowed = PARENT_KINDS[finalKind];
-    if (allowed.length === 0) p.check(!finalParent, 'input.parentCode', 'the district has no parent');
-    else if (parent !== undefined || mode === 'create' || kind) {
-      if (!finalParent) p.add('input.parentCode', `is required for kind ${finalKind}`);
-      else p.check(allowed.includes(finalParent.kind), 'input.parentCode', `a ${finalKind} must be under a ${allowed.join(' or ')}, not a ${finalParent.kind}`, input.parentCode);
-    }
-    const mountain = input.mountain ?? (mode === 'create' ? false : area.mountain);
-    p.check(!mountain || finalKind === AreaKind.TOWN, 'input.mountain', 'only a TOWN can be a mountain town');
-    const grade = input.scenicGrade ?? (mode === 'create' ? ScenicGrade.NONE : area.scenicGrade);
-    p.check(grade === ScenicGrade.NONE || finalKind === AreaKind.VILLAGE || finalKind === AreaKind.COMMUNITY, 'input.scenicGrade', 'only a village or community has a scenic grade');
+    // Note: the parent is checked when it or the kind is given; a parent left as it is gets loaded for that.
+    const checkParent = parent !== undefined || mode === 'create' || kind !== undefined;
+    let parentKind: AreaKind | null | undefined;
+    if (parent !== undefined) parentKind = parent?.kind ?? (input.parentCode === null ? null : undefined);
+    else if (checkParent) parentKind = area.parent ? (await tx.findOneOrFail(Area, { id: area.parent.id })).kind : null;
+    p.addAll(
+      areaShapeRules({
+        kind: finalKind,
+        parentKind,
+        mountain: input.mountain ?? (mode === 'create' ? false : area.mountain),
+        scenicGrade: input.scenicGrade ?? (mode === 'create' ? ScenicGrade.NONE : area.scenicGrade),
+      }),
+    );
   }
-  if (mode === 'update' && kind && kind !== area.kind) {
-    const children = await tx.count(Area, { parent: area });
-    p.check(children === 0, 'input.kind', 'cannot change the kind of an area that has areas under it');
-  }
+  if (mode === 'update' && kind && kind !== area.kind) p.addAll(areaKindChangeRules(area.kind, kind, await tx.count(Area, { parent: area })));
   if (code && code !== area.code) p.conflict((await tx.count(Area, { code })) === 0, 'input.code', `an area with code ${code} already exists`, code);
   p.throwIfAny();
-  assignDefined(area, { code, name, kind, source, parent, mountain: input.mountain ?? undefined, scenicGrade: input.scenicGrade ?? undefined });
+  assignDefined(area, { code, name: name?.trim(), kind, source: source?.trim(), parent, mountain: input.mountain ?? undefined, scenicGrade: input.scenicGrade ?? undefined });
 }
 
 const AREA: RecordKind<Area, string, AreaInput> = {
@@ -67,7 +58,7 @@ const AREA: RecordKind<Area, string, AreaInput> = {
   label: (area, code) => `area ${area.code ?? code}`,
   // Note: an area credential writes the areas below its own area; its own row's place in the tree
   // belongs to the level above, so the scope is the parent (the district for towns and platforms).
-  access: { noun: 'areas', area: true, partner: false },
+  access: AREA_ACCESS,
   target: (_tx, area) => ({ areaIds: area.parent ? [area.parent.id] : [], enterpriseIds: [] }),
 };
 

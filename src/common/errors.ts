@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Problem as RuleProblem } from './rules.js';
 
 /** One broken rule on one input field, e.g. `{ field: 'input.code', rule: 'must be 9 digits' }`. */
 export interface InputProblem {
@@ -47,6 +48,11 @@ export class ProblemList {
   /** Records a collision with an existing record when `free` is false. */
   conflict(free: boolean, field: string, rule: string, value?: unknown): void {
     if (!free) this.conflicts.push(value === undefined ? { field, rule } : { field, rule, value });
+  }
+
+  /** Records the problems of a record's rules (src/<kind>/<kind>.rules.ts), each field under `prefix` (`input.`). */
+  addAll(problems: readonly RuleProblem[], prefix = 'input.'): void {
+    for (const p of problems) this.add(prefix + p.field, p.rule, p.value);
   }
 
   add(field: string, rule: string, value?: unknown): void {

@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal.js';
 import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
 import { readFromPrimary } from '../db/replicas.js';
 import type { LoaderRegistry } from './context.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import type { GraphQLError } from 'graphql';
+import { inputFieldOf, kindOfTable, pgRefusal, refusalRule, VARCHAR_COLUMNS_SQL, varcharLength } from '../db/refusals.js';
+import { BadInputError, ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
 
 /** Who writes: the request's entity manager and caller (a RequestContext is one). */
@@ -39,16 +41,47 @@ export async function atomically<T>(ctx: WriteContext, operation: string, fn: (t
   }
 }
 
-/** Flushes, turning a duplicate natural key into a CONFLICT that names the record. */
-export async function flushOrConflict(tx: EntityManager, label: string): Promise<void> {
+/**
+ * A database refusal (its rules did not catch it) as an error on the input path: the table column
+ * mapped to the input field through the kind's registration (src/db/refusals.ts); a value too long
+ * names the input field that holds it. Undefined for other errors.
+ */
+export async function refusalError(tx: EntityManager, e: unknown, label: string, input?: object): Promise<GraphQLError | undefined> {
+  const r = pgRefusal(e);
+  if (!r) return undefined;
+  let field = inputFieldOf(r, kindOfTable(r.table));
+  if (!field && r.code === '22001' && input) {
+    // Note: the message names no column: the input field that feeds a column of that length and holds a longer value.
+    const max = varcharLength(r);
+    const columns = await tx
+      .getConnection()
+      .execute<{ table: string; column: string }[]>(VARCHAR_COLUMNS_SQL.replace('$1', '?'), [max])
+      .catch(() => []);
+    const fields = columns.flatMap(({ table, column }) => {
+      const f = inputFieldOf({ ...r, table, column }, kindOfTable(table));
+      return f ? [f.slice('input.'.length)] : [];
+    });
+    const key = Object.entries(input).find(([k, v]) => fields.includes(k) && typeof v === 'string' && [...v].length > max)?.[0];
+    if (key) field = `input.${key}`;
+  }
+  const rule = refusalRule(r);
+  if (r.code === '23505') return new ConflictError(`${label} already exists`, { field, rule, constraint: r.constraint });
+  if (r.code === '23503' || r.code === '23001') return new ConflictError(`${label}: ${rule}`, { field, rule, constraint: r.constraint });
+  return new BadInputError([{ field: field ?? 'input', rule }]);
+}
+
+/** Flushes, turning a duplicate natural key into a CONFLICT that names the record, and any other refusal into an error on its input field. */
+export async function flushOrConflict(tx: EntityManager, label: string, input?: object): Promise<void> {
   try {
     await tx.flush();
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) {
       const constraint = (e as unknown as { constraint?: string }).constraint;
-      throw new ConflictError(`${label} already exists`, { constraint });
+      const r = pgRefusal(e);
+      const field = r && inputFieldOf(r, kindOfTable(r.table));
+      throw new ConflictError(`${label} already exists`, { constraint, ...(field ? { field, rule: refusalRule(r) } : {}) });
     }
-    throw e;
+    throw (await refusalError(tx, e, label, input)) ?? e;
   }
 }
 
@@ -105,7 +138,7 @@ export function createRecord<E extends { nodeId: string }, K, I>(ctx: WriteConte
     await kind.apply(tx, record, input, 'create');
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, undefined, input));
     tx.persist(record);
-    await flushOrConflict(tx, kind.label(record, undefined, input));
+    await flushOrConflict(tx, kind.label(record, undefined, input), input as object);
     return record;
   });
 }
@@ -118,7 +151,7 @@ export function updateRecord<E extends { nodeId: string }, K, I>(ctx: WriteConte
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, undefined));
     await kind.apply(tx, record, input, 'update');
     await checkScope(tx, principal, kind.access, await kind.target(tx, record), kind.label(record, key, input));
-    await flushOrConflict(tx, kind.label(record, key, input));
+    await flushOrConflict(tx, kind.label(record, key, input), input as object);
     return record;
   });
 }

@@ -1,3 +1,4 @@
+import { identifierScalar, type Identifier } from '../common/identifiers.js';
 /**
  * Unified social credit code (统一社会信用代码), GB 32100-2015.
  *
@@ -85,3 +86,12 @@ export function normalizeCreditCode(s: string): string {
 export function makeCreditCode(seed17: string): string {
   return seed17 + creditCodeCheckChar(seed17);
 }
+
+/** 统一社会信用代码 as an identifier kind: normalised by {@link normalizeCreditCode}, checked by {@link validateCreditCode}. */
+export const CREDIT_CODE: Identifier = { name: 'CreditCode', noun: 'credit code', normalise: normalizeCreditCode, validate: validateCreditCode };
+
+export const CreditCodeScalar = identifierScalar(
+  CREDIT_CODE,
+  '统一社会信用代码 Unified social credit code (GB 32100-2015): 18 characters with its check character, e.g. "91110000600037341L". ' +
+    'Upper-cased; full-width characters and surrounding spaces are normalised.',
+);

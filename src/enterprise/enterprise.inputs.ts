@@ -1,5 +1,6 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { OrderInput } from '../common/inputs.js';
+import { CreditCodeScalar } from './credit-code.js';
 import { Ownership } from './enterprise.enums.js';
 
 /** Conditions of the `enterprises` list; all given conditions must hold. */
@@ -47,7 +48,7 @@ export const EnterpriseOrder = OrderInput<EnterpriseOrderField>(EnterpriseOrderF
     'on update, only given fields change.',
 })
 export class EnterpriseInput {
-  @Field(() => String, { nullable: true, description: '统一社会信用代码 Unified social credit code: 18 characters with a valid check character; lower-case and full-width input is normalised.' })
+  @Field(() => CreditCodeScalar, { nullable: true, description: '统一社会信用代码 Unified social credit code: 18 characters with a valid check character; lower-case and full-width input is normalised.' })
   creditCode?: string | null;
 
   @Field(() => String, { nullable: true, description: '名称 Registered name.' })

@@ -1,23 +1,22 @@
+import { ENTERPRISE_ACCESS, enterpriseFieldRules, enterpriseTags } from './enterprise.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, checkText, required, requiredText, type Mode } from '../common/validate.js';
-import { normalizeCreditCode, validateCreditCode } from './credit-code.js';
+import type { Problem as RuleProblem } from '../common/rules.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
+import { CREDIT_CODE, normalizeCreditCode } from './credit-code.js';
 import { Enterprise } from './enterprise.entity.js';
 import type { EnterpriseInput } from './enterprise.inputs.js';
 
-/** Longest tag, in characters (after trimming). */
-export const TAG_MAX_LENGTH = 50;
-/** Most different tags one enterprise may have. */
-export const MAX_TAGS = 20;
+export { MAX_TAGS, TAG_MAX_LENGTH } from './enterprise.rules.js';
 
 /**
  * Normalises a credit code (full-width → half-width, trimmed, upper-case) and checks it against
  * GB 32100-2015, recording the failed rule on `field`. Returns the normalised code when valid.
  */
 export function checkCreditCode(p: ProblemList, field: string, value: string): string | undefined {
-  const code = normalizeCreditCode(value);
-  const problem = validateCreditCode(code);
+  const code = CREDIT_CODE.normalise(value);
+  const problem = CREDIT_CODE.validate(code);
   if (problem) {
     p.add(field, problem, value);
     return undefined;
@@ -37,37 +36,22 @@ export async function enterpriseByCreditCode(tx: EntityManager, p: ProblemList, 
   return enterprise ?? undefined;
 }
 
-/** Tags as stored: trimmed, checked one by one, duplicates dropped (first wins), at most {@link MAX_TAGS}. */
-function checkTags(p: ProblemList, field: string, tags: string[] | null | undefined): string[] | undefined {
-  if (tags === undefined) return undefined;
-  if (tags === null) return [];
-  const kept: string[] = [];
-  let ok = true;
-  for (const [i, tag] of tags.entries()) {
-    const t = checkText(p, `${field}[${i}]`, tag, { max: TAG_MAX_LENGTH });
-    if (t === undefined) ok = false;
-    else if (!kept.includes(t)) kept.push(t);
-  }
-  if (kept.length > MAX_TAGS) {
-    p.add(field, `must have at most ${MAX_TAGS} different tags, got ${kept.length}`);
-    ok = false;
-  }
-  return ok ? kept : undefined;
-}
-
 async function applyEnterpriseInput(tx: EntityManager, enterprise: Enterprise, input: EnterpriseInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
-  const rawCode = required(p, 'input.creditCode', input.creditCode, mode);
-  const creditCode = rawCode === undefined ? undefined : checkCreditCode(p, 'input.creditCode', rawCode);
-  const name = requiredText(p, 'input.name', input.name, mode);
+  const creditCode = required(p, 'input.creditCode', input.creditCode, mode);
+  const rawCode = creditCode;
+  const name = required(p, 'input.name', input.name, mode);
   const ownership = required(p, 'input.ownership', input.ownership, mode);
-  const tags = checkTags(p, 'input.tags', input.tags);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const source = required(p, 'input.source', input.source, mode);
+  p.addAll(enterpriseFieldRules({ name, source }));
+  const problems: RuleProblem[] = [];
+  const tags = input.tags === undefined ? undefined : input.tags === null ? [] : enterpriseTags(problems, input.tags);
+  p.addAll(problems);
   if (creditCode && creditCode !== enterprise.creditCode) {
     p.conflict((await tx.count(Enterprise, { creditCode })) === 0, 'input.creditCode', `an enterprise with credit code ${creditCode} already exists`, rawCode);
   }
   p.throwIfAny();
-  assignDefined(enterprise, { creditCode, name, ownership, tags, source });
+  assignDefined(enterprise, { creditCode, name: name?.trim(), ownership, tags, source: source?.trim() });
 }
 
 const ENTERPRISE: RecordKind<Enterprise, string, EnterpriseInput> = {
@@ -78,7 +62,7 @@ const ENTERPRISE: RecordKind<Enterprise, string, EnterpriseInput> = {
   find: (tx, code) => tx.findOne(Enterprise, { creditCode: normalizeCreditCode(code) }),
   apply: applyEnterpriseInput,
   label: (enterprise) => `enterprise ${enterprise.creditCode}`,
-  access: { noun: 'enterprises', area: false, partner: false },
+  access: ENTERPRISE_ACCESS,
   target: () => ({ areaIds: [], enterpriseIds: [] }),
 };
 

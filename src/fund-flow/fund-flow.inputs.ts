@@ -2,6 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
+import { ProjectCodeScalar } from '../project/project.code.js';
 import { FundFlowKind } from './fund-flow.entity.js';
 
 /** Filter of the `fundFlows` list. */
@@ -64,7 +65,7 @@ export const FundFlowOrder = OrderInput<FundFlowOrderField>(FundFlowOrderField, 
     'which must then be the only flow of that kind on that day.',
 })
 export class FundFlowKeyInput {
-  @Field({ description: '项目编号 Project code.' })
+  @Field(() => ProjectCodeScalar, { description: '项目编号 Project code.' })
   projectCode!: string;
 
   @Field(() => String, { nullable: true, description: '凭证号 Reference (voucher number) of the flow within its project.' })
@@ -85,7 +86,7 @@ export class FundFlowKeyInput {
     'a flow gets `<KIND>-<date>` (e.g. LANDED-2022-06-30), so a second flow of the same kind on the same day needs its own reference.',
 })
 export class FundFlowInput {
-  @Field(() => String, { nullable: true, description: '项目编号 Code of the project the money is for.' })
+  @Field(() => ProjectCodeScalar, { nullable: true, description: '项目编号 Code of the project the money is for.' })
   projectCode?: string | null;
 
   @Field(() => String, {

@@ -1,3 +1,5 @@
+import type { KindAccess } from '../auth/scope.js';
+import { amount, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
 import { compareYuan } from '../common/decimal.js';
 import { Stage } from '../project/project.enums.js';
 
@@ -59,3 +61,16 @@ export function landedFlowWarning(flow: { kind: string; occurredOn: string }, pr
   }
   return null;
 }
+
+/** Fields of a fund flow that are given: the amount is more than 0, the reference (凭证号) as {@link referenceProblem} says. */
+export function fundFlowFieldRules(v: { amount?: string | null; source?: string | null; reference?: string | null }): Problem[] {
+  const out: Problem[] = [];
+  if (typeof v.amount === 'string') amount(out, 'amount', v.amount, 'positive');
+  if (typeof v.source === 'string') text(out, 'source', v.source, SOURCE_MAX);
+  const reference = typeof v.reference === 'string' ? referenceProblem(v.reference.trim()) : null;
+  if (reference) out.push(problem('reference', 'FORMAT', reference, v.reference));
+  return out;
+}
+
+/** Who may write fund flows through the API (src/auth/scope.ts). */
+export const FUND_FLOW_ACCESS: KindAccess = { noun: 'fund flows', area: true, partner: true };

@@ -1,19 +1,20 @@
+import { PROJECT_CODE } from '../project/project.code.js';
+import { FUND_FLOW_ACCESS, fundFlowFieldRules, generatedReference, referenceProblem } from './fund-flow.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { projectTarget } from '../auth/scope.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
-import { amountProblem, generatedReference, referenceProblem } from './fund-flow.rules.js';
 
 /**
  * Finds a fund flow by its key (project code and reference, or project code, kind and date); null
  * when there is none. Kind and date must name one flow: with several that day, the reference is needed.
  */
 export async function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<FundFlow | null> {
-  const project = { code: key.projectCode.trim() };
+  const project = { code: PROJECT_CODE.normalise(key.projectCode) };
   if (key.reference !== undefined && key.reference !== null) return em.findOne(FundFlow, { project, reference: key.reference.trim() });
   if (!key.kind || !key.occurredOn) throw new BadInputError([{ field: 'key.reference', rule: 'give the reference, or kind and occurredOn' }]);
   const found = await em.find(FundFlow, { project, kind: key.kind, occurredOn: key.occurredOn }, { limit: 2, orderBy: { id: 'asc' } });
@@ -25,7 +26,7 @@ export async function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Pr
 
 /** Finds a project by code inside a mutation, recording a problem on `field` when there is none. */
 async function projectByCode(tx: EntityManager, p: ProblemList, field: string, code: string): Promise<Project | undefined> {
-  const project = await tx.findOne(Project, { code: code.trim() });
+  const project = await tx.findOne(Project, { code: PROJECT_CODE.normalise(code) });
   if (!project) p.add(field, `no project has code ${code}`, code);
   return project ?? undefined;
 }
@@ -47,8 +48,8 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   const p = new ProblemList();
   const kind = required(p, 'input.kind', input.kind, mode);
   const occurredOn = required(p, 'input.occurredOn', input.occurredOn, mode);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
-  const projectCode = requiredText(p, 'input.projectCode', input.projectCode, mode, { max: 64 });
+  const source = required(p, 'input.source', input.source, mode);
+  const projectCode = required(p, 'input.projectCode', input.projectCode, mode);
   const project = projectCode === undefined ? undefined : await projectByCode(tx, p, 'input.projectCode', projectCode);
   const given = referenceInput(p, input.reference);
   // A flow created without a reference gets <KIND>-<date>, the same rule as the database's default;
@@ -59,13 +60,9 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   }
 
   let amount = required(p, 'input.amount', input.amount, mode);
-  if (amount !== undefined) {
-    const problem = amountProblem(amount);
-    if (problem) {
-      p.add('input.amount', problem, amount);
-      amount = undefined;
-    }
-  }
+  const problems = fundFlowFieldRules({ amount, source });
+  if (problems.some((x) => x.field === 'amount')) amount = undefined;
+  p.addAll(problems);
 
   // The key as the row will have it: one flow per project and reference.
   const finalProject = input.projectCode === undefined ? flow.project : project;
@@ -77,7 +74,7 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
     p.conflict(taken === 0, 'input.reference', `project ${finalProject.code} already has a fund flow with reference ${finalReference}${hint}`, finalReference);
   }
   p.throwIfAny();
-  assignDefined(flow, { project, reference, kind, occurredOn, amount, source });
+  assignDefined(flow, { project, reference, kind, occurredOn, amount, source: source?.trim() });
 }
 
 const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
@@ -89,7 +86,7 @@ const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
   apply: applyFundFlowInput,
   label: (flow, key, input) =>
     `${input?.kind ?? key?.kind ?? flow?.kind} fund flow ${input?.reference ?? key?.reference ?? flow?.reference ?? ''} of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn ?? flow?.occurredOn}`,
-  access: { noun: 'fund flows', area: true, partner: true },
+  access: FUND_FLOW_ACCESS,
   target: (tx, flow) => projectTarget(tx, flow.project.id),
 };
 

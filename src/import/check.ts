@@ -1,57 +1,89 @@
-import { validateCreditCode } from '../enterprise/credit-code.js';
-import { checkStages } from '../project/stages.js';
-import { Stage } from '../project/project.enums.js';
-import { ProblemList } from '../common/errors.js';
-import { addYuan, compareYuan } from '../common/decimal.js';
+import type { AreaKind } from '../area/area.enums.js';
+import type { Ownership } from '../enterprise/enterprise.enums.js';
+import type { Stage } from '../project/project.enums.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
-import { checkIndicatorSheets } from './check-indicators.js';
-import { amountProblem, referenceProblem } from '../fund-flow/fund-flow.rules.js';
-import { partyRuleProblem, type PartyFacts } from '../pairing/pairing.rules.js';
+import { columnOfField, type CheckContext, type RefKind } from './sheet-spec.js';
+import { kindOf } from './sheets.js';
+import type { Sql } from './write/sql.js';
 
 /** What the database already holds for the natural keys a file refers to. */
 export interface Existing {
-  areas: Map<string, { kind: string; mountain: boolean }>;
-  enterprises: Map<string, { ownership: string }>;
+  areas: Map<string, { name: string; kind: AreaKind; mountain: boolean; children: number }>;
+  enterprises: Map<string, { name: string; ownership: Ownership }>;
   pairings: Set<string>;
   projects: Map<string, { signedOn: string }>;
   /** Stages already recorded, by project code. */
   stages: Map<string, { stage: Stage; reachedOn: string }[]>;
-  /** Programme codes already in the registry (src/import/check-indicators.ts). */
+  /** Programme codes already in the registry. */
   programmes?: Set<string>;
   /** Indicators already in the registry, by code. */
   indicators?: Map<string, { unit: string; measure: string; parent: string | null }>;
 }
 
-/** Natural keys a file refers to, by kind, for looking up what already exists. */
-export function referencedKeys(sheets: ParsedSheet[]): { areas: Set<string>; enterprises: Set<string>; pairings: Set<string>; projects: Set<string> } {
-  const keys = { areas: new Set<string>(), enterprises: new Set<string>(), pairings: new Set<string>(), projects: new Set<string>() };
-  const add = (set: Set<string>, v: unknown) => {
-    if (typeof v === 'string' && v) set.add(v);
-  };
+/** How a reference that names nothing is reported. */
+const NOUN: Record<RefKind, { what: string; sheet: string }> = {
+  area: { what: 'area has code', sheet: 'areas' },
+  enterprise: { what: 'enterprise has credit code', sheet: 'enterprises' },
+  pairing: { what: 'pairing has code', sheet: 'pairings' },
+  project: { what: 'project has code', sheet: 'projects' },
+  programme: { what: 'programme has code', sheet: 'programmes' },
+  indicator: { what: 'indicator has code', sheet: 'indicators' },
+};
+
+/** The codes a row's column holds (one, or a list). */
+function codesOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((c): c is string => typeof c === 'string' && c !== '');
+  return typeof value === 'string' && value ? [value] : [];
+}
+
+/** Natural keys a file refers to (or defines), by kind, for looking up what already exists. */
+export function referencedKeys(sheets: ParsedSheet[]): Record<RefKind, Set<string>> {
+  const keys = { area: new Set<string>(), enterprise: new Set<string>(), pairing: new Set<string>(), project: new Set<string>(), programme: new Set<string>(), indicator: new Set<string>() };
   for (const { spec, rows } of sheets) {
-    for (const { values: v } of rows) {
-      for (const k of ['code', 'parent_code', 'lead_area_code', 'partner_area_code', 'host_area_code', 'village_code', 'area_code']) if ((spec.name === 'areas' || k !== 'code') && (k !== 'parent_code' || spec.name === 'areas')) add(keys.areas, v[k]);
-      for (const k of ['credit_code', 'lead_credit_code', 'partner_credit_code', 'host_credit_code']) add(keys.enterprises, v[k]);
-      for (const c of (v.investor_credit_codes as string[] | null) ?? []) add(keys.enterprises, c);
-      add(keys.pairings, spec.name === 'pairings' ? v.code : v.pairing_code);
-      add(keys.projects, spec.name === 'projects' ? v.code : v.project_code);
+    const kind = kindOf(spec);
+    const columns = spec.columns.filter((c) => c.ref);
+    for (const { values } of rows) {
+      if (kind.provides) for (const c of codesOf(values[spec.key[0]!])) keys[kind.provides].add(c);
+      for (const col of columns) for (const c of codesOf(values[col.key])) keys[col.ref!].add(c);
     }
   }
   return keys;
 }
 
-const PARENT_KINDS: Record<string, string[]> = { DISTRICT: [], PLATFORM: ['DISTRICT'], TOWN: ['DISTRICT'], VILLAGE: ['TOWN', 'PLATFORM'], COMMUNITY: ['TOWN', 'PLATFORM'] };
-const HOST_KINDS = ['PLATFORM', 'TOWN', 'VILLAGE', 'COMMUNITY'];
-const VILLAGE_KINDS = ['VILLAGE', 'COMMUNITY'];
+/** Loads what the registry holds for the keys the file names (and the stages of the projects it touches). */
+export async function loadExisting(sql: Sql, sheets: ParsedSheet[]): Promise<Existing> {
+  const keys = referencedKeys(sheets);
+  const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
+  const stageProjects = [
+    ...new Set([...rowsOf('project_stages').map((r) => String(r.values.project_code)), ...rowsOf('fund_flows').filter((r) => r.values.kind === 'LANDED').map((r) => String(r.values.project_code))]),
+  ];
+  const areas = await sql.query('select a.code, a.name, a.kind, a.mountain, (select count(*) from area c where c.parent_id = a.id)::int as children from area a where a.code = any($1)', [[...keys.area]]);
+  const enterprises = await sql.query('select credit_code, name, ownership from enterprise where credit_code = any($1)', [[...keys.enterprise]]);
+  const pairings = await sql.query('select code from pairing where code = any($1)', [[...keys.pairing]]);
+  const projects = await sql.query('select code, signed_on from project where code = any($1)', [[...keys.project]]);
+  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [stageProjects]);
+  const programmes = await sql.query('select code from programme');
+  const indicators = await sql.query('select i.code, i.unit, i.measure, p.code as parent from indicator i left join indicator p on p.id = i.parent_id');
+  const stageMap = new Map<string, { stage: Stage; reachedOn: string }[]>();
+  for (const s of stages) stageMap.set(s.code, [...(stageMap.get(s.code) ?? []), { stage: s.stage, reachedOn: s.reached_on }]);
+  return {
+    areas: new Map(areas.map((a) => [a.code, { name: a.name, kind: a.kind, mountain: a.mountain, children: Number(a.children) }])),
+    enterprises: new Map(enterprises.map((e) => [e.credit_code, { name: e.name, ownership: e.ownership }])),
+    pairings: new Set(pairings.map((p) => p.code)),
+    projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
+    stages: stageMap,
+    programmes: new Set(programmes.map((p) => String(p.code))),
+    indicators: new Map(indicators.map((i) => [String(i.code), { unit: String(i.unit), measure: String(i.measure), parent: i.parent === null ? null : String(i.parent) }])),
+  };
+}
 
 /**
- * Checks rules that span cells, rows, sheets and the database: duplicate keys, references
- * (to rows in this file, earlier or later, or to the database) and the domain rules.
- * Marks broken rows invalid and logs each problem.
+ * Checks what spans cells, rows, sheets and the database: duplicate keys, references (to rows
+ * in this file, earlier or later, or to the registry) and every registered kind's own rules (the
+ * same functions the GraphQL mutations call). Marks broken rows invalid and logs each problem.
  */
 export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: ProblemLog): void {
-  const sheet = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
   const fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => {
     row.invalid = true;
     // The value as the cell held it (7.1亿, 2023/3/15, a lower-case code), not as it was converted.
@@ -67,150 +99,64 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
       if (spec.key.some((k) => row.values[k] === null || row.values[k] === undefined)) continue;
       const key = spec.key.map((k) => String(row.values[k])).join('|');
       const first = seen.get(key);
-      if (first) fail(row, spec.key[spec.key.length - 1], key.replace(/\|/g, ' / '), `duplicate key: already in ${first.sheet} row ${first.row}`);
+      if (first) fail(row, spec.key[spec.key.length - 1]!, key.replace(/\|/g, ' / '), `duplicate key: already in ${first.sheet} row ${first.row}`);
       else seen.set(key, row);
     }
     fileRows.set(spec.name, seen);
   }
-  const inFile = (name: string, key: string) => fileRows.get(name)?.get(key);
-  const area = (code: string) => {
-    const row = inFile('areas', code);
-    if (row) return { kind: String(row.values.kind ?? existing.areas.get(code)?.kind), mountain: Boolean(row.values.mountain ?? existing.areas.get(code)?.mountain) };
-    return existing.areas.get(code);
+  const inFile = (ref: RefKind, code: string) => fileRows.get(NOUN[ref].sheet)?.get(code);
+  const known: Record<RefKind, (code: string) => boolean> = {
+    area: (c) => Boolean(inFile('area', c) ?? existing.areas.has(c)),
+    enterprise: (c) => Boolean(inFile('enterprise', c) ?? existing.enterprises.has(c)),
+    pairing: (c) => Boolean(inFile('pairing', c) ?? existing.pairings.has(c)),
+    project: (c) => Boolean(inFile('project', c) ?? existing.projects.has(c)),
+    programme: (c) => Boolean(inFile('programme', c) ?? existing.programmes?.has(c)),
+    indicator: (c) => Boolean(inFile('indicator', c) ?? existing.indicators?.has(c)),
   };
-  const enterprise = (code: string) => {
-    const row = inFile('enterprises', code);
-    return row ? { ownership: String(row.values.ownership ?? existing.enterprises.get(code)?.ownership) } : existing.enterprises.get(code);
-  };
-  const refArea = (row: SheetRow, key: string, kinds?: string[]) => {
-    const code = row.values[key] as string | null;
-    if (!code) return undefined;
-    const a = area(code);
-    if (!a) fail(row, key, code, `no area has code ${code} (not in the areas sheet or the registry)`);
-    else if (kinds && !kinds.includes(a.kind)) fail(row, key, code, `must be a ${kinds.join(' or ')}, but area ${code} is a ${a.kind}`);
-    return a;
-  };
-  const refEnterprise = (row: SheetRow, key: string, code: string | null = row.values[key] as string | null) => {
-    if (!code) return undefined;
-    const e = enterprise(code);
-    if (!e) fail(row, key, code, `no enterprise has credit code ${code} (not in the enterprises sheet or the registry)`);
-    return e;
+  const ctx: CheckContext = {
+    area(code) {
+      const row = inFile('area', code);
+      const db = existing.areas.get(code);
+      if (!row) return db && { code, name: db.name, kind: db.kind, mountain: db.mountain };
+      const v = row.values;
+      return { code, name: String(v.name ?? db?.name ?? ''), kind: (v.kind ?? db?.kind) as AreaKind, mountain: Boolean(v.mountain ?? db?.mountain) };
+    },
+    enterprise(code) {
+      const row = inFile('enterprise', code);
+      const db = existing.enterprises.get(code);
+      if (!row) return db && { code, ...db };
+      return { code, name: String(row.values.name ?? db?.name ?? ''), ownership: (row.values.ownership ?? db?.ownership) as Ownership };
+    },
+    registeredArea: (code) => existing.areas.get(code),
+    project(code) {
+      const row = inFile('project', code);
+      return row ? { signedOn: row.values.signed_on as string } : existing.projects.get(code);
+    },
+    registeredStages: (code) => existing.stages.get(code) ?? [],
+    indicator(code) {
+      const row = inFile('indicator', code);
+      if (row) return { unit: String(row.values.unit), measure: String(row.values.measure), parent: (row.values.parent_code as string | null) ?? null };
+      return existing.indicators?.get(code);
+    },
   };
 
-  for (const row of sheet('areas')) {
-    const v = row.values;
-    if (!/^\d{6,12}$/.test(String(v.code ?? ''))) fail(row, 'code', v.code, 'must be a division code of 6 to 12 digits');
-    const kind = v.kind as string;
-    if (!kind) continue;
-    if (v.parent_code) {
-      const parent = refArea(row, 'parent_code');
-      if (parent && !PARENT_KINDS[kind].includes(parent.kind)) fail(row, 'parent_code', v.parent_code, PARENT_KINDS[kind].length ? `a ${kind} must be under a ${PARENT_KINDS[kind].join(' or ')}, not a ${parent.kind}` : 'the district has no parent');
-    } else if (kind !== 'DISTRICT') fail(row, 'parent_code', null, `is required for a ${kind}`);
-    if (v.mountain === true && kind !== 'TOWN') fail(row, 'mountain', '是', 'only a town can be a mountain town');
-    if (v.scenic_grade && v.scenic_grade !== 'NONE' && !VILLAGE_KINDS.includes(kind)) fail(row, 'scenic_grade', v.scenic_grade, 'only a village or community has a scenic grade');
-  }
-
-  for (const row of sheet('enterprises')) {
-    const rule = validateCreditCode(String(row.values.credit_code ?? ''));
-    if (rule) fail(row, 'credit_code', row.values.credit_code, `credit code ${rule}`);
-    for (const tag of (row.values.tags as string[] | null) ?? []) if (tag.length > 50) fail(row, 'tags', tag, 'a tag has at most 50 characters');
-    if (((row.values.tags as string[] | null) ?? []).length > 20) fail(row, 'tags', null, 'at most 20 tags');
-  }
-
-  for (const row of sheet('pairings')) {
-    const v = row.values;
-    const sides = (side: 'lead' | 'partner') => {
-      const a = v[`${side}_area_code`];
-      const e = v[`${side}_credit_code`];
-      if (a && e) fail(row, `${side}_credit_code`, e, `give either ${side}_area_code or ${side}_credit_code, not both`);
-      if (!a && !e) fail(row, `${side}_area_code`, null, `the ${side} party is required (an area code or a credit code)`);
-      return { area: a ? refArea(row, `${side}_area_code`) : undefined, enterprise: e ? refEnterprise(row, `${side}_credit_code`) : undefined };
+  for (const { spec, rows } of sheets) {
+    const kind = kindOf(spec);
+    const refs = spec.columns.filter((c) => c.ref);
+    const report = (row: SheetRow, problems: readonly { field: string; rule: string; value?: unknown }[]) => {
+      for (const p of problems) {
+        const column = columnOfField(spec, p.field);
+        fail(row, column?.key ?? null, p.value ?? (column ? row.values[column.key] : null), p.rule);
+      }
     };
-    const lead = sides('lead');
-    const partner = sides('partner');
-    if (v.lead_area_code && v.lead_area_code === v.partner_area_code) fail(row, 'partner_area_code', v.partner_area_code, 'lead and partner must differ');
-    if (v.lead_credit_code && v.lead_credit_code === v.partner_credit_code) fail(row, 'partner_credit_code', v.partner_credit_code, 'lead and partner must differ');
-    // Who may take part under the scheme: the API's rule (src/pairing/pairing.rules.ts), on the column that names the party.
-    for (const [name, side] of [['lead', lead], ['partner', partner]] as const) {
-      const areaCode = v[`${name}_area_code`] as string | null;
-      const creditCode = v[`${name}_credit_code`] as string | null;
-      const facts: PartyFacts | undefined = side.area && areaCode
-        ? { type: 'area', code: areaCode, kind: side.area.kind, mountain: side.area.mountain }
-        : side.enterprise && creditCode
-          ? { type: 'enterprise', creditCode, ownership: side.enterprise.ownership }
-          : undefined;
-      const problem = facts && v.scheme ? partyRuleProblem(String(v.scheme), name, facts) : null;
-      if (problem) fail(row, facts!.type === 'area' ? `${name}_area_code` : `${name}_credit_code`, facts!.type === 'area' ? areaCode : creditCode, problem);
+    for (const row of rows) {
+      for (const col of refs) {
+        for (const code of codesOf(row.values[col.key])) {
+          if (!known[col.ref!](code)) fail(row, col.key, Array.isArray(row.values[col.key]) ? code : row.values[col.key], `no ${NOUN[col.ref!].what} ${code} (not in the ${NOUN[col.ref!].sheet} sheet or the registry)`);
+        }
+      }
+      report(row, kind.check(row, ctx));
     }
-    if (v.start_date && v.end_date && String(v.end_date) < String(v.start_date)) fail(row, 'end_date', v.end_date, `must not be before the start date ${v.start_date}`);
+    if (kind.checkAll) for (const p of kind.checkAll(rows, ctx)) report(p.row as SheetRow, [p]);
   }
-
-  for (const row of sheet('projects')) {
-    const v = row.values;
-    refArea(row, 'host_area_code', HOST_KINDS);
-    if (v.pairing_code && !inFile('pairings', String(v.pairing_code)) && !existing.pairings.has(String(v.pairing_code))) {
-      fail(row, 'pairing_code', v.pairing_code, `no pairing has code ${v.pairing_code}`);
-    }
-    for (const code of (v.investor_credit_codes as string[] | null) ?? []) refEnterprise(row, 'investor_credit_codes', code);
-    if (typeof v.signed_amount === 'string' && compareYuan(v.signed_amount, '0') < 0) fail(row, 'signed_amount', v.signed_amount, 'must not be negative');
-  }
-
-  const projectSignedOn = (code: string) => {
-    const row = inFile('projects', code);
-    return row ? (row.values.signed_on as string) : existing.projects.get(code)?.signedOn;
-  };
-  const stagesByProject = new Map<string, SheetRow[]>();
-  for (const row of sheet('project_stages')) {
-    const code = String(row.values.project_code ?? '');
-    if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    else stagesByProject.set(code, [...(stagesByProject.get(code) ?? []), row]);
-  }
-  for (const [code, rows] of stagesByProject) {
-    const merged = new Map((existing.stages.get(code) ?? []).map((s) => [s.stage, s.reachedOn]));
-    for (const r of rows) if (!r.invalid) merged.set(r.values.stage as Stage, r.values.reached_on as string);
-    const signedOn = projectSignedOn(code)!;
-    merged.set(Stage.SIGNED, merged.has(Stage.SIGNED) && rows.some((r) => r.values.stage === Stage.SIGNED) ? merged.get(Stage.SIGNED)! : signedOn);
-    const p = new ProblemList();
-    checkStages(p, 'stages', [...merged].map(([stage, reachedOn]) => ({ stage, reachedOn })), signedOn);
-    for (const problem of p.problems) fail(rows[rows.length - 1], 'reached_on', null, `project ${code}: ${problem.rule}`);
-  }
-
-  for (const row of sheet('fund_flows')) {
-    const code = String(row.values.project_code ?? '');
-    if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    const amount = typeof row.values.amount === 'string' ? amountProblem(row.values.amount) : null;
-    if (amount) fail(row, 'amount', row.values.amount, amount);
-    const reference = typeof row.values.reference === 'string' ? referenceProblem(row.values.reference) : null;
-    if (reference) fail(row, 'reference', row.values.reference, reference);
-  }
-
-  for (const row of sheet('collective_incomes')) {
-    const v = row.values;
-    refArea(row, 'village_code', VILLAGE_KINDS);
-    const year = v.year as number | null;
-    if (year !== null && (year < 1949 || year > 2100)) fail(row, 'year', year, 'must be a year between 1949 and 2100');
-    for (const k of ['operating_income', 'business_income', 'contracting_income', 'subsidy_income', 'other_income']) {
-      if (typeof v[k] === 'string' && compareYuan(v[k] as string, '0') < 0) fail(row, k, v[k], 'must not be negative');
-    }
-    const parts = [v.business_income, v.contracting_income, v.investment_income];
-    if (parts.every((x) => typeof x === 'string')) {
-      const sum = (parts as string[]).reduce(addYuan);
-      if (v.operating_income === null || v.operating_income === undefined) v.operating_income = sum;
-      else if (compareYuan(v.operating_income as string, sum) !== 0) fail(row, 'operating_income', v.operating_income, `must equal 经营收入 + 发包及上交收入 + 投资收益 = ${sum}`);
-    } else if (v.operating_income === null || v.operating_income === undefined) fail(row, 'operating_income', null, 'is required unless all three parts (经营收入, 发包及上交收入, 投资收益) are given');
-  }
-
-  for (const row of sheet('workshops')) {
-    const v = row.values;
-    refArea(row, 'village_code', VILLAGE_KINDS);
-    refEnterprise(row, 'host_credit_code');
-    const jobs = (v.jobs_created as number | null) ?? 0;
-    const low = (v.low_income_jobs as number | null) ?? 0;
-    if (jobs < 0) fail(row, 'jobs_created', jobs, 'must not be negative');
-    if (low < 0) fail(row, 'low_income_jobs', low, 'must not be negative');
-    if (low > jobs) fail(row, 'low_income_jobs', low, `must not exceed jobs created (${jobs})`);
-    if (typeof v.income_gain_per_person === 'string' && compareYuan(v.income_gain_per_person, '0') < 0) fail(row, 'income_gain_per_person', v.income_gain_per_person, 'must not be negative');
-  }
-
-  checkIndicatorSheets(sheets, existing, fail, area);
 }

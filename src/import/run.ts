@@ -4,8 +4,9 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkSheets, referencedKeys, type Existing } from './check.js';
-import { loadIndicatorKeys } from './check-indicators.js';
+import { checkSheets, loadExisting } from './check.js';
+import { locateRefusal } from './locate.js';
+import { VARCHAR_COLUMNS_SQL, varcharLength, type PgRefusal } from '../db/refusals.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
 import { warnLandedFlows } from './landed-flows.js';
@@ -14,7 +15,6 @@ import { SheetParser, type SheetSource } from './parse/rows.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import type { TextFormat } from './read/csv.js';
 import { ProblemLog } from './problems.js';
-import type { Stage } from '../project/project.enums.js';
 import { sqlOf, type Sql } from './write/sql.js';
 import { writeSheets, type SheetSummary } from './write/write-sheets.js';
 
@@ -58,24 +58,6 @@ export interface ImportOutcome {
   /** How each text file was read (encoding, separator), by file name. */
   formats: Record<string, TextFormat>;
   message?: string;
-}
-
-async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, stageProjects: string[]): Promise<Existing> {
-  const areas = await sql.query('select code, kind, mountain from area where code = any($1)', [[...keys.areas]]);
-  const enterprises = await sql.query('select credit_code, ownership from enterprise where credit_code = any($1)', [[...keys.enterprises]]);
-  const pairings = await sql.query('select code from pairing where code = any($1)', [[...keys.pairings]]);
-  const projects = await sql.query('select code, signed_on from project where code = any($1)', [[...keys.projects]]);
-  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [stageProjects]);
-  const stageMap = new Map<string, { stage: Stage; reachedOn: string }[]>();
-  for (const s of stages) stageMap.set(s.code, [...(stageMap.get(s.code) ?? []), { stage: s.stage, reachedOn: s.reached_on }]);
-  return {
-    areas: new Map(areas.map((a) => [a.code, { kind: a.kind, mountain: a.mountain }])),
-    enterprises: new Map(enterprises.map((e) => [e.credit_code, { ownership: e.ownership }])),
-    pairings: new Set(pairings.map((p) => p.code)),
-    projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
-    stages: stageMap,
-    ...(await loadIndicatorKeys(sql)),
-  };
 }
 
 /**
@@ -142,14 +124,9 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       opts.log?.('another import is running; waiting for it to finish…');
       await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     }
-    // Stages of the projects whose stages or landed money this import touches.
-    const stageProjects = [
-      ...(sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? []),
-      ...(sheets.find((s) => s.spec.name === 'fund_flows')?.rows.filter((r) => r.values.kind === 'LANDED').map((r) => String(r.values.project_code)) ?? []),
-    ];
     t0 = Date.now();
     progress.start('check', rows);
-    const existing = await loadExisting(sql, referencedKeys(sheets), [...new Set(stageProjects)]);
+    const existing = await loadExisting(sql, sheets);
     checkSheets(sheets, existing, log);
     warnLandedFlows(sheets, existing, log);
     progress.advance(rows);
@@ -180,9 +157,13 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
-    const err = e as { code?: string; message: string; constraint?: string; detail?: string };
-    if (err.code && /^(22|23)/.test(err.code)) {
-      log.add({ severity: 'error', file: '', sheet: '', row: null, column: null, value: err.detail ?? null, rule: `the database refused the data (${err.constraint ?? err.code}): ${err.message}` });
+    const err = e as { message: string };
+    // A refusal of the database (a check, key or length its rules did not catch) is located on the file's row and column.
+    const length = (e as { code?: string }).code === '22001' ? varcharLength(e as PgRefusal) : NaN;
+    const varchar = Number.isNaN(length) ? [] : ((await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[]);
+    const refused = locateRefusal(e, sheets, varchar);
+    if (refused) {
+      log.add(refused);
       return outcome('rejected', { rows });
     }
     return outcome('failed', { message: `import failed, nothing was written: ${err.message}` });

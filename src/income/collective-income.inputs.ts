@@ -1,6 +1,7 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
+import { AreaCodeScalar } from '../area/area.code.js';
 import { MoneyScalar } from '../common/scalars.js';
 
 /** Inclusive range of years; either end may be open. */
@@ -63,7 +64,7 @@ export const CollectiveIncomeOrder = OrderInput<CollectiveIncomeOrderField>(Coll
 /** Natural key of a collective-income row (village code + year). */
 @InputType({ description: '村集体经济收入键 Natural key of a collective-income row: the village and the year.' })
 export class CollectiveIncomeKeyInput {
-  @Field({ description: '村社代码 Division code of the village or community.' })
+  @Field(() => AreaCodeScalar, { description: '村社代码 Division code of the village or community.' })
   villageCode!: string;
 
   @Field(() => Int, { description: '年度 Year.' })
@@ -81,7 +82,7 @@ export class CollectiveIncomeKeyInput {
     'On update, only given fields change (null clears an optional amount); changing a part without operatingIncome recomputes it when all three parts are known.',
 })
 export class CollectiveIncomeInput {
-  @Field(() => String, { nullable: true, description: '村社代码 Division code of the village (行政村) or community (社区).' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '村社代码 Division code of the village (行政村) or community (社区).' })
   villageCode?: string | null;
 
   @Field(() => Int, { nullable: true, description: '年度 Year, 1949–2100.' })

@@ -1,13 +1,13 @@
+import { checkDerivation, checkItems, checkPeriod, checkQualifier, checkValue, INDICATOR_VALUE_ACCESS, indicatorValueFieldRules, type Problem } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Indicator, IndicatorValue } from './indicator.entity.js';
 import { PeriodKindEnum, Qualifier } from './indicator.enums.js';
 import type { IndicatorValueInput, IndicatorValueKeyInput } from './indicator.inputs.js';
-import { checkDerivation, checkItems, checkPeriod, checkQualifier, checkValue, type Problem } from './indicator.rules.js';
 import { parsePeriod } from './period.js';
 
 /** Finds a value by its natural key; null when there is none (or the period is not one). */
@@ -20,7 +20,8 @@ export async function findIndicatorValue(em: EntityManager, key: IndicatorValueK
 async function applyValueInput(tx: EntityManager, row: IndicatorValue, input: IndicatorValueInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
   const rules: Problem[] = [];
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const source = required(p, 'input.source', input.source, mode)?.trim();
+  p.addAll(indicatorValueFieldRules({ source, derivation: input.derivation }));
 
   let indicator: Indicator | undefined;
   const indicatorCode = required(p, 'input.indicator', input.indicator, mode);
@@ -51,7 +52,7 @@ async function applyValueInput(tx: EntityManager, row: IndicatorValue, input: In
 
   if (input.derived === null) p.add('input.derived', 'must not be null');
   const derived = input.derived ?? row.derived ?? false;
-  const derivation = input.derivation === undefined ? (row.derivation ?? null) : optionalText(p, 'input.derivation', input.derivation, { max: 500 }) ?? null;
+  const derivation = input.derivation === undefined ? (row.derivation ?? null) : input.derivation?.trim() || null;
   checkDerivation(rules, { derived: 'input.derived', derivation: 'input.derivation' }, derived, derivation);
 
   let items: string[] | undefined;
@@ -89,7 +90,7 @@ const INDICATOR_VALUE: RecordKind<IndicatorValue, IndicatorValueKeyInput, Indica
   find: findIndicatorValue,
   apply: applyValueInput,
   label: (_row, key, input) => `value of indicator ${input?.indicator ?? key?.indicator} for area ${input?.area ?? key?.area}, period ${input?.period ?? key?.period}`,
-  access: { noun: 'indicator values', area: true, partner: false },
+  access: INDICATOR_VALUE_ACCESS,
   target: (_tx, row) => ({ areaIds: [row.area.id], enterpriseIds: [] }),
 };
 

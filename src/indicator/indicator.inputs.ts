@@ -1,5 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
+import { AreaCodeScalar } from '../area/area.code.js';
+import { IndicatorCodeScalar, ProgrammeCodeScalar } from '../programme/programme.code.js';
 import { IndicatorMeasure, IndicatorUnit, Qualifier } from './indicator.enums.js';
 
 /** Filter of the `indicators` list. */
@@ -58,10 +60,10 @@ export class IndicatorValueFilter {
 /** Natural key of an indicator value. */
 @InputType({ description: '指标值键 Natural key of an indicator value: indicator code, area code and period.' })
 export class IndicatorValueKeyInput {
-  @Field({ description: '指标编码 Indicator code.' })
+  @Field(() => IndicatorCodeScalar, { description: '指标编码 Indicator code.' })
   indicator!: string;
 
-  @Field({ description: '区域代码 Division code of the area.' })
+  @Field(() => AreaCodeScalar, { description: '区域代码 Division code of the area.' })
   area!: string;
 
   @Field({ description: '期别 Period: 2022, 2023-Q1, 2023-03 or 2023-03-31.' })
@@ -71,7 +73,7 @@ export class IndicatorValueKeyInput {
 /** Fields of an indicator for create and (partial) update. */
 @InputType({ description: '指标输入 An indicator’s fields. On create, code, nameZh, nameEn, unit, measure and source are required; on update only given fields change.' })
 export class IndicatorInput {
-  @Field(() => String, { nullable: true, description: '编码 Code, 2–40 characters of A–Z, 0–9, _ and -.' })
+  @Field(() => IndicatorCodeScalar, { nullable: true, description: '编码 Code, 2–40 characters of A–Z, 0–9, _ and -.' })
   code?: string | null;
 
   @Field(() => String, { nullable: true, description: '中文名称 Chinese name.' })
@@ -89,13 +91,13 @@ export class IndicatorInput {
   @Field(() => Boolean, { nullable: true, description: '可加总 Whether values add up across areas; default false.' })
   additive?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: '上级指标 Code of the indicator this one is a part (其中) of; null clears it.' })
+  @Field(() => IndicatorCodeScalar, { nullable: true, description: '上级指标 Code of the indicator this one is a part (其中) of; null clears it.' })
   parent?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: '分项完整 Whether this indicator’s parts add up to it; default false.' })
   breakdownComplete?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: '计划 Code of its programme; null clears it.' })
+  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of its programme; null clears it.' })
   programme?: string | null;
 
   @Field(() => String, { nullable: true, description: '说明 Definition or note; null clears it.' })
@@ -112,10 +114,10 @@ export class IndicatorInput {
     '(余, 超, 以上, 突破 → AT_LEAST; 约 → APPROXIMATELY; none → EXACT); a derived value says how it was derived.',
 })
 export class IndicatorValueInput {
-  @Field(() => String, { nullable: true, description: '指标编码 Indicator code.' })
+  @Field(() => IndicatorCodeScalar, { nullable: true, description: '指标编码 Indicator code.' })
   indicator?: string | null;
 
-  @Field(() => String, { nullable: true, description: '区域代码 Division code of the area.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '区域代码 Division code of the area.' })
   area?: string | null;
 
   @Field(() => String, { nullable: true, description: '期别 Period: a year, quarter or month for a flow; an as-of date for a stock.' })

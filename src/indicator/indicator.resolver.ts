@@ -1,3 +1,4 @@
+import { INDICATOR_CODE } from '../programme/programme.code.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection.js';
@@ -41,7 +42,7 @@ export class IndicatorResolver {
 
   @Query(() => Indicator, { nullable: true, description: '监测指标 The indicator with this code; null if there is none.' })
   indicator(@Arg('code', { description: '编码 Indicator code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return findOneBy(ctx, Indicator, 'code', code.trim());
+    return findOneBy(ctx, Indicator, 'code', INDICATOR_CODE.normalise(code));
   }
 
   @FieldResolver(() => String, { description: '单位 The unit as the article writes it: 人, 名, 家, 个, 元 or %.' })

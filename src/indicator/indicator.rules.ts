@@ -2,8 +2,10 @@
  * The rules of indicator values, as plain functions over plain values: used by the mutations
  * (src/indicator/indicator-value.service.ts) and by the importer (src/import/check.ts) alike.
  */
+import type { KindAccess } from '../auth/scope.js';
 import { compareYuan, DecimalError, parseYuan } from '../common/decimal.js';
 import { parsePeriod, PERIOD_RULE, type Period } from './period.js';
+import { NAME_MAX, NOTE_MAX, SOURCE_MAX, text, type Problem as RuleProblem } from '../common/rules.js';
 
 export const UNITS = ['REN', 'MING', 'JIA', 'GE', 'YUAN', 'PERCENT'] as const;
 export const COUNT_UNITS = ['REN', 'MING', 'JIA', 'GE'];
@@ -105,3 +107,27 @@ export function checkItems(problems: Problem[], field: string, items: readonly s
 /** An indicator or programme code: letters, digits, _ and -, 2–40 characters. */
 export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
 export const CODE_RULE = 'must be 2–40 characters of A–Z, 0–9, _ and -, starting with a letter or digit (e.g. TALENT_TOTAL)';
+
+/** Text fields of an indicator that are given. */
+export function indicatorFieldRules(v: { nameZh?: string | null; nameEn?: string | null; note?: string | null; source?: string | null }): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (typeof v.nameZh === 'string') text(out, 'nameZh', v.nameZh, NAME_MAX);
+  if (typeof v.nameEn === 'string') text(out, 'nameEn', v.nameEn, NAME_MAX);
+  if (typeof v.note === 'string' && v.note.trim() !== '') text(out, 'note', v.note, NOTE_MAX);
+  if (typeof v.source === 'string') text(out, 'source', v.source, SOURCE_MAX);
+  return out;
+}
+
+/** Who may write indicator values through the API (src/auth/scope.ts). */
+export const INDICATOR_VALUE_ACCESS: KindAccess = { noun: 'indicator values', area: true, partner: false };
+
+/** Who may write indicators through the API (src/auth/scope.ts). */
+export const INDICATOR_ACCESS: KindAccess = { noun: 'indicators', area: false, partner: false };
+
+/** Text fields of an indicator value that are given (a derivation says in at most 500 characters how). */
+export function indicatorValueFieldRules(v: { source?: string | null; derivation?: string | null }): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (typeof v.source === 'string') text(out, 'source', v.source, SOURCE_MAX);
+  if (typeof v.derivation === 'string' && v.derivation.trim() !== '') text(out, 'derivation', v.derivation, SOURCE_MAX);
+  return out;
+}

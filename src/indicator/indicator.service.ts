@@ -1,26 +1,28 @@
+import { INDICATOR_CODE } from '../programme/programme.code.js';
+import { INDICATOR_ACCESS, indicatorFieldRules } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Programme } from '../programme/programme.entity.js';
 import { Indicator } from './indicator.entity.js';
 import type { IndicatorInput } from './indicator.inputs.js';
-import { CODE_PATTERN, CODE_RULE } from './indicator.rules.js';
 
 /** Finds an indicator by code; null when there is none. */
 export function findIndicator(em: EntityManager, code: string): Promise<Indicator | null> {
-  return em.findOne(Indicator, { code: code.trim() });
+  return em.findOne(Indicator, { code: INDICATOR_CODE.normalise(code) });
 }
 
 async function applyIndicatorInput(tx: EntityManager, row: Indicator, input: IndicatorInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
-  const code = requiredText(p, 'input.code', input.code, mode, { max: 40, pattern: CODE_PATTERN, rule: CODE_RULE });
-  const nameZh = requiredText(p, 'input.nameZh', input.nameZh, mode);
-  const nameEn = requiredText(p, 'input.nameEn', input.nameEn, mode);
+  const code = required(p, 'input.code', input.code, mode);
+  const nameZh = required(p, 'input.nameZh', input.nameZh, mode)?.trim();
+  const nameEn = required(p, 'input.nameEn', input.nameEn, mode)?.trim();
   const unit = required(p, 'input.unit', input.unit, mode);
   const measure = required(p, 'input.measure', input.measure, mode);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
-  const note = optionalText(p, 'input.note', input.note, { max: 2000 });
+  const source = required(p, 'input.source', input.source, mode)?.trim();
+  const note = input.note === undefined ? undefined : input.note === null || input.note.trim() === '' ? null : input.note.trim();
+  p.addAll(indicatorFieldRules({ nameZh, nameEn, note, source }));
   if (input.additive === null) p.add('input.additive', 'must not be null');
   if (input.breakdownComplete === null) p.add('input.breakdownComplete', 'must not be null');
 
@@ -59,7 +61,7 @@ const INDICATOR: RecordKind<Indicator, string, IndicatorInput> = {
   find: findIndicator,
   apply: applyIndicatorInput,
   label: (row, key, input) => `indicator ${input?.code ?? key ?? row.code}`,
-  access: { noun: 'indicators', area: false, partner: false },
+  access: INDICATOR_ACCESS,
   target: () => ({ areaIds: [], enterpriseIds: [] }),
 };
 

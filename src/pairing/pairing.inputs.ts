@@ -2,6 +2,10 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
 import { LocalDateScalar } from '../common/scalars.js';
+import { AreaCodeScalar } from '../area/area.code.js';
+import { CreditCodeScalar } from '../enterprise/credit-code.js';
+import { PairingCodeScalar } from './pairing.code.js';
+import { ProgrammeCodeScalar } from '../programme/programme.code.js';
 import { PairingScheme } from './pairing.enums.js';
 
 /** Conditions of the `pairings` list; all given conditions must hold. */
@@ -67,22 +71,22 @@ export const PairingOrder = OrderInput<PairingOrderField>(PairingOrderField, 'Pa
     'ENTERPRISE_VILLAGE an enterprise with a VILLAGE or COMMUNITY.',
 })
 export class PairingInput {
-  @Field(() => String, { nullable: true, description: '结对编号 Pairing code: 1–64 letters, digits, ".", "_" or "-", e.g. "CM-330110109".' })
+  @Field(() => PairingCodeScalar, { nullable: true, description: '结对编号 Pairing code: 1–64 letters, digits, ".", "_" or "-", e.g. "CM-330110109".' })
   code?: string | null;
 
   @Field(() => PairingScheme, { nullable: true, description: '结对机制 Scheme.' })
   scheme?: PairingScheme | null;
 
-  @Field(() => String, { nullable: true, description: '牵头区域 Lead area (division code); not together with leadEnterpriseCreditCode.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '牵头区域 Lead area (division code); not together with leadEnterpriseCreditCode.' })
   leadAreaCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '牵头企业 Lead enterprise (credit code); not together with leadAreaCode.' })
+  @Field(() => CreditCodeScalar, { nullable: true, description: '牵头企业 Lead enterprise (credit code); not together with leadAreaCode.' })
   leadEnterpriseCreditCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '结对区域 Partner area (division code); not together with partnerEnterpriseCreditCode.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '结对区域 Partner area (division code); not together with partnerEnterpriseCreditCode.' })
   partnerAreaCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '结对企业 Partner enterprise (credit code); not together with partnerAreaCode.' })
+  @Field(() => CreditCodeScalar, { nullable: true, description: '结对企业 Partner enterprise (credit code); not together with partnerAreaCode.' })
   partnerEnterpriseCreditCode?: string | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: '开始日期 Start date.' })
@@ -91,7 +95,7 @@ export class PairingInput {
   @Field(() => LocalDateScalar, { nullable: true, description: '结束日期 End date, on or after the start date; null clears it (the pairing is active).' })
   endDate?: string | null;
 
-  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
   programmeCode?: string | null;
 
   @Field(() => String, { nullable: true, description: '备注 Note; null or blank clears it.' })

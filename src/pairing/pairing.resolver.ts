@@ -1,3 +1,4 @@
+import { PAIRING_CODE } from './pairing.code.js';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import { ConnectionArgs } from '../common/connection.js';
@@ -60,7 +61,7 @@ export class PairingResolver {
 
   @Query(() => Pairing, { nullable: true, description: '结对 One pairing by its code; null if there is none.' })
   pairing(@Arg('code', { description: '结对编号 Pairing code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return findOneBy(ctx, Pairing, 'code', code.trim());
+    return findOneBy(ctx, Pairing, 'code', PAIRING_CODE.normalise(code));
   }
 
   @FieldResolver(() => Party, { description: '牵头方 The lead party: an area (e.g. 未来科技城) or an enterprise.' })

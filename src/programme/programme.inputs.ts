@@ -1,5 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { LocalDateScalar } from '../common/scalars.js';
+import { AreaCodeScalar } from '../area/area.code.js';
+import { ProgrammeCodeScalar } from './programme.code.js';
 import { ProgrammeKind } from '../indicator/indicator.enums.js';
 
 /** Filter of the `programmes` list. */
@@ -48,7 +50,7 @@ export class ProgrammeEventInput {
     '`documents` and `events`, when given, replace the whole list.',
 })
 export class ProgrammeInput {
-  @Field(() => String, { nullable: true, description: '编码 Code, 2–40 characters of A–Z, 0–9, _ and -.' })
+  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '编码 Code, 2–40 characters of A–Z, 0–9, _ and -.' })
   code?: string | null;
 
   @Field(() => String, { nullable: true, description: '中文名称 Chinese name.' })
@@ -60,7 +62,7 @@ export class ProgrammeInput {
   @Field(() => ProgrammeKind, { nullable: true, description: '类型 Kind.' })
   kind?: ProgrammeKind | null;
 
-  @Field(() => String, { nullable: true, description: '牵头区域 Division code of the lead area; null clears it.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '牵头区域 Division code of the lead area; null clears it.' })
   leadArea?: string | null;
 
   @Field(() => String, { nullable: true, description: '牵头单位 Lead body when not an area; null clears it.' })

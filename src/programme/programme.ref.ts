@@ -1,3 +1,4 @@
+import { PROGRAMME_CODE } from './programme.code.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProblemList } from '../common/errors.js';
 import { Programme } from './programme.entity.js';
@@ -9,7 +10,7 @@ import { Programme } from './programme.entity.js';
 export async function programmeRef(tx: EntityManager, p: ProblemList, field: string, code: string | null | undefined): Promise<Programme | null | undefined> {
   if (code === undefined) return undefined;
   if (code === null || code.trim() === '') return null;
-  const found = await tx.findOne(Programme, { code: code.trim() });
-  if (!found) p.add(field, `no programme has code ${code.trim()}`, code);
+  const found = await tx.findOne(Programme, { code: PROGRAMME_CODE.normalise(code) });
+  if (!found) p.add(field, `no programme has code ${PROGRAMME_CODE.normalise(code)}`, code);
   return found ?? undefined;
 }

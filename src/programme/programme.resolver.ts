@@ -1,3 +1,4 @@
+import { PROGRAMME_CODE } from './programme.code.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
@@ -37,7 +38,7 @@ export class ProgrammeResolver {
 
   @Query(() => Programme, { nullable: true, description: '计划 The programme with this code; null if there is none.' })
   programme(@Arg('code', { description: '编码 Programme code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return findOneBy(ctx, Programme, 'code', code.trim());
+    return findOneBy(ctx, Programme, 'code', PROGRAMME_CODE.normalise(code));
   }
 
   @FieldResolver(() => Area, { nullable: true, description: '牵头区域 The lead area, if the lead is an area.' })

@@ -1,43 +1,43 @@
+import { PROGRAMME_CODE } from './programme.code.js';
+import { PROGRAMME_ACCESS, programmeFieldRules, titledFieldRules } from './programme.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, checkText, optionalText, required, requiredText, type Mode } from '../common/validate.js';
-import { CODE_PATTERN, CODE_RULE } from '../indicator/indicator.rules.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Programme, ProgrammeDocument, ProgrammeEvent } from './programme.entity.js';
 import type { ProgrammeInput } from './programme.inputs.js';
 
 /** Finds a programme by code; null when there is none. */
 export function findProgramme(em: EntityManager, code: string): Promise<Programme | null> {
-  return em.findOne(Programme, { code: code.trim() });
+  return em.findOne(Programme, { code: PROGRAMME_CODE.normalise(code) });
 }
 
 async function applyProgrammeInput(tx: EntityManager, row: Programme, input: ProgrammeInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
-  const code = requiredText(p, 'input.code', input.code, mode, { max: 40, pattern: CODE_PATTERN, rule: CODE_RULE });
-  const nameZh = requiredText(p, 'input.nameZh', input.nameZh, mode);
-  const nameEn = requiredText(p, 'input.nameEn', input.nameEn, mode);
+  const code = required(p, 'input.code', input.code, mode);
+  const nameZh = required(p, 'input.nameZh', input.nameZh, mode)?.trim();
+  const nameEn = required(p, 'input.nameEn', input.nameEn, mode)?.trim();
   const kind = required(p, 'input.kind', input.kind, mode);
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
-  const leadBody = optionalText(p, 'input.leadBody', input.leadBody);
+  const source = required(p, 'input.source', input.source, mode)?.trim();
+  const leadBody = input.leadBody === undefined ? undefined : input.leadBody === null || input.leadBody.trim() === '' ? null : input.leadBody.trim();
+  p.addAll(programmeFieldRules({ nameZh, nameEn, leadBody, source }));
   let leadArea: Area | null | undefined;
   if (input.leadArea === null || input.leadArea?.trim() === '') leadArea = null;
   else if (input.leadArea !== undefined) leadArea = await areaByCode(tx, p, 'input.leadArea', input.leadArea);
 
-  const documents = input.documents?.map((d, i) => ({
-    title: checkText(p, `input.documents[${i}].title`, d.title, { max: 300 }),
-    issuedOn: d.issuedOn ?? null,
-    source: checkText(p, `input.documents[${i}].source`, d.source, { max: 500 }),
-  }));
+  const documents = input.documents?.map((d, i) => {
+    p.addAll(titledFieldRules(`documents[${i}].`, d));
+    return { title: d.title.trim(), issuedOn: d.issuedOn ?? null, source: d.source.trim() };
+  });
   documents?.forEach((d, i) => {
     if (d.title && documents.findIndex((o) => o.title === d.title) !== i) p.add(`input.documents[${i}].title`, 'is already in the list', d.title);
   });
-  const events = input.events?.map((e, i) => ({
-    occurredOn: e.occurredOn,
-    title: checkText(p, `input.events[${i}].title`, e.title, { max: 300 }),
-    source: checkText(p, `input.events[${i}].source`, e.source, { max: 500 }),
-  }));
+  const events = input.events?.map((e, i) => {
+    p.addAll(titledFieldRules(`events[${i}].`, e));
+    return { occurredOn: e.occurredOn, title: e.title.trim(), source: e.source.trim() };
+  });
   events?.forEach((e, i) => {
     if (e.title && events.findIndex((o) => o.title === e.title && o.occurredOn === e.occurredOn) !== i) p.add(`input.events[${i}].title`, 'is already in the list for that date', e.title);
   });
@@ -64,7 +64,7 @@ const PROGRAMME: RecordKind<Programme, string, ProgrammeInput> = {
   find: findProgramme,
   apply: applyProgrammeInput,
   label: (row, key, input) => `programme ${input?.code ?? key ?? row.code}`,
-  access: { noun: 'programmes', area: false, partner: false },
+  access: PROGRAMME_ACCESS,
   target: () => ({ areaIds: [], enterpriseIds: [] }),
 };
 

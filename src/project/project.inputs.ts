@@ -2,7 +2,12 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
+import { AreaCodeScalar } from '../area/area.code.js';
+import { CreditCodeScalar } from '../enterprise/credit-code.js';
+import { PairingCodeScalar } from '../pairing/pairing.code.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
+import { ProgrammeCodeScalar } from '../programme/programme.code.js';
+import { ProjectCodeScalar } from './project.code.js';
 import { InvestmentTier, Stage } from './project.enums.js';
 
 @InputType({ description: '项目筛选 Filter for projects; all given conditions must hold.' })
@@ -96,7 +101,7 @@ export class ProjectStageInput {
     'on update, only given fields change (lists given replace the old ones).',
 })
 export class ProjectInput {
-  @Field(() => String, { nullable: true, description: '项目编号 Stable code (natural key), up to 64 characters.' })
+  @Field(() => ProjectCodeScalar, { nullable: true, description: '项目编号 Stable code (natural key), up to 64 characters; stored upper-cased.' })
   code?: string | null;
 
   @Field(() => String, { nullable: true, description: '项目名称 Name.' })
@@ -105,13 +110,13 @@ export class ProjectInput {
   @Field(() => String, { nullable: true, description: '行业 Sector.' })
   sector?: string | null;
 
-  @Field(() => String, { nullable: true, description: '所在区域 Division code of the host area (a platform, town, village or community).' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '所在区域 Division code of the host area (a platform, town, village or community).' })
   hostAreaCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '结对编号 Code of the pairing it was signed under; null to clear.' })
+  @Field(() => PairingCodeScalar, { nullable: true, description: '结对编号 Code of the pairing it was signed under; null to clear.' })
   pairingCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
   programmeCode?: string | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: '签约金额 Signed amount in yuan (the tier is derived from it).' })
@@ -120,7 +125,7 @@ export class ProjectInput {
   @Field(() => LocalDateScalar, { nullable: true, description: '签约日期 Signing date.' })
   signedOn?: string | null;
 
-  @Field(() => [String], { nullable: true, description: '投资企业 Credit codes of the investing enterprises (replaces the list).' })
+  @Field(() => [CreditCodeScalar], { nullable: true, description: '投资企业 Credit codes of the investing enterprises (replaces the list).' })
   investorCreditCodes?: string[] | null;
 
   @Field(() => [ProjectStageInput], {

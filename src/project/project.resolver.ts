@@ -1,3 +1,4 @@
+import { PROJECT_CODE } from './project.code.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
@@ -33,7 +34,7 @@ function whereDateRange(qb: Knex.QueryBuilder, column: string, range: DateRangeI
 export function projectWhere(filter: ProjectFilter | null | undefined): Where {
   return (qb, knex) => {
     if (!filter) return;
-    if (filter.codes) qb.whereIn('t.code', filter.codes);
+    if (filter.codes) qb.whereIn('t.code', filter.codes.map(PROJECT_CODE.normalise));
     whereAreaScope(qb, projectAreaScope(filter), 't.host_id');
     if (filter.stages) {
       qb.whereRaw(
@@ -97,7 +98,7 @@ export class ProjectResolver {
 
   @Query(() => Project, { nullable: true, description: '项目 One project by its code; null if there is none.' })
   project(@Arg('code', { description: '项目编号 Project code.' }) code: string, @Ctx() ctx: RequestContext) {
-    return findOneBy(ctx, Project, 'code', code);
+    return findOneBy(ctx, Project, 'code', PROJECT_CODE.normalise(code));
   }
 
   @FieldResolver(() => MoneyScalar, { description: '签约金额 Signed investment amount.' })

@@ -1,28 +1,27 @@
+import { PROJECT_CODE } from './project.code.js';
 import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { areaByCode } from '../area/area.service.js';
-import { AreaKind } from '../area/area.enums.js';
 import type { Area } from '../area/area.entity.js';
 import { NotFoundError, ProblemList } from '../common/errors.js';
-import { checkKindAccess, checkScope, projectTarget, type KindAccess } from '../auth/scope.js';
+import { checkKindAccess, checkScope, projectTarget } from '../auth/scope.js';
 import { atomically, flushOrConflict, removeOrConflict, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
+import { assignDefined, required, type Mode } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
 import { Project, ProjectInvestor, ProjectStage } from './project.entity.js';
 import type { ProjectInput, ProjectStageInput } from './project.inputs.js';
 import { Stage } from './project.enums.js';
+import { PROJECT_ACCESS, projectFieldRules, projectHostRule, STAGE_ACCESS } from './project.rules.js';
 import { checkStages } from './stages.js';
 
-const HOST_KINDS = [AreaKind.PLATFORM, AreaKind.TOWN, AreaKind.VILLAGE, AreaKind.COMMUNITY];
-const CODE_RULE = { max: 64, pattern: /^[\p{L}\p{N}._\-/]+$/u, rule: 'may only contain letters, digits, ".", "_", "-" and "/"' };
 
 async function investorsByCode(tx: EntityManager, p: ProblemList, codes: string[]): Promise<Enterprise[]> {
-  const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
+  const wanted = [...new Set(codes)];
   const found = await tx.find(Enterprise, { creditCode: { $in: wanted } });
   const known = new Set(found.map((e) => e.creditCode));
   codes.forEach((c, i) => {
-    if (!known.has(c.trim().toUpperCase())) p.add(`input.investorCreditCodes[${i}]`, `no enterprise has credit code ${c}`, c);
+    if (!known.has(c)) p.add(`input.investorCreditCodes[${i}]`, `no enterprise has credit code ${c}`, c);
   });
   return found;
 }
@@ -34,23 +33,23 @@ interface Resolved {
 
 async function applyProjectInput(tx: EntityManager, project: Project, input: ProjectInput, mode: Mode): Promise<Resolved> {
   const p = new ProblemList();
-  const code = requiredText(p, 'input.code', input.code, mode, CODE_RULE);
-  const name = requiredText(p, 'input.name', input.name, mode);
-  const sector = requiredText(p, 'input.sector', input.sector, mode, { max: 100 });
-  const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
+  const code = required(p, 'input.code', input.code, mode);
+  const name = required(p, 'input.name', input.name, mode);
+  const sector = required(p, 'input.sector', input.sector, mode);
+  const source = required(p, 'input.source', input.source, mode);
   const signedAmount = required(p, 'input.signedAmount', input.signedAmount, mode);
-  if (signedAmount !== undefined && signedAmount.startsWith('-')) p.add('input.signedAmount', 'must not be negative', signedAmount);
+  p.addAll(projectFieldRules({ name, sector, source, signedAmount }));
   const signedOn = required(p, 'input.signedOn', input.signedOn, mode);
   let host: Area | undefined;
-  const hostCode = requiredText(p, 'input.hostAreaCode', input.hostAreaCode, mode);
+  const hostCode = required(p, 'input.hostAreaCode', input.hostAreaCode, mode);
   if (hostCode) {
     host = await areaByCode(tx, p, 'input.hostAreaCode', hostCode);
-    if (host && !HOST_KINDS.includes(host.kind)) p.add('input.hostAreaCode', `a project is hosted by a platform, town, village or community, not a ${host.kind}`, hostCode);
+    if (host) p.addAll(projectHostRule(host.kind).map((x) => ({ ...x, value: hostCode })));
   }
   let pairing: Pairing | null | undefined;
-  if (input.pairingCode === null || input.pairingCode?.trim() === '') pairing = null;
+  if (input.pairingCode === null) pairing = null;
   else if (input.pairingCode !== undefined) {
-    pairing = await tx.findOne(Pairing, { code: input.pairingCode.trim() });
+    pairing = await tx.findOne(Pairing, { code: input.pairingCode });
     if (!pairing) p.add('input.pairingCode', `no pairing has code ${input.pairingCode}`, input.pairingCode);
   }
   const programme = await programmeRef(tx, p, 'input.programmeCode', input.programmeCode);
@@ -72,7 +71,7 @@ async function applyProjectInput(tx: EntityManager, project: Project, input: Pro
   }
   if (code && code !== project.code) p.conflict((await tx.count(Project, { code })) === 0, 'input.code', `a project with code ${code} already exists`, code);
   p.throwIfAny();
-  assignDefined(project, { code, name, sector, source, signedAmount, signedOn, host, pairing, programme });
+  assignDefined(project, { code, name: name?.trim(), sector: sector?.trim(), source: source?.trim(), signedAmount, signedOn, host, pairing, programme });
   return resolved;
 }
 
@@ -99,12 +98,9 @@ async function saveParts(tx: EntityManager, project: Project, resolved: Resolved
   }
 }
 
-const PROJECT_ACCESS: KindAccess = { noun: 'projects', area: true, partner: false };
-/** A partner may record the stages of the projects it invests in (and their fund flows), nothing else of them. */
-const STAGE_ACCESS: KindAccess = { noun: 'project stages', area: true, partner: true };
 
 async function existingProject(tx: EntityManager, code: string): Promise<Project> {
-  const project = await tx.findOne(Project, { code });
+  const project = await tx.findOne(Project, { code: PROJECT_CODE.normalise(code) });
   if (!project) throw new NotFoundError('Project', code, 'code');
   return project;
 }
@@ -117,7 +113,7 @@ export function createProject(ctx: WriteContext, input: ProjectInput): Promise<P
     await checkScope(tx, principal, PROJECT_ACCESS, { areaIds: [project.host.id], enterpriseIds: [] }, `project ${project.code}`);
     tx.persist(project);
     await saveParts(tx, project, resolved);
-    await flushOrConflict(tx, `project ${project.code}`);
+    await flushOrConflict(tx, `project ${project.code}`, input);
     return project;
   });
 }
@@ -135,7 +131,7 @@ export function updateProject(ctx: WriteContext, code: string, input: ProjectInp
     const after = { areaIds: [project.host.id], enterpriseIds: resolved.investors ? resolved.investors.map((e) => e.id) : before.enterpriseIds };
     await checkScope(tx, principal, access, after, `project ${project.code}`);
     await saveParts(tx, project, resolved);
-    await flushOrConflict(tx, `project ${project.code}`);
+    await flushOrConflict(tx, `project ${project.code}`, input);
     return project;
   });
 }

@@ -54,6 +54,13 @@ export function formatError(exposeDetails: boolean, log: (e: unknown) => void) {
     if ((original as { code?: string } | undefined)?.code === '22003') {
       return { ...base, message: 'Invalid input: a number is out of range', extensions: { code: 'BAD_USER_INPUT', rule: 'out of range' } };
     }
+    // An identifier scalar (src/common/identifiers.ts) refused a variable: name the input path like BAD_USER_INPUT problems do.
+    if (formatted.extensions?.scalar && typeof formatted.extensions.rule === 'string') {
+      const at = /^Variable "\$[^"]+" got invalid value .*? at "([^"]+)"; /s.exec(formatted.message)?.[1];
+      const field = at ?? undefined;
+      const rule = formatted.extensions.rule;
+      return { ...base, extensions: { code: 'BAD_USER_INPUT', field, rule, problems: [{ field, rule }] } };
+    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       log(original);

@@ -2,6 +2,9 @@ import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
+import { AreaCodeScalar } from '../area/area.code.js';
+import { CreditCodeScalar } from '../enterprise/credit-code.js';
+import { ProgrammeCodeScalar } from '../programme/programme.code.js';
 import { WorkshopType } from './workshop.entity.js';
 
 /** Filter of the `workshops` list. */
@@ -66,7 +69,7 @@ export const WorkshopOrder = OrderInput<WorkshopOrderField>(WorkshopOrderField, 
 /** Natural key of a workshop (village code + name), for lookups, updates and deletes. */
 @InputType({ description: '共富工坊键 Natural key of a workshop: its village and its name.' })
 export class WorkshopKeyInput {
-  @Field({ description: '村社代码 Division code of the workshop’s village or community.' })
+  @Field(() => AreaCodeScalar, { description: '村社代码 Division code of the workshop’s village or community.' })
   villageCode!: string;
 
   @Field({ description: '名称 Name of the workshop.' })
@@ -86,13 +89,13 @@ export class WorkshopInput {
   @Field(() => WorkshopType, { nullable: true, description: '类型 Type.' })
   type?: WorkshopType | null;
 
-  @Field(() => String, { nullable: true, description: '村社代码 Division code of the village (行政村) or community (社区) that set it up.' })
+  @Field(() => AreaCodeScalar, { nullable: true, description: '村社代码 Division code of the village (行政村) or community (社区) that set it up.' })
   villageCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '主办企业信用代码 Unified social credit code of the host enterprise; null removes it.' })
+  @Field(() => CreditCodeScalar, { nullable: true, description: '主办企业信用代码 Unified social credit code of the host enterprise; null removes it.' })
   hostEnterpriseCreditCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
   programmeCode?: string | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: '开办日期 Opening date; null clears it.' })

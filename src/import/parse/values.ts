@@ -1,4 +1,5 @@
 import { DecimalError, parseYuan, withinMoneyRange } from '../../common/decimal.js';
+import { parseIdentifier } from '../../common/identifiers.js';
 import type { RawCell } from '../read/cells.js';
 import { SHEETS, type ColumnSpec } from '../sheets.js';
 import type { HeaderUnit } from './headers.js';
@@ -113,8 +114,9 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
     case 'text':
       return ok(cell.text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, ''));
     case 'code': {
-      const text = cell.type === 'number' ? plainNumber(cell.text) : fold(cell.text).toUpperCase();
-      return /^[0-9A-Z._\-/]+$/.test(text) ? ok(text) : fail('code may only contain letters, digits, ".", "_", "-" and "/"');
+      // The same normalisation and rule as the API's scalar of this code kind (src/common/identifiers.ts).
+      const result = parseIdentifier(spec.id!, cell.type === 'number' ? plainNumber(cell.text) : cell.text);
+      return result.ok ? ok(result.code) : fail(result.rule);
     }
     case 'money':
       return parseMoneyCell(cell, unit);
@@ -136,10 +138,17 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
       const allowed = Object.values(spec.values ?? {}).map((w) => w[0]);
       return fail(`must be one of ${allowed.join(', ')}`);
     }
-    case 'list':
-      return ok(
-        [...new Set(fold(cell.text).split(/[、,，;；|\n]/).map((s) => s.trim()).filter(Boolean))].map((s) => (spec.key.endsWith('codes') ? s.toUpperCase() : s)),
-      );
+    case 'list': {
+      const items = [...new Set(fold(cell.text).split(/[、,，;；|\n]/).map((s) => s.trim()).filter(Boolean))];
+      if (!spec.id) return ok(items);
+      const codes: string[] = [];
+      for (const item of items) {
+        const result = parseIdentifier(spec.id, item);
+        if (!result.ok) return fail(`${item}: ${result.rule}`);
+        if (!codes.includes(result.code)) codes.push(result.code);
+      }
+      return ok(codes);
+    }
   }
 }
 
