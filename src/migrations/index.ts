@@ -10,6 +10,7 @@ import { Migration20261201081000_metrics } from './Migration20261201081000_metri
 import { Migration20261201090000_fund_flow_reference } from './Migration20261201090000_fund_flow_reference.js';
 import { Migration20261201091000_tier_cancelled } from './Migration20261201091000_tier_cancelled.js';
 import { Migration20261201092000_area_tree } from './Migration20261201092000_area_tree.js';
+import { Migration20261201093000_upper_codes } from './Migration20261201093000_upper_codes.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201090000_fund_flow_reference', class: Migration20261201090000_fund_flow_reference },
   { name: 'Migration20261201091000_tier_cancelled', class: Migration20261201091000_tier_cancelled },
   { name: 'Migration20261201092000_area_tree', class: Migration20261201092000_area_tree },
+  { name: 'Migration20261201093000_upper_codes', class: Migration20261201093000_upper_codes },
 ];
