@@ -1,7 +1,4 @@
 import { validateCreditCode } from '../enterprise/credit-code.js';
-import { checkStages } from '../project/stages.js';
-import { Stage } from '../project/project.enums.js';
-import { ProblemList } from '../common/errors.js';
 import { addYuan, compareYuan } from '../common/decimal.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
@@ -12,9 +9,6 @@ export interface Existing {
   areas: Map<string, { kind: string; mountain: boolean }>;
   enterprises: Map<string, { ownership: string }>;
   pairings: Set<string>;
-  projects: Map<string, { signedOn: string }>;
-  /** Stages already recorded, by project code. */
-  stages: Map<string, { stage: Stage; reachedOn: string }[]>;
   /** Programme codes already in the registry (src/import/check-indicators.ts). */
   programmes?: Set<string>;
   /** Indicators already in the registry, by code. */
@@ -22,8 +16,8 @@ export interface Existing {
 }
 
 /** Natural keys a file refers to, by kind, for looking up what already exists. */
-export function referencedKeys(sheets: ParsedSheet[]): { areas: Set<string>; enterprises: Set<string>; pairings: Set<string>; projects: Set<string> } {
-  const keys = { areas: new Set<string>(), enterprises: new Set<string>(), pairings: new Set<string>(), projects: new Set<string>() };
+export function referencedKeys(sheets: ParsedSheet[]): { areas: Set<string>; enterprises: Set<string>; pairings: Set<string> } {
+  const keys = { areas: new Set<string>(), enterprises: new Set<string>(), pairings: new Set<string>() };
   const add = (set: Set<string>, v: unknown) => {
     if (typeof v === 'string' && v) set.add(v);
   };
@@ -33,29 +27,55 @@ export function referencedKeys(sheets: ParsedSheet[]): { areas: Set<string>; ent
       for (const k of ['credit_code', 'lead_credit_code', 'partner_credit_code', 'host_credit_code']) add(keys.enterprises, v[k]);
       for (const c of (v.investor_credit_codes as string[] | null) ?? []) add(keys.enterprises, c);
       add(keys.pairings, spec.name === 'pairings' ? v.code : v.pairing_code);
-      add(keys.projects, spec.name === 'projects' ? v.code : v.project_code);
     }
   }
   return keys;
 }
 
-const PARENT_KINDS: Record<string, string[]> = { DISTRICT: [], PLATFORM: ['DISTRICT'], TOWN: ['DISTRICT'], VILLAGE: ['TOWN', 'PLATFORM'], COMMUNITY: ['TOWN', 'PLATFORM'] };
-const HOST_KINDS = ['PLATFORM', 'TOWN', 'VILLAGE', 'COMMUNITY'];
-const VILLAGE_KINDS = ['VILLAGE', 'COMMUNITY'];
+/** A problem with one row: marks it invalid and logs it, located. */
+export type Fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => void;
 
-/**
- * Checks rules that span cells, rows, sheets and the database: duplicate keys, references
- * (to rows in this file, earlier or later, or to the database) and the domain rules.
- * Marks broken rows invalid and logs each problem.
- */
-export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: ProblemLog): void {
-  const sheet = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
-  const fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => {
+/** The Fail that logs to `log`, showing the value as the cell held it. */
+export function failer(log: ProblemLog): Fail {
+  return (row, key, value, rule) => {
     row.invalid = true;
     // The value as the cell held it (7.1亿, 2023/3/15, a lower-case code), not as it was converted.
     const shown = key && value === row.values[key] ? row.raw?.[key] : undefined;
     log.add({ severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: shown ?? (value === null || value === undefined ? null : String(value)), rule });
   };
+}
+
+/** The rules of a project row that need no other row (its references are checked in SQL: staged-checks.ts). */
+export function checkProjectRow(row: SheetRow, fail: Fail): void {
+  const v = row.values;
+  if (typeof v.signed_amount === 'string' && compareYuan(v.signed_amount, '0') < 0) fail(row, 'signed_amount', v.signed_amount, 'must not be negative');
+}
+
+/** The rules of a fund-flow row that need no other row. */
+export function checkFundFlowRow(row: SheetRow, fail: Fail): void {
+  if (typeof row.values.amount === 'string' && compareYuan(row.values.amount, '0') <= 0) fail(row, 'amount', row.values.amount, 'must be greater than 0');
+}
+
+/** Row rules of the kinds that are staged (src/import/write/staging.ts), applied as each row is read. */
+export const STAGED_ROW_RULES: Record<string, (row: SheetRow, fail: Fail) => void> = {
+  projects: checkProjectRow,
+  fund_flows: checkFundFlowRow,
+};
+
+const PARENT_KINDS: Record<string, string[]> = { DISTRICT: [], PLATFORM: ['DISTRICT'], TOWN: ['DISTRICT'], VILLAGE: ['TOWN', 'PLATFORM'], COMMUNITY: ['TOWN', 'PLATFORM'] };
+/** Kinds of area a project may be hosted by. */
+export const HOST_KINDS = ['PLATFORM', 'TOWN', 'VILLAGE', 'COMMUNITY'];
+const VILLAGE_KINDS = ['VILLAGE', 'COMMUNITY'];
+
+/**
+ * Checks rules that span cells, rows, sheets and the database: duplicate keys, references
+ * (to rows in this file, earlier or later, or to the database) and the domain rules, for the
+ * kinds held in memory (the staged kinds' are in src/import/write/staged-checks.ts).
+ * Marks broken rows invalid and logs each problem.
+ */
+export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: ProblemLog): void {
+  const sheet = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
+  const fail = failer(log);
 
   // Duplicate natural keys within the file.
   const fileRows = new Map<string, Map<string, SheetRow>>();
@@ -139,42 +159,6 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
       if (v.partner_credit_code || (partner.area && !VILLAGE_KINDS.includes(partner.area.kind))) fail(row, 'partner_area_code', v.partner_area_code ?? v.partner_credit_code, 'the partner of a 百企百社 pairing must be a village or community');
     }
     if (v.start_date && v.end_date && String(v.end_date) < String(v.start_date)) fail(row, 'end_date', v.end_date, `must not be before the start date ${v.start_date}`);
-  }
-
-  for (const row of sheet('projects')) {
-    const v = row.values;
-    refArea(row, 'host_area_code', HOST_KINDS);
-    if (v.pairing_code && !inFile('pairings', String(v.pairing_code)) && !existing.pairings.has(String(v.pairing_code))) {
-      fail(row, 'pairing_code', v.pairing_code, `no pairing has code ${v.pairing_code}`);
-    }
-    for (const code of (v.investor_credit_codes as string[] | null) ?? []) refEnterprise(row, 'investor_credit_codes', code);
-    if (typeof v.signed_amount === 'string' && compareYuan(v.signed_amount, '0') < 0) fail(row, 'signed_amount', v.signed_amount, 'must not be negative');
-  }
-
-  const projectSignedOn = (code: string) => {
-    const row = inFile('projects', code);
-    return row ? (row.values.signed_on as string) : existing.projects.get(code)?.signedOn;
-  };
-  const stagesByProject = new Map<string, SheetRow[]>();
-  for (const row of sheet('project_stages')) {
-    const code = String(row.values.project_code ?? '');
-    if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    else stagesByProject.set(code, [...(stagesByProject.get(code) ?? []), row]);
-  }
-  for (const [code, rows] of stagesByProject) {
-    const merged = new Map((existing.stages.get(code) ?? []).map((s) => [s.stage, s.reachedOn]));
-    for (const r of rows) if (!r.invalid) merged.set(r.values.stage as Stage, r.values.reached_on as string);
-    const signedOn = projectSignedOn(code)!;
-    merged.set(Stage.SIGNED, merged.has(Stage.SIGNED) && rows.some((r) => r.values.stage === Stage.SIGNED) ? merged.get(Stage.SIGNED)! : signedOn);
-    const p = new ProblemList();
-    checkStages(p, 'stages', [...merged].map(([stage, reachedOn]) => ({ stage, reachedOn })), signedOn);
-    for (const problem of p.problems) fail(rows[rows.length - 1], 'reached_on', null, `project ${code}: ${problem.rule}`);
-  }
-
-  for (const row of sheet('fund_flows')) {
-    const code = String(row.values.project_code ?? '');
-    if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    if (typeof row.values.amount === 'string' && compareYuan(row.values.amount, '0') <= 0) fail(row, 'amount', row.values.amount, 'must be greater than 0');
   }
 
   for (const row of sheet('collective_incomes')) {

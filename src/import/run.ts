@@ -4,18 +4,21 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkSheets, referencedKeys, type Existing } from './check.js';
+import { checkSheets, failer, referencedKeys, STAGED_ROW_RULES, type Existing } from './check.js';
 import { loadIndicatorKeys } from './check-indicators.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
-import { warnLandedFlows } from './landed-flows.js';
 import { SheetParser, type SheetSource } from './parse/rows.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
+import type { RowSink } from './read/cells.js';
 import type { TextFormat } from './read/csv.js';
 import { ProblemLog } from './problems.js';
-import type { Stage } from '../project/project.enums.js';
+import { SHEETS } from './sheets.js';
 import { sqlOf, type Sql } from './write/sql.js';
+import { checkStaged, stagedRejected } from './write/staged-checks.js';
+import { Staging, STAGED_KINDS } from './write/staging.js';
 import { writeSheets, type SheetSummary } from './write/write-sheets.js';
+import { writeStaged } from './write/write-staged.js';
 
 /** Key of the advisory lock that keeps two imports from interleaving. */
 const IMPORT_LOCK = 7_370_110;
@@ -57,66 +60,50 @@ export interface ImportOutcome {
   message?: string;
 }
 
-async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, stageProjects: string[]): Promise<Existing> {
+async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>): Promise<Existing> {
   const areas = await sql.query('select code, kind, mountain from area where code = any($1)', [[...keys.areas]]);
   const enterprises = await sql.query('select credit_code, ownership from enterprise where credit_code = any($1)', [[...keys.enterprises]]);
   const pairings = await sql.query('select code from pairing where code = any($1)', [[...keys.pairings]]);
-  const projects = await sql.query('select code, signed_on from project where code = any($1)', [[...keys.projects]]);
-  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [stageProjects]);
-  const stageMap = new Map<string, { stage: Stage; reachedOn: string }[]>();
-  for (const s of stages) stageMap.set(s.code, [...(stageMap.get(s.code) ?? []), { stage: s.stage, reachedOn: s.reached_on }]);
   return {
     areas: new Map(areas.map((a) => [a.code, { kind: a.kind, mountain: a.mountain }])),
     enterprises: new Map(enterprises.map((e) => [e.credit_code, { ownership: e.ownership }])),
     pairings: new Set(pairings.map((p) => p.code)),
-    projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
-    stages: stageMap,
     ...(await loadIndicatorKeys(sql)),
   };
 }
 
+/** Summaries (in the format's order) when nothing is written: every row counted as rejected or not. */
+function sortSummaries(summaries: SheetSummary[]): SheetSummary[] {
+  const at = (s: SheetSummary) => SHEETS.findIndex((x) => x.name === s.sheet);
+  return [...summaries].sort((a, b) => at(a) - at(b));
+}
+
 /**
- * Imports spreadsheets: reads and checks everything first, reporting every problem; then, if
- * there are none and this is not a dry run, writes all rows in one transaction under an
- * advisory lock. Any failure leaves the database as it was.
+ * Imports spreadsheets, all or nothing, in one transaction under an advisory lock: reads every
+ * file as a stream, parsing and checking each row as it comes; the rows of the large kinds
+ * (projects, stages, fund flows: STAGED_KINDS) go in batches to staging tables with COPY, the
+ * others are held in memory. Then every cross-record rule is checked (in memory, and in SQL over
+ * the staging tables), every problem reported; if there are none and this is not a dry run, the
+ * rows are written (set-based from staging) and committed. Any failure leaves the database as it was.
  */
 export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
   const log = new ProblemLog(opts.limits.maxProblems);
-  const parser = new SheetParser(log);
+  let parser = new SheetParser(log);
   const formats: Record<string, TextFormat> = {};
   const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, sources: parser.sources, formats, ...extra });
-  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
+  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms (peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`) : () => {};
   const progress = opts.progress ?? NO_PROGRESS;
-  let t0 = Date.now();
-  const rowBudget = { left: opts.limits.maxRows };
-  const files: string[] = [];
-  const filePaths: string[] = [];
-  try {
-    const paths = await expandPaths(opts.paths);
-    const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
-    progress.start('read', sizes.reduce((a, b) => a + b, 0));
-    for (const [i, file] of paths.entries()) {
-      files.push(path.basename(file));
-      filePaths.push(file);
-      let read = 0;
-      const format = await readFileRows(file, opts.limits, rowBudget, parser.accept, (n) => {
-        read += n;
-        progress.advance(n);
-      });
-      if (sizes[i]! > read) progress.advance(sizes[i]! - read);
-      if (format) formats[path.basename(file)] = format;
-    }
-  } catch (e) {
-    progress.done();
-    if (!(e instanceof UnreadableFileError)) throw e;
+  const unreadable = (e: UnreadableFileError) => {
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
     return outcome('rejected');
+  };
+  let paths: string[];
+  try {
+    paths = await expandPaths(opts.paths);
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    return unreadable(e);
   }
-  const sheets = parser.sheets();
-  progress.done();
-  timing('read and parse', t0);
-  const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
-  if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
   const client = new pg.Client({ connectionString: databaseUrl });
   // The server going away must fail the running statement (reported below), not crash the process.
@@ -127,6 +114,7 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     return outcome('failed', { message: `cannot connect to the database: ${(e as Error).message}` });
   }
   const sql = sqlOf(client);
+  let rows = 0;
   try {
     await client.query('begin');
     const [{ locked }] = await sql.query('select pg_try_advisory_xact_lock($1) as locked', [IMPORT_LOCK]);
@@ -138,26 +126,63 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       opts.log?.('another import is running; waiting for it to finish…');
       await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     }
-    // Stages of the projects whose stages or landed money this import touches.
-    const stageProjects = [
-      ...(sheets.find((s) => s.spec.name === 'project_stages')?.rows.map((r) => String(r.values.project_code)) ?? []),
-      ...(sheets.find((s) => s.spec.name === 'fund_flows')?.rows.filter((r) => r.values.kind === 'LANDED').map((r) => String(r.values.project_code)) ?? []),
-    ];
+
+    // 1. Read, parse and check each row as it comes; the staged kinds go to their tables as they are read.
+    let t0 = Date.now();
+    const fail = failer(log);
+    const staging = await Staging.create(client, SHEETS, (spec, row) => STAGED_ROW_RULES[spec.name]?.(row, fail));
+    parser = new SheetParser(log, staging);
+    const held = heldRowGuard(parser, opts.limits.maxHeldRows);
+    const files: string[] = [];
+    const filePaths: string[] = [];
+    try {
+      const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
+      progress.start('read', sizes.reduce((a, b) => a + b, 0));
+      const rowBudget = { left: opts.limits.maxRows };
+      for (const [i, file] of paths.entries()) {
+        files.push(path.basename(file));
+        filePaths.push(file);
+        let read = 0;
+        const format = await readFileRows(file, opts.limits, rowBudget, held(file), (n) => {
+          read += n;
+          progress.advance(n);
+        });
+        if (sizes[i]! > read) progress.advance(sizes[i]! - read);
+        if (format) formats[path.basename(file)] = format;
+      }
+      await parser.finish();
+      await staging.finish();
+    } catch (e) {
+      progress.done();
+      if (!(e instanceof UnreadableFileError)) throw e;
+      await client.query('rollback');
+      return unreadable(e);
+    }
+    const sheets = parser.sheets();
+    progress.done();
+    timing('read, parse and stage', t0);
+    rows = sheets.reduce((n, s) => n + s.rows.length, 0) + staging.rows;
+    if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
+
+    // 2. The rules across rows, sheets and the registry.
     t0 = Date.now();
     progress.start('check', rows);
-    const existing = await loadExisting(sql, referencedKeys(sheets), [...new Set(stageProjects)]);
+    const existing = await loadExisting(sql, referencedKeys(sheets));
     checkSheets(sheets, existing, log);
-    warnLandedFlows(sheets, existing, log);
+    await checkStaged(sql, staging, sheets, log);
     progress.advance(rows);
     progress.done();
     timing('check', t0);
     t0 = Date.now();
     if (log.errors > 0) {
+      const rejected = await stagedRejected(sql, staging);
       await client.query('rollback');
       const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
-      return outcome('rejected', { rows, summaries });
+      for (const [sheet, n] of rejected) summaries.push({ sheet, created: 0, updated: 0, unchanged: 0, rejected: n });
+      return outcome('rejected', { rows, summaries: sortSummaries(summaries) });
     }
-    // Every record this run changes is logged by the audit triggers with the run id and the operator.
+
+    // 3. Write. Every record this run changes is logged by the audit triggers with the run id and the operator.
     const runId = randomUUID();
     const actor = opts.actor ?? `cli:${os.userInfo().username}`;
     await sql.query(
@@ -165,14 +190,16 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       [actor, runId],
     );
     progress.start('write', rows);
-    const summaries = await writeSheets(sql, sheets, (n) => progress.advance(n));
+    const summaries = sortSummaries([...(await writeSheets(sql, sheets, (n) => progress.advance(n))), ...(await writeStaged(sql, staging, (n) => progress.advance(n)))]);
     progress.done();
     timing('write', t0);
+    t0 = Date.now();
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
       JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged }) => ({ sheet, created, updated, unchanged })), dryRun: Boolean(opts.dryRun) }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
+    timing(opts.dryRun ? 'roll back' : 'commit (rollups recomputed)', t0);
     return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
@@ -185,4 +212,20 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The parser's sink, refusing a file once more than `max` rows of the kinds held in memory (all
+ * but STAGED_KINDS) have been read: those rows stay in memory until they are written.
+ */
+function heldRowGuard(parser: SheetParser, max: number): (file: string) => RowSink {
+  let count = 0;
+  return (file) => (name, sheet, raw) => {
+    const held = parser.accept(name, sheet, raw);
+    if (++count % 1024 === 0) {
+      const inMemory = parser.sources.reduce((n, s) => n + (s.kind && !STAGED_KINDS.includes(s.kind) ? s.rows : 0), 0);
+      if (inMemory > max) throw new UnreadableFileError(file, `more than ${max} rows of ${SHEETS.filter((s) => !STAGED_KINDS.includes(s.name)).map((s) => s.name).join(', ')} in this import (IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted)`);
+    }
+    return held;
+  };
 }

@@ -24,6 +24,8 @@ interface Part {
   file: string;
   /** Told how many compressed bytes were read, as they are. */
   onBytes?: (n: number) => void;
+  /** Rows handed on whose consumer is still busy: reading waits for them. */
+  held: Promise<void>[];
 }
 
 /**
@@ -51,16 +53,19 @@ async function parsePart(
   if (handlers.text) parser.on('text', handlers.text);
   const decoder = new StringDecoder('utf8');
   let sinceTag = 0;
-  const feed = (text: string) => {
+  const feed = (text: string): Promise<void> | undefined => {
     const lastTag = text.lastIndexOf('<');
     sinceTag = lastTag < 0 ? sinceTag + text.length : text.length - lastTag;
     if (sinceTag > maxText) throw new LimitError(`${name} has text longer than ${maxText - TEXT_SLACK} characters without markup: a cell over IMPORT_MAX_CELL_CHARS, or a decompression bomb`);
     parser.write(text);
     if (xmlError) throw xmlError;
+    if (part.held.length === 0) return undefined;
+    const held = part.held.splice(0);
+    return Promise.all(held).then(() => undefined);
   };
   try {
     await inflateEntry(part.buf, entry, part.budget, (chunk) => feed(decoder.write(chunk)), part.onBytes);
-    feed(decoder.end());
+    await feed(decoder.end());
     parser.close();
     if (xmlError) throw xmlError;
   } catch (e) {
@@ -106,7 +111,7 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   if (declared > limits.maxInflatedBytes) {
     throw new UnreadableFileError(file, `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`);
   }
-  const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file, onBytes };
+  const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file, onBytes, held: [] };
 
   // Workbook: sheet names → relationship ids; 1904 date system.
   const sheetRefs: { name: string; rid: string }[] = [];
@@ -240,7 +245,8 @@ async function readSheet(part: Part, name: string, target: string, context: Shee
           if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
             if (seenHeader && --rowBudget.left < 0) throw new LimitError(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
             seenHeader = true;
-            sink(part.file, name, row);
+            const held = sink(part.file, name, row);
+            if (held) part.held.push(held);
           }
           row = null;
         }

@@ -63,9 +63,10 @@ export function readZipDirectory(buf: Buffer): Map<string, ZipEntry> {
 
 /**
  * Streams one entry's inflated bytes to `onChunk`, never more than `budget.left` bytes in all:
- * a decompression bomb stops at the budget instead of filling memory.
+ * a decompression bomb stops at the budget instead of filling memory. When `onChunk` returns a
+ * promise (its consumer is busy), inflating pauses until it settles.
  */
-export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left: number }, onChunk: (chunk: Buffer) => void, onCompressed?: (bytes: number) => void): Promise<void> {
+export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left: number }, onChunk: (chunk: Buffer) => void | Promise<void>, onCompressed?: (bytes: number) => void): Promise<void> {
   const p = entry.localHeaderOffset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_SIG) throw new ZipError(`corrupt local header of ${entry.name}`);
   const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
@@ -75,22 +76,33 @@ export async function inflateEntry(buf: Buffer, entry: ZipEntry, budget: { left:
   const take = (chunk: Buffer) => {
     budget.left -= chunk.length;
     if (budget.left < 0) throw new ZipError('inflates to more than the allowed size (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import');
-    onChunk(chunk);
+    return onChunk(chunk);
   };
   if (entry.method === 0) {
-    take(data);
-    onCompressed?.(data.length);
+    for (let offset = 0; offset < data.length; offset += SLICE) {
+      const slice = data.subarray(offset, offset + SLICE);
+      const held = take(slice);
+      onCompressed?.(slice.length);
+      if (held) await held;
+    }
     return;
   }
   if (entry.method !== 8) throw new ZipError(`${entry.name} uses unsupported compression method ${entry.method}`);
   await new Promise<void>((resolve, reject) => {
     const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
+    const fail = (e: unknown) => {
+      inflater.destroy();
+      reject(e);
+    };
     inflater.on('data', (chunk: Buffer) => {
       try {
-        take(chunk);
+        const held = take(chunk);
+        if (held) {
+          inflater.pause();
+          held.then(() => inflater.resume(), fail);
+        }
       } catch (e) {
-        inflater.destroy();
-        reject(e);
+        fail(e);
       }
     });
     inflater.on('error', (e) => reject(new ZipError(`${entry.name} is corrupt (${e.message})`)));
