@@ -22,8 +22,8 @@ import { makeCreditCode } from '../src/enterprise/credit-code.js';
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const ROWS = Number(arg('--rows') ?? 1_000_000) || 1_000_000;
 const FORMAT = arg('--format') === 'xlsx' ? 'xlsx' : 'csv';
-const P = Math.floor(ROWS / 6);
-const FLOWS = ROWS - 2 * P;
+const P = Math.ceil(ROWS / 6);
+const FLOWS = 4 * P;
 const ENTERPRISES = 1000;
 const VILLAGES = 50;
 
