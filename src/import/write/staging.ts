@@ -54,6 +54,8 @@ export class Staging implements RowStash {
   private readonly srcOf = new Map<ReadonlySet<string>, number>();
   private readonly buffers = new Map<string, string[]>();
   private seq = 0;
+  /** The COPY being sent: reading goes on meanwhile, and waits for it only when the next batch is full. */
+  private inflight: Promise<void> | undefined;
 
   private constructor(
     private readonly client: pg.ClientBase,
@@ -91,7 +93,14 @@ export class Staging implements RowStash {
     this.buffers.set(spec.name, buffer);
     buffer.push(`${fields.join('\t')}\n`);
     this.counts.set(spec.name, (this.counts.get(spec.name) ?? 0) + 1);
-    if (buffer.length >= BATCH_ROWS) return this.flush(spec.name);
+    if (buffer.length >= BATCH_ROWS) {
+      const previous = this.inflight;
+      // Note: node-postgres queues statements on its connection, so this COPY starts when the previous one ends.
+      const next = this.flush(spec.name);
+      next.catch(() => undefined); // awaited below or in finish()
+      this.inflight = next;
+      return previous;
+    }
   }
 
   /** Total rows staged. */
@@ -112,6 +121,7 @@ export class Staging implements RowStash {
 
   /** Sends what is still queued, records the sources, and analyses the tables for the checks' plans. */
   async finish(): Promise<void> {
+    await this.inflight;
     for (const kind of this.buffers.keys()) await this.flush(kind);
     if (this.sources.length > 0) {
       await this.client.query('insert into import_source (src, file, sheet, kind) select * from unnest($1::int[], $2::text[], $3::text[], $4::text[])', [
