@@ -187,6 +187,10 @@ try {
   };
   const imported = await count(importUrl);
   console.log(`rows in the import's database: ${imported}`);
+  let money = 0n;
+  for (let k = 0; k < FLOWS; k++) money += BigInt(flowAmount(k));
+  const expected = { p: P, s: 2 * P, f: FLOWS, money: `${money}.00`, i: P };
+  if (imported !== JSON.stringify(expected)) throw new Error(`the import's database holds ${imported}, expected ${JSON.stringify(expected)}`);
 
   const copied = 2 + VILLAGES + ENTERPRISES + P * 4 + FLOWS;
   const internal = [...run.output.matchAll(/: (\d+) ms \(peak RSS/g)].reduce((s, m) => s + Number(m[1]), 0) / 1000;

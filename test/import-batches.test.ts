@@ -144,4 +144,19 @@ describe('imports larger than one batch', () => {
     const after = await snapshotDatabase(api.databaseUrl);
     expect({ ...after, audit_log: undefined }).toEqual({ ...before, audit_log: undefined });
   });
+
+  it('streams the large kinds past IMPORT_MAX_HELD_ROWS but refuses more rows of a kind held in memory, naming the limit', async () => {
+    const dir = path.join(tmp, 'held');
+    const limits = { ...limitsFromEnv(), maxHeldRows: 1_000 };
+    // 3,000 projects (staged, not held) pass under a held-row limit of 1,000 …
+    await writeCsvFiles(dir, { projects: [PROJECT_HEADER, ...Array.from({ length: 3_000 }, (_, i) => projectRow(100_000 + i))] });
+    const staged = await runImport(api.databaseUrl, { paths: [dir], limits, dryRun: true });
+    expect(staged.status, JSON.stringify(staged.problems.problems.slice(0, 3))).toBe('ok');
+    expect(counts(staged)).toEqual({ projects: [3_000, 0, 0, 0] });
+    // … 3,000 enterprises (held in memory) do not.
+    await writeCsvFiles(dir, { enterprises: [['统一社会信用代码', '名称', '所有制', '来源'], ...Array.from({ length: 3_000 }, (_, i) => [E(1_000 + i), `企业${i}`, '民营', 't'])] });
+    const held = await runImport(api.databaseUrl, { paths: [dir], limits, dryRun: true });
+    expect(held.status).toBe('rejected');
+    expect(held.problems.problems).toEqual([expect.objectContaining({ file: 'enterprises.csv', rule: expect.stringMatching(/^more than 1000 rows of areas, enterprises, .* \(IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted\)$/) })]);
+  });
 });
