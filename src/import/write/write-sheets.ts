@@ -1,5 +1,4 @@
 import type { ParsedSheet, SheetRow } from '../parse/rows.js';
-import { Stage } from '../../project/project.enums.js';
 import type { Sql } from './sql.js';
 import { cols, upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
 import { programmeColumn, writeIndicatorSheets, writeProgrammeSheets } from './write-indicators.js';
@@ -37,8 +36,6 @@ class Ids {
     this.maps.set(table, map);
   }
 }
-
-const STAGE_TYPES = { project_id: 'int', stage: 'text', reached_on: 'date' };
 
 const AREA_LEVEL: Record<string, number> = { DISTRICT: 0, PLATFORM: 1, TOWN: 1, VILLAGE: 2, COMMUNITY: 2 };
 
