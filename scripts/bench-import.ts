@@ -70,8 +70,8 @@ function* sheetRows(name: string): Generator<(string | number)[]> {
     yield ['项目编号', '阶段', '日期'];
     for (let i = 0; i < P; i++) yield [`B-${i}`, '落地', LANDED_ON];
   } else {
-    yield ['项目编号', '资金类型', '金额', '日期', '来源'];
-    for (let k = 0; k < FLOWS; k++) yield [`B-${k >> 2}`, FLOW_ZH[k % 4]!, flowAmount(k), flowDate(k), 'bench'];
+    yield ['项目编号', '凭证号', '资金类型', '金额', '日期', '来源'];
+    for (let k = 0; k < FLOWS; k++) yield [`B-${k >> 2}`, `V-${k % 4}`, FLOW_ZH[k % 4]!, flowAmount(k), flowDate(k), 'bench'];
   }
 }
 const SHEET_NAMES = ['areas', 'enterprises', 'projects', 'project_stages', 'fund_flows'];
@@ -154,7 +154,7 @@ try {
     project: await file('project', range(P, (i) => `${i + 1},bench,${now},${now},B-${i},项目${i},数字经济,${3 + (i % VILLAGES)},,${amount(i)},${date(i)}`)),
     project_investor: await file('project_investor', range(P, (i) => `${i + 1},${i + 1},${(i % ENTERPRISES) + 1}`)),
     project_stage: await file('project_stage', range(2 * P, (k) => (k < P ? `${k + 1},${k + 1},SIGNED,${date(k)}` : `${k + 1},${k - P + 1},LANDED,${LANDED_ON}`))),
-    fund_flow: await file('fund_flow', range(FLOWS, (k) => `${k + 1},bench,${now},${now},${(k >> 2) + 1},${FLOW_KIND[k % 4]},${flowAmount(k)},${flowDate(k)}`)),
+    fund_flow: await file('fund_flow', range(FLOWS, (k) => `${k + 1},bench,${now},${now},${(k >> 2) + 1},V-${k % 4},${FLOW_KIND[k % 4]},${flowAmount(k)},${flowDate(k)}`)),
   };
   // Note: COPY into the migrated schema fires the same statement triggers as the import (audit log,
   // rollups at commit); the second COPY, with triggers off (session_replication_role = replica), is the bare floor.
@@ -169,7 +169,7 @@ try {
     await client.query(`copy project (id, source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on) from '${files.project}' with (format csv)`);
     await client.query(`copy project_investor (id, project_id, enterprise_id) from '${files.project_investor}' with (format csv)`);
     await client.query(`copy project_stage (id, project_id, stage, reached_on) from '${files.project_stage}' with (format csv)`);
-    await client.query(`copy fund_flow (id, source, created_at, updated_at, project_id, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`);
+    await client.query(`copy fund_flow (id, source, created_at, updated_at, project_id, reference, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`);
     await client.query('commit');
     await client.end();
     return (Date.now() - started) / 1000;

@@ -50,7 +50,7 @@ const counts = (outcome: ImportOutcome) => Object.fromEntries(outcome.summaries.
 
 const projectRow = (i: number, name = `项目${i}`, investor = E(1)) => [`BT-${i}`, name, '文旅', '330110109201', String(1000 + i), '2023-01-15', investor, 't'];
 const PROJECT_HEADER = ['项目编号', '项目名称', '行业', '所在区域代码', '签约金额', '签约日期', '投资企业信用代码', '来源'];
-const FLOW_HEADER = ['项目编号', '资金类型', '金额', '日期', '来源'];
+const FLOW_HEADER = ['项目编号', '凭证号', '资金类型', '金额', '日期', '来源'];
 
 describe('imports larger than one batch', () => {
   it('refuses a workbook whose problems are in its last batch, locating each, and writes nothing', async () => {
@@ -64,10 +64,10 @@ describe('imports larger than one batch', () => {
     projects.commit();
     const flows = wb.addWorksheet('fund_flows');
     flows.addRow(FLOW_HEADER).commit();
-    for (let i = 0; i < 2 * PROJECTS; i++) flows.addRow([`BT-${i >> 1}`, i % 2 ? '落地' : '承诺', '100万', i % 2 ? '2023-06-01' : '2023-01-15', 't']).commit();
+    for (let i = 0; i < 2 * PROJECTS; i++) flows.addRow([`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', '100万', i % 2 ? '2023-06-01' : '2023-01-15', 't']).commit();
     // The last two rows (2 * PROJECTS + 2 and + 3): an unknown project, and an amount of 0.
-    flows.addRow(['bt-nope', '承诺', '5', '2023-02-01', 't']).commit();
-    flows.addRow(['BT-1', '承诺', '0', '2023-02-02', 't']).commit();
+    flows.addRow(['bt-nope', 'V-9', '承诺', '5', '2023-02-01', 't']).commit();
+    flows.addRow(['BT-1', 'V-9', '承诺', '0', '2023-02-02', 't']).commit();
     flows.commit();
     await wb.commit();
 
@@ -79,7 +79,7 @@ describe('imports larger than one batch', () => {
     expect(errors).toEqual(expect.arrayContaining([
       { severity: 'error', file: 'last-batch.xlsx', sheet: 'projects', row: PROJECTS + 2, column: '项目编号', value: 'BT-0', rule: 'duplicate key: already in projects row 2' },
       { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 2, column: '项目编号', value: 'bt-nope', rule: 'no project has code BT-NOPE' },
-      { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 3, column: '金额', value: '0', rule: 'must be greater than 0' },
+      { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 3, column: '金额', value: '0', rule: 'must be more than 0' },
     ]));
     expect(outcome.problems.errors).toBe(3);
     // Every row was read and checked; the broken ones are counted as rejected.
@@ -90,7 +90,7 @@ describe('imports larger than one batch', () => {
 
   it('counts created, updated and unchanged rows right across batches, investors and stages included', async () => {
     const dir = path.join(tmp, 'counts');
-    const flowRows = (n: number, amount: (i: number) => string) => Array.from({ length: 2 * n }, (_, i) => [`BT-${i >> 1}`, i % 2 ? '落地' : '承诺', amount(i), i % 2 ? '2023-06-01' : '2023-01-15', 't']);
+    const flowRows = (n: number, amount: (i: number) => string) => Array.from({ length: 2 * n }, (_, i) => [`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', amount(i), i % 2 ? '2023-06-01' : '2023-01-15', 't']);
     const stageRows = (n: number) => Array.from({ length: n }, (_, i) => [`BT-${i}`, '落地', '2023-05-01']);
     await writeCsvFiles(dir, {
       projects: [PROJECT_HEADER, ...Array.from({ length: PROJECTS }, (_, i) => projectRow(i))],

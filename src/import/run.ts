@@ -8,6 +8,7 @@ import { checkSheets, failer, referencedKeys, STAGED_ROW_RULES, type Existing } 
 import { loadIndicatorKeys } from './check-indicators.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
+import { fillReferences, sheetsFor } from './replace-flows.js';
 import { SheetParser, type SheetSource } from './parse/rows.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import type { RowSink } from './read/cells.js';
@@ -34,6 +35,8 @@ export interface ImportOptions {
   progress?: Progress;
   /** Who runs it, for the audit log (default `cli:<OS user>`). */
   actor?: string;
+  /** Replace the fund flows of the projects in the fund_flows sheet; 凭证号 may then be empty (src/import/replace-flows.ts). */
+  replaceProjectFlows?: boolean;
 }
 
 /** SHA-256 of a file, hex, read as a stream. */
@@ -130,8 +133,9 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     // 1. Read, parse and check each row as it comes; the staged kinds go to their tables as they are read.
     let t0 = Date.now();
     const fail = failer(log);
-    const staging = await Staging.create(client, SHEETS, (spec, row) => STAGED_ROW_RULES[spec.name]?.(row, fail));
-    parser = new SheetParser(log, staging);
+    const specs = sheetsFor(Boolean(opts.replaceProjectFlows));
+    const staging = await Staging.create(client, specs, (spec, row) => STAGED_ROW_RULES[spec.name]?.(row, fail));
+    parser = new SheetParser(log, specs, staging);
     const held = heldRowGuard(parser, opts.limits.maxHeldRows);
     const files: string[] = [];
     const filePaths: string[] = [];
@@ -152,6 +156,7 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       }
       await parser.finish();
       await staging.finish();
+      if (opts.replaceProjectFlows) await fillReferences(sql, staging);
     } catch (e) {
       progress.done();
       if (!(e instanceof UnreadableFileError)) throw e;
@@ -190,13 +195,13 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       [actor, runId],
     );
     progress.start('write', rows);
-    const summaries = sortSummaries([...(await writeSheets(sql, sheets, (n) => progress.advance(n))), ...(await writeStaged(sql, staging, (n) => progress.advance(n)))]);
+    const summaries = sortSummaries([...(await writeSheets(sql, sheets, (n) => progress.advance(n))), ...(await writeStaged(sql, staging, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows }))]);
     progress.done();
     timing('write', t0);
     t0 = Date.now();
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
-      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged }) => ({ sheet, created, updated, unchanged })), dryRun: Boolean(opts.dryRun) }),
+      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}) }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     timing(opts.dryRun ? 'roll back' : 'commit (rollups recomputed)', t0);

@@ -7,6 +7,8 @@ import { Migration20261201061000_rollups } from './Migration20261201061000_rollu
 import { Migration20261201070000_indicators } from './Migration20261201070000_indicators.js';
 import { Migration20261201080000_rate_limit } from './Migration20261201080000_rate_limit.js';
 import { Migration20261201081000_metrics } from './Migration20261201081000_metrics.js';
+import { Migration20261201090000_fund_flow_reference } from './Migration20261201090000_fund_flow_reference.js';
+import { Migration20261201091000_tier_cancelled } from './Migration20261201091000_tier_cancelled.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201070000_indicators', class: Migration20261201070000_indicators },
   { name: 'Migration20261201080000_rate_limit', class: Migration20261201080000_rate_limit },
   { name: 'Migration20261201081000_metrics', class: Migration20261201081000_metrics },
+  { name: 'Migration20261201090000_fund_flow_reference', class: Migration20261201090000_fund_flow_reference },
+  { name: 'Migration20261201091000_tier_cancelled', class: Migration20261201091000_tier_cancelled },
 ];

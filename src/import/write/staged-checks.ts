@@ -5,6 +5,7 @@ import { SHEETS } from '../sheets.js';
 import { checkStages } from '../../project/stages.js';
 import { Stage } from '../../project/project.enums.js';
 import { ProblemList } from '../../common/errors.js';
+import { landedFlowWarning } from '../../fund-flow/fund-flow.rules.js';
 import type { Sql } from './sql.js';
 import { stagingTable, type Staging } from './staging.js';
 
@@ -189,17 +190,17 @@ async function checkStageOrder(sql: Sql): Promise<void> {
 }
 
 /**
- * Warns (never blocks) about landed money (资金类型 落地) on a project that has not landed (no
- * 落地, 开工 or 投产 stage in the registry or in this import) or dated on or after the project was
- * cancelled (取消): the money may be real (a stage not recorded yet) or a slip, and a planner
- * reading 落地资金 should know. Only valid rows are looked at.
+ * Warns (never blocks) about landed money on a project that has not landed or was cancelled, by
+ * the API's own rule (landedFlowWarning in src/fund-flow/fund-flow.rules.ts), with the stages in
+ * the registry and this import's valid stage rows over them. SQL picks the valid landed flows that
+ * may warn (their project has no landing, or a cancellation on or before the flow); the rule words
+ * the warning. Read a page at a time.
  */
 async function warnLandedFlows(sql: Sql): Promise<void> {
   const landed = LANDED_OR_LATER.map((s) => `'${s}'`).join(', ');
-  await sql.query(
-    problems(
-      ord('fund_flows'),
-      3,
+  let after = 0;
+  for (;;) {
+    const page = await sql.query(
       `with st as (
          select q.code, x.stage, x.reached_on::text as reached_on from project_stage x join project q on q.id = x.project_id
          where q.code in (select project_code from ${F} where kind = '${Stage.LANDED}' and not invalid)
@@ -207,17 +208,30 @@ async function warnLandedFlows(sql: Sql): Promise<void> {
          union all
          select project_code, stage, reached_on from ${S} where not invalid
        ), agg as (
-         select code, bool_or(stage in (${landed})) as landed, max(reached_on) filter (where stage = '${Stage.CANCELLED}') as cancelled from st group by code
+         select code, bool_or(stage in (${landed})) as landed, max(reached_on) filter (where stage = '${Stage.CANCELLED}') as cancelled,
+           json_agg(json_build_object('stage', stage, 'reachedOn', reached_on)) as stages
+         from st group by code
        )
-       select f.seq, f.src, f.row, 'kind' as key, coalesce(f.raw->>'kind', f.kind) as value,
-         case when not coalesce(a.landed, false)
-           then 'landed money on project ' || f.project_code || ', which has not landed (no 落地 stage in this import or the registry): record its 落地 stage, or enter the flow as 承诺 if the money is only committed'
-           else 'landed money dated ' || f.occurred_on || ', on or after project ' || f.project_code || ' was cancelled (取消 ' || a.cancelled || ')' end as rule
+       select f.seq, f.src, f.row, f.project_code, f.kind, f.occurred_on, coalesce(f.raw->>'kind', f.kind) as shown, coalesce(a.stages, '[]') as stages
        from ${F} f left join agg a on a.code = f.project_code
-       where f.kind = '${Stage.LANDED}' and not f.invalid and (not coalesce(a.landed, false) or (a.cancelled is not null and f.occurred_on >= a.cancelled))`,
-      true,
-    ),
-  );
+       where f.kind = '${Stage.LANDED}' and not f.invalid and (not coalesce(a.landed, false) or (a.cancelled is not null and f.occurred_on >= a.cancelled))
+         and f.seq > $1
+       order by f.seq limit 5000`,
+      [after],
+    );
+    if (page.length === 0) return;
+    const found = page.flatMap((f) => {
+      const rule = landedFlowWarning({ kind: String(f.kind), occurredOn: String(f.occurred_on) }, String(f.project_code), f.stages as { stage: string; reachedOn: string }[]);
+      return rule ? [{ seq: Number(f.seq), src: Number(f.src), row: Number(f.row), value: String(f.shown), rule }] : [];
+    });
+    if (found.length > 0) {
+      await sql.query(
+        problems(ord('fund_flows'), 3, `select seq, src, row, 'kind' as key, value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[]) as u(seq, src, row, value, rule)`, true),
+        [found.map((f) => f.seq), found.map((f) => f.src), found.map((f) => f.row), found.map((f) => f.value), found.map((f) => f.rule)],
+      );
+    }
+    after = Number(page[page.length - 1]!.seq);
+  }
 }
 
 /** Copies the problems found in SQL to the log, in sheet and row order, a page at a time (all are counted). */

@@ -10,6 +10,9 @@ export interface SheetSummary {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** --replace-project-flows: projects whose flows were replaced, and their flows the file no longer holds (deleted). */
+  replacedProjects?: number;
+  removed?: number;
 }
 
 /** Natural key → id, per kind, for rows in the database (loaded on demand). */

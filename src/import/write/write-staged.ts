@@ -1,4 +1,5 @@
 import { Stage } from '../../project/project.enums.js';
+import { removeOtherFlows } from '../replace-flows.js';
 import type { Sql } from './sql.js';
 import { stagingTable, type Staging } from './staging.js';
 import type { SheetSummary } from './write-sheets.js';
@@ -59,12 +60,13 @@ export const STAGED_WRITES: StagedWrite[] = [
   {
     kind: 'fund_flows',
     table: 'fund_flow',
-    conflict: ['project_id', 'kind', 'occurred_on'],
+    conflict: ['project_id', 'reference'],
     from: `${stagingTable('fund_flows')} s join project p on p.code = s.project_code`,
     columns: [
       { column: 'project_id', expr: 'p.id' },
-      { column: 'kind', expr: 's.kind' },
-      { column: 'occurred_on', expr: 's.occurred_on::date' },
+      given('reference'),
+      given('kind'),
+      given('occurred_on', 'occurred_on', 's.occurred_on::date'),
       given('amount', 'amount', 's.amount::numeric'),
       given('source'),
     ],
@@ -103,9 +105,11 @@ function upsertSql(w: StagedWrite, columns: WrittenColumn[]): string {
  * Writes the staged kinds from their staging tables, set-based, inside the import's transaction
  * and after the kinds held in memory (so the areas, enterprises and pairings they refer to exist):
  * projects with their investor lists, the stages (and SIGNED on the signing date of every project
- * in the file that does not give it), then the fund flows. Counts created / updated / unchanged.
+ * in the file that does not give it), then the fund flows (by project and 凭证号; with
+ * `replaceProjectFlows`, the other flows of their projects are deleted: replace-flows.ts). Counts
+ * created / updated / unchanged.
  */
-export async function writeStaged(sql: Sql, staging: Staging, progress: (n: number) => void): Promise<SheetSummary[]> {
+export async function writeStaged(sql: Sql, staging: Staging, progress: (n: number) => void, options: { replaceProjectFlows?: boolean } = {}): Promise<SheetSummary[]> {
   const summaries: SheetSummary[] = [];
   if (staging.rows === 0) return summaries;
   await sql.query('create temp table import_touched (kind text, id int) on commit drop');
@@ -137,7 +141,12 @@ export async function writeStaged(sql: Sql, staging: Staging, progress: (n: numb
     }
     if (w.kind === 'projects') await impliedSigned(sql);
     progress(total);
-    summaries.push({ sheet: w.kind, created: counts.created, updated: counts.updated, unchanged: total - counts.created - counts.updated, rejected: 0 });
+    const summary: SheetSummary = { sheet: w.kind, created: counts.created, updated: counts.updated, unchanged: total - counts.created - counts.updated, rejected: 0 };
+    if (w.kind === 'fund_flows' && options.replaceProjectFlows) {
+      const replaced = await removeOtherFlows(sql);
+      Object.assign(summary, { replacedProjects: replaced.projects, removed: replaced.removed });
+    }
+    summaries.push(summary);
   }
   return summaries;
 }
