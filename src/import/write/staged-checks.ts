@@ -198,27 +198,28 @@ async function checkStageOrder(sql: Sql): Promise<void> {
  */
 async function warnLandedFlows(sql: Sql): Promise<void> {
   const landed = LANDED_OR_LATER.map((s) => `'${s}'`).join(', ');
+  // Note: the candidates are computed once (a grouped query joined under a LIMIT would be re-run per row).
+  await sql.query(
+    `create temp table import_landed on commit drop as
+     with st as (
+       select q.code, x.stage, x.reached_on::text as reached_on from project_stage x join project q on q.id = x.project_id
+       where q.code in (select project_code from ${F} where kind = '${Stage.LANDED}' and not invalid)
+         and not exists (select 1 from ${S} s where s.project_code = q.code and s.stage = x.stage and not s.invalid)
+       union all
+       select project_code, stage, reached_on from ${S} where not invalid
+     ), agg as (
+       select code, bool_or(stage in (${landed})) as landed, max(reached_on) filter (where stage = '${Stage.CANCELLED}') as cancelled,
+         json_agg(json_build_object('stage', stage, 'reachedOn', reached_on)) as stages
+       from st group by code
+     )
+     select f.seq, f.src, f.row, f.project_code, f.kind, f.occurred_on, coalesce(f.raw->>'kind', f.kind) as shown, coalesce(a.stages, '[]') as stages
+     from ${F} f left join agg a on a.code = f.project_code
+     where f.kind = '${Stage.LANDED}' and not f.invalid and (not coalesce(a.landed, false) or (a.cancelled is not null and f.occurred_on >= a.cancelled))`,
+  );
+  await sql.query('create index on import_landed (seq)');
   let after = 0;
   for (;;) {
-    const page = await sql.query(
-      `with st as (
-         select q.code, x.stage, x.reached_on::text as reached_on from project_stage x join project q on q.id = x.project_id
-         where q.code in (select project_code from ${F} where kind = '${Stage.LANDED}' and not invalid)
-           and not exists (select 1 from ${S} s where s.project_code = q.code and s.stage = x.stage and not s.invalid)
-         union all
-         select project_code, stage, reached_on from ${S} where not invalid
-       ), agg as (
-         select code, bool_or(stage in (${landed})) as landed, max(reached_on) filter (where stage = '${Stage.CANCELLED}') as cancelled,
-           json_agg(json_build_object('stage', stage, 'reachedOn', reached_on)) as stages
-         from st group by code
-       )
-       select f.seq, f.src, f.row, f.project_code, f.kind, f.occurred_on, coalesce(f.raw->>'kind', f.kind) as shown, coalesce(a.stages, '[]') as stages
-       from ${F} f left join agg a on a.code = f.project_code
-       where f.kind = '${Stage.LANDED}' and not f.invalid and (not coalesce(a.landed, false) or (a.cancelled is not null and f.occurred_on >= a.cancelled))
-         and f.seq > $1
-       order by f.seq limit 5000`,
-      [after],
-    );
+    const page = await sql.query('select * from import_landed where seq > $1 order by seq limit 5000', [after]);
     if (page.length === 0) return;
     const found = page.flatMap((f) => {
       const rule = landedFlowWarning({ kind: String(f.kind), occurredOn: String(f.occurred_on) }, String(f.project_code), f.stages as { stage: string; reachedOn: string }[]);
