@@ -38,8 +38,13 @@ afterAll(async () => {
 
 /** Writes a one-row CSV file (the kind in its name) and imports it; returns the errors. */
 async function importRow(kind: string, header: string[], row: string[]): Promise<Problem[]> {
+  return importRows(kind, header, [row]);
+}
+
+/** Writes a CSV file of `rows` (the kind in its name) and imports it; returns the errors. */
+async function importRows(kind: string, header: string[], rows: string[][]): Promise<Problem[]> {
   const file = path.join(tmp, `${kind}.csv`);
-  await writeFile(file, [header, row].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n') + '\r\n');
+  await writeFile(file, [header, ...rows].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n') + '\r\n');
   const outcome = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
   expect(outcome.status).toBe('rejected');
   return outcome.problems.problems.filter((p) => p.severity === 'error');
@@ -68,6 +73,29 @@ describe('database refusals carry their location', () => {
       expect(res.errors?.[0].message).toMatch(/project_sector_forced/);
       const errors = await importRow('projects', ['项目编号', '项目名称', '行业', '所在区域代码', '签约金额', '签约日期', '来源'], ['P-2', '项目', '禁止', '330110101', '1', '2023-01-01', 't']);
       expect(errors).toEqual([expect.objectContaining({ file: 'projects.csv', sheet: 'projects', row: 2, column: '行业', value: '禁止', rule: expect.stringMatching(/project_sector_forced; SQLSTATE 23514/) })]);
+    });
+  });
+
+  it('a refusal on a staged kind is found among many rows by its staging row (projects.csv row 4, fund_flows.csv row 3)', async () => {
+    // Projects and fund flows are not held in memory (src/import/write/staging.ts): the refused row is looked up in staging.
+    await stricter(`alter table project add constraint project_sector_forced check (sector <> '禁止')`, 'alter table project drop constraint project_sector_forced', async () => {
+      const header = ['项目编号', '项目名称', '行业', '所在区域代码', '签约金额', '签约日期', '来源'];
+      const errors = await importRows('projects', header, [
+        ['P-3', '项目三', '文旅', '330110101', '3', '2023-01-03', 't'],
+        ['P-4', '项目四', '文旅', '330110101', '4', '2023-01-04', 't'],
+        ['P-5', '项目五', '禁止', '330110101', '5', '2023-01-05', 't'],
+        ['P-6', '项目六', '文旅', '330110101', '6', '2023-01-06', 't'],
+      ]);
+      expect(errors).toEqual([expect.objectContaining({ file: 'projects.csv', sheet: 'projects', row: 4, column: '行业', value: '禁止', rule: expect.stringMatching(/project_sector_forced; SQLSTATE 23514/) })]);
+    });
+    await stricter(`alter table fund_flow add constraint fund_flow_amount_forced check (amount <> 7)`, 'alter table fund_flow drop constraint fund_flow_amount_forced', async () => {
+      const header = ['项目编号', '凭证号', '资金类型', '金额', '日期', '来源'];
+      const errors = await importRows('fund_flows', header, [
+        ['P-1', '记-11', '承诺', '6', '2023-02-01', 't'],
+        ['P-1', '记-12', '承诺', '7', '2023-02-02', 't'],
+        ['P-1', '记-13', '承诺', '8', '2023-02-03', 't'],
+      ]);
+      expect(errors).toEqual([expect.objectContaining({ file: 'fund_flows.csv', sheet: 'fund_flows', row: 3, column: '金额', value: '7', rule: expect.stringMatching(/fund_flow_amount_forced; SQLSTATE 23514/) })]);
     });
   });
 

@@ -3,8 +3,8 @@ import type { Ownership } from '../enterprise/enterprise.enums.js';
 import type { Stage } from '../project/project.enums.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
-import { columnOfField, type CheckContext, type RefKind } from './sheet-spec.js';
-import { kindOf } from './sheets.js';
+import { columnOfField, type CheckContext, type RefKind, type SheetSpec } from './sheet-spec.js';
+import { KINDS, kindOf } from './sheets.js';
 import type { Sql } from './write/sql.js';
 
 /** What the database already holds for the natural keys a file refers to. */
@@ -78,18 +78,74 @@ export async function loadExisting(sql: Sql, sheets: ParsedSheet[]): Promise<Exi
   };
 }
 
-/**
- * Checks what spans cells, rows, sheets and the database: duplicate keys, references (to rows
- * in this file, earlier or later, or to the registry) and every registered kind's own rules (the
- * same functions the GraphQL mutations call). Marks broken rows invalid and logs each problem.
- */
-export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: ProblemLog): void {
-  const fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => {
+/** A problem with one row: marks it invalid and logs it, located. */
+export type Fail = (row: SheetRow, key: string | null, value: unknown, rule: string) => void;
+
+/** The Fail that logs to `log`, showing the value as the cell held it. */
+export function failer(log: ProblemLog): Fail {
+  return (row, key, value, rule) => {
     row.invalid = true;
     // The value as the cell held it (7.1亿, 2023/3/15, a lower-case code), not as it was converted.
     const shown = key && value === row.values[key] ? row.raw?.[key] : undefined;
     log.add({ severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: shown ?? (value === null || value === undefined ? null : String(value)), rule });
   };
+}
+
+/** Reports a kind's rule problems on a row, each on the column that feeds its field. */
+function reportOn(spec: SheetSpec, fail: Fail, row: SheetRow, problems: readonly { field: string; rule: string; value?: unknown }[]): void {
+  for (const p of problems) {
+    const column = columnOfField(spec, p.field);
+    fail(row, column?.key ?? null, p.value ?? (column ? row.values[column.key] : null), p.rule);
+  }
+}
+
+/** How a reference to a record that is neither in the file nor in the registry is worded (in memory and in SQL). */
+export function missingReferenceRule(ref: RefKind, code: string): string {
+  return `no ${NOUN[ref].what} ${code} (not in the ${NOUN[ref].sheet} sheet or the registry)`;
+}
+
+/**
+ * What a staged kind's `check(row, ctx)` may look up while its rows are read: nothing in the file
+ * or the registry yet. The lookups listed here answer "unknown", and the rules that need them are
+ * done over the staging tables in SQL instead (src/import/write/staged-checks.ts: the host area's
+ * kind, references, stage order); any other lookup throws, so a rule added to a staged kind's check
+ * that needs another record cannot be skipped silently.
+ */
+const STAGED_LOOKUPS: Record<string, readonly (keyof CheckContext)[]> = {
+  projects: ['area'],
+  project_stages: [],
+  fund_flows: [],
+};
+
+function rowOnlyContext(kind: string): CheckContext {
+  const lookup = (name: keyof CheckContext) => () => {
+    if (STAGED_LOOKUPS[kind]?.includes(name)) return undefined;
+    throw new Error(`the check of staged kind ${kind} looks up ${name}: check that rule in SQL (src/import/write/staged-checks.ts) and list it in STAGED_LOOKUPS`);
+  };
+  return { area: lookup('area'), enterprise: lookup('enterprise'), registeredArea: lookup('registeredArea'), project: lookup('project'), registeredStages: () => lookup('registeredStages')() ?? [], indicator: lookup('indicator') } as CheckContext;
+}
+
+/**
+ * Row rules of the kinds that are staged (src/import/write/staging.ts), applied as each row is
+ * read: the kind's own `check(row, ctx)` (src/<kind>/<kind>.sheet.ts, the rules the API calls),
+ * with a context that knows no other record. Their rules across records are in staged-checks.ts.
+ */
+export const STAGED_ROW_RULES: Record<string, (row: SheetRow, fail: Fail) => void> = Object.fromEntries(
+  Object.keys(STAGED_LOOKUPS).map((name) => {
+    const kind = KINDS.find((k) => k.spec.name === name)!;
+    const ctx = rowOnlyContext(name);
+    return [name, (row: SheetRow, fail: Fail) => reportOn(kind.spec, fail, row, kind.check(row, ctx))];
+  }),
+);
+
+/**
+ * Checks what spans cells, rows, sheets and the database for the kinds held in memory (the staged
+ * kinds' are in src/import/write/staged-checks.ts): duplicate keys, references (to rows in this
+ * file, earlier or later, or to the registry) and every registered kind's own rules (the same
+ * functions the GraphQL mutations call). Marks broken rows invalid and logs each problem.
+ */
+export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: ProblemLog): void {
+  const fail = failer(log);
 
   // Duplicate natural keys within the file.
   const fileRows = new Map<string, Map<string, SheetRow>>();
@@ -143,16 +199,11 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
   for (const { spec, rows } of sheets) {
     const kind = kindOf(spec);
     const refs = spec.columns.filter((c) => c.ref);
-    const report = (row: SheetRow, problems: readonly { field: string; rule: string; value?: unknown }[]) => {
-      for (const p of problems) {
-        const column = columnOfField(spec, p.field);
-        fail(row, column?.key ?? null, p.value ?? (column ? row.values[column.key] : null), p.rule);
-      }
-    };
+    const report = (row: SheetRow, problems: readonly { field: string; rule: string; value?: unknown }[]) => reportOn(spec, fail, row, problems);
     for (const row of rows) {
       for (const col of refs) {
         for (const code of codesOf(row.values[col.key])) {
-          if (!known[col.ref!](code)) fail(row, col.key, Array.isArray(row.values[col.key]) ? code : row.values[col.key], `no ${NOUN[col.ref!].what} ${code} (not in the ${NOUN[col.ref!].sheet} sheet or the registry)`);
+          if (!known[col.ref!](code)) fail(row, col.key, Array.isArray(row.values[col.key]) ? code : row.values[col.key], missingReferenceRule(col.ref!, code));
         }
       }
       report(row, kind.check(row, ctx));

@@ -1,7 +1,7 @@
 import { generatedReference } from '../fund-flow/fund-flow.rules.js';
-import type { ParsedSheet } from './parse/rows.js';
 import { SHEETS, type SheetSpec } from './sheets.js';
 import type { Sql } from './write/sql.js';
+import { stagingTable, type Staging } from './write/staging.js';
 
 /**
  * `--replace-project-flows`, for sources without references (凭证号): the fund flows of every project
@@ -11,32 +11,29 @@ import type { Sql } from './write/sql.js';
  * project has several flows of one kind on one day.
  */
 
+const F = stagingTable('fund_flows');
+
 /** The sheet format with 凭证号 optional (replace mode) or as it is. */
 export function sheetsFor(replaceProjectFlows: boolean): SheetSpec[] {
   if (!replaceProjectFlows) return SHEETS;
   return SHEETS.map((s) => (s.name === 'fund_flows' ? { ...s, columns: s.columns.map((c) => (c.key === 'reference' ? { ...c, required: false } : c)) } : s));
 }
 
-/** Gives every valid fund-flow row without a reference its generated one (before the checks, so duplicates are still found). */
-export function fillReferences(sheets: ParsedSheet[]): void {
-  const rows = sheets.find((s) => s.spec.name === 'fund_flows')?.rows ?? [];
-  const seen = new Map<string, number>();
-  for (const row of rows) {
-    const v = row.values;
-    if (v.reference !== null && v.reference !== undefined) continue;
-    if (!v.project_code || !v.kind || !v.occurred_on) continue;
-    const base = generatedReference(String(v.kind), String(v.occurred_on));
-    const key = `${v.project_code}|${base}`;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    v.reference = n === 1 ? base : `${base}-${n}`;
-  }
-  // Note: the generated references count as given, so the writer keys and stores them.
-  const sheet = sheets.find((s) => s.spec.name === 'fund_flows');
-  if (sheet && sheet.rows.length > 0 && !sheet.rows[0]!.given.has('reference')) {
-    const given = new Set([...sheet.rows[0]!.given, 'reference']);
-    for (const row of sheet.rows) row.given = given;
-  }
+/**
+ * Gives every staged fund-flow row without a reference its generated one (before the checks, so
+ * duplicates are still found), in SQL over the staging table; the generated references count as
+ * given, so the writer keys and stores them.
+ */
+export async function fillReferences(sql: Sql, staging: Staging): Promise<void> {
+  // Note: generatedReference's own format, written as SQL over the staged columns.
+  const generated = `'${generatedReference("' || kind || '", "' || occurred_on || '")}'`;
+  await sql.query(
+    `update ${F} f set reference = g.base || case when g.n = 1 then '' else '-' || g.n end
+     from (select seq, ${generated} as base, row_number() over (partition by project_code, ${generated} order by seq) as n
+           from ${F} where reference is null and project_code is not null and kind is not null and occurred_on is not null) g
+     where f.seq = g.seq`,
+  );
+  for (const source of staging.sources) if (source.kind === 'fund_flows' && !source.given.has('reference')) source.given = new Set([...source.given, 'reference']);
 }
 
 /** What replace mode removed. */
@@ -47,13 +44,16 @@ export interface FlowReplacement {
   removed: number;
 }
 
-/** Deletes the flows of `projectIds` that are not among `keptIds` (the rows just written). */
-export async function removeOtherFlows(sql: Sql, projectIds: number[], keptIds: number[]): Promise<FlowReplacement> {
-  const projects = [...new Set(projectIds)];
-  if (projects.length === 0) return { projects: 0, removed: 0 };
-  const rows = await sql.query<{ n: string }>(
-    'with gone as (delete from fund_flow where project_id = any($1::int[]) and id <> all($2::int[]) returning 1) select count(*) as n from gone',
-    [projects, [...new Set(keptIds)]],
+/** Deletes the flows of the projects in the staged fund_flows rows that the file does not hold (by reference). */
+export async function removeOtherFlows(sql: Sql): Promise<FlowReplacement> {
+  const [r] = await sql.query<{ projects: number; removed: number }>(
+    `with touched as (select p.id, p.code from project p where p.code in (select project_code from ${F})),
+     gone as (
+       delete from fund_flow f using touched t
+       where f.project_id = t.id and not exists (select 1 from ${F} s where s.project_code = t.code and s.reference = f.reference)
+       returning 1
+     )
+     select (select count(*) from touched)::int as projects, (select count(*) from gone)::int as removed`,
   );
-  return { projects: projects.length, removed: Number(rows[0]?.n ?? 0) };
+  return { projects: Number(r!.projects), removed: Number(r!.removed) };
 }

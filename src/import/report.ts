@@ -58,7 +58,7 @@ export function replacementLine(s: SheetSummary, dryRun: boolean): string {
 /** Human-readable lines: every problem, what was read, a table of counts per sheet, and the verdict. */
 export function outcomeLines(outcome: ImportOutcome, dryRun: boolean): string[] {
   const lines = outcome.problems.problems.map(formatProblem);
-  if (outcome.problems.truncated) lines.push(`… and more: ${outcome.problems.errors} errors and ${outcome.problems.warnings} warnings in all (write them all with --report)`);
+  if (outcome.problems.truncated) lines.push(`… and more: ${outcome.problems.errors} errors and ${outcome.problems.warnings} warnings in all; the first ${outcome.problems.problems.length} are listed, here and in --report (IMPORT_MAX_PROBLEMS)`);
   if (outcome.sources.length > 0) {
     lines.push('', 'read:');
     for (const s of outcome.sources) lines.push(`  ${sourceLine(s, outcome.formats[s.file])}`);

@@ -4,19 +4,23 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkSheets, loadExisting } from './check.js';
-import { locateRefusal } from './locate.js';
+import { checkSheets, failer, loadExisting, STAGED_ROW_RULES } from './check.js';
+import { locateRefusal, locateStagedRefusal } from './locate.js';
 import { VARCHAR_COLUMNS_SQL, varcharLength, type PgRefusal } from '../db/refusals.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
-import { warnLandedFlows } from './landed-flows.js';
 import { fillReferences, sheetsFor } from './replace-flows.js';
-import { SheetParser, type SheetSource } from './parse/rows.js';
+import { SheetParser, type ParsedSheet, type SheetSource } from './parse/rows.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
+import type { RowSink } from './read/cells.js';
 import type { TextFormat } from './read/csv.js';
 import { ProblemLog } from './problems.js';
+import { SHEETS } from './sheets.js';
 import { sqlOf, type Sql } from './write/sql.js';
+import { checkStaged, stagedRejected } from './write/staged-checks.js';
+import { Staging, STAGED_KINDS } from './write/staging.js';
 import { writeSheets, type SheetSummary } from './write/write-sheets.js';
+import { writeStaged } from './write/write-staged.js';
 
 /** Key of the advisory lock that keeps two imports from interleaving. */
 const IMPORT_LOCK = 7_370_110;
@@ -60,49 +64,38 @@ export interface ImportOutcome {
   message?: string;
 }
 
+/** Summaries (in the format's order) when nothing is written: every row counted as rejected or not. */
+function sortSummaries(summaries: SheetSummary[]): SheetSummary[] {
+  const at = (s: SheetSummary) => SHEETS.findIndex((x) => x.name === s.sheet);
+  return [...summaries].sort((a, b) => at(a) - at(b));
+}
+
 /**
- * Imports spreadsheets: reads and checks everything first, reporting every problem; then, if
- * there are none and this is not a dry run, writes all rows in one transaction under an
- * advisory lock. Any failure leaves the database as it was.
+ * Imports spreadsheets, all or nothing, in one transaction under an advisory lock: reads every
+ * file as a stream, parsing and checking each row as it comes; the rows of the large kinds
+ * (projects, stages, fund flows: STAGED_KINDS) go in batches to staging tables with COPY, the
+ * others are held in memory. Then every cross-record rule is checked (in memory, and in SQL over
+ * the staging tables), every problem reported; if there are none and this is not a dry run, the
+ * rows are written (set-based from staging) and committed. Any failure leaves the database as it was.
  */
 export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
   const log = new ProblemLog(opts.limits.maxProblems);
-  const parser = new SheetParser(log, sheetsFor(Boolean(opts.replaceProjectFlows)));
+  let parser = new SheetParser(log);
   const formats: Record<string, TextFormat> = {};
   const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, sources: parser.sources, formats, ...extra });
-  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
+  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms (peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`) : () => {};
   const progress = opts.progress ?? NO_PROGRESS;
-  let t0 = Date.now();
-  const rowBudget = { left: opts.limits.maxRows };
-  const files: string[] = [];
-  const filePaths: string[] = [];
-  try {
-    const paths = await expandPaths(opts.paths);
-    const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
-    progress.start('read', sizes.reduce((a, b) => a + b, 0));
-    for (const [i, file] of paths.entries()) {
-      files.push(path.basename(file));
-      filePaths.push(file);
-      let read = 0;
-      const format = await readFileRows(file, opts.limits, rowBudget, parser.accept, (n) => {
-        read += n;
-        progress.advance(n);
-      });
-      if (sizes[i]! > read) progress.advance(sizes[i]! - read);
-      if (format) formats[path.basename(file)] = format;
-    }
-  } catch (e) {
-    progress.done();
-    if (!(e instanceof UnreadableFileError)) throw e;
+  const unreadable = (e: UnreadableFileError) => {
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
     return outcome('rejected');
+  };
+  let paths: string[];
+  try {
+    paths = await expandPaths(opts.paths);
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    return unreadable(e);
   }
-  const sheets = parser.sheets();
-  if (opts.replaceProjectFlows) fillReferences(sheets);
-  progress.done();
-  timing('read and parse', t0);
-  const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
-  if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
 
   const client = new pg.Client({ connectionString: databaseUrl });
   // The server going away must fail the running statement (reported below), not crash the process.
@@ -113,6 +106,10 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     return outcome('failed', { message: `cannot connect to the database: ${(e as Error).message}` });
   }
   const sql = sqlOf(client);
+  let rows = 0;
+  let sheets: ParsedSheet[] = [];
+  let staging: Staging | undefined;
+  let writing = false;
   try {
     await client.query('begin');
     const [{ locked }] = await sql.query('select pg_try_advisory_xact_lock($1) as locked', [IMPORT_LOCK]);
@@ -124,21 +121,65 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       opts.log?.('another import is running; waiting for it to finish…');
       await sql.query('select pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     }
+
+    // 1. Read, parse and check each row as it comes; the staged kinds go to their tables as they are read.
+    let t0 = Date.now();
+    const fail = failer(log);
+    const specs = sheetsFor(Boolean(opts.replaceProjectFlows));
+    staging = await Staging.create(client, specs, (spec, row) => STAGED_ROW_RULES[spec.name]?.(row, fail));
+    parser = new SheetParser(log, specs, staging);
+    const held = heldRowGuard(parser, opts.limits.maxHeldRows);
+    const files: string[] = [];
+    const filePaths: string[] = [];
+    try {
+      const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
+      progress.start('read', sizes.reduce((a, b) => a + b, 0));
+      const rowBudget = { left: opts.limits.maxRows };
+      for (const [i, file] of paths.entries()) {
+        files.push(path.basename(file));
+        filePaths.push(file);
+        let read = 0;
+        const format = await readFileRows(file, opts.limits, rowBudget, held(file), (n) => {
+          read += n;
+          progress.advance(n);
+        });
+        if (sizes[i]! > read) progress.advance(sizes[i]! - read);
+        if (format) formats[path.basename(file)] = format;
+      }
+      await parser.finish();
+      await staging.finish();
+      if (opts.replaceProjectFlows) await fillReferences(sql, staging);
+    } catch (e) {
+      progress.done();
+      if (!(e instanceof UnreadableFileError)) throw e;
+      await client.query('rollback');
+      return unreadable(e);
+    }
+    sheets = parser.sheets();
+    progress.done();
+    timing('read, parse and stage', t0);
+    rows = sheets.reduce((n, s) => n + s.rows.length, 0) + staging.rows;
+    if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
+
+    // 2. The rules across rows, sheets and the registry.
     t0 = Date.now();
     progress.start('check', rows);
     const existing = await loadExisting(sql, sheets);
     checkSheets(sheets, existing, log);
-    warnLandedFlows(sheets, existing, log);
+    await checkStaged(sql, staging, sheets, log);
     progress.advance(rows);
     progress.done();
     timing('check', t0);
     t0 = Date.now();
     if (log.errors > 0) {
+      const rejected = await stagedRejected(sql, staging);
       await client.query('rollback');
       const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
-      return outcome('rejected', { rows, summaries });
+      for (const [sheet, n] of rejected) summaries.push({ sheet, created: 0, updated: 0, unchanged: 0, rejected: n });
+      return outcome('rejected', { rows, summaries: sortSummaries(summaries) });
     }
-    // Every record this run changes is logged by the audit triggers with the run id and the operator.
+
+    // 3. Write. Every record this run changes is logged by the audit triggers with the run id and the operator.
     const runId = randomUUID();
     const actor = opts.actor ?? `cli:${os.userInfo().username}`;
     await sql.query(
@@ -146,22 +187,40 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       [actor, runId],
     );
     progress.start('write', rows);
-    const summaries = await writeSheets(sql, sheets, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows });
+    // A database refusal while writing is located on the staging rows, which a rollback to here keeps.
+    await client.query('savepoint import_write');
+    writing = true;
+    const summaries = sortSummaries([...(await writeSheets(sql, sheets, (n) => progress.advance(n))), ...(await writeStaged(sql, staging, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows }))]);
     progress.done();
     timing('write', t0);
+    t0 = Date.now();
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
       JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}) }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
+    timing(opts.dryRun ? 'roll back' : 'commit (rollups recomputed)', t0);
     return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });
   } catch (e) {
+    const err = e as { code?: string; message: string };
+    // A refusal of the database (a check, key or length its rules did not catch) is located on the file's row and column:
+    // rows held in memory by the sheets, staged rows by their staging table (still there after a rollback to the savepoint).
+    const refusal = Boolean(err.code && /^(22|23)/.test(err.code));
+    const length = err.code === '22001' ? varcharLength(e as PgRefusal) : NaN;
+    let staged: ReturnType<typeof locateRefusal> | undefined;
+    let varchar: { table: string; column: string }[] = [];
+    if (refusal && writing && staging) {
+      try {
+        await client.query('rollback to savepoint import_write');
+        if (!Number.isNaN(length)) varchar = (await sql.query(VARCHAR_COLUMNS_SQL, [length])) as { table: string; column: string }[];
+        staged = await locateStagedRefusal(e, sql, staging, varchar);
+      } catch {
+        // Located below from the sheets held in memory, or reported unlocated.
+      }
+    }
     await client.query('rollback').catch(() => undefined);
-    const err = e as { message: string };
-    // A refusal of the database (a check, key or length its rules did not catch) is located on the file's row and column.
-    const length = (e as { code?: string }).code === '22001' ? varcharLength(e as PgRefusal) : NaN;
-    const varchar = Number.isNaN(length) ? [] : ((await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[]);
-    const refused = locateRefusal(e, sheets, varchar);
+    if (!Number.isNaN(length) && varchar.length === 0) varchar = (await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[];
+    const refused = staged ?? locateRefusal(e, sheets, varchar);
     if (refused) {
       log.add(refused);
       return outcome('rejected', { rows });
@@ -170,4 +229,20 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The parser's sink, refusing a file once more than `max` rows of the kinds held in memory (all
+ * but STAGED_KINDS) have been read: those rows stay in memory until they are written.
+ */
+function heldRowGuard(parser: SheetParser, max: number): (file: string) => RowSink {
+  let count = 0;
+  return (file) => (name, sheet, raw) => {
+    const held = parser.accept(name, sheet, raw);
+    if (++count % 1024 === 0) {
+      const inMemory = parser.sources.reduce((n, s) => n + (s.kind && !STAGED_KINDS.includes(s.kind) ? s.rows : 0), 0);
+      if (inMemory > max) throw new UnreadableFileError(file, `more than ${max} rows of ${SHEETS.filter((s) => !STAGED_KINDS.includes(s.name)).map((s) => s.name).join(', ')} in this import (IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted)`);
+    }
+    return held;
+  };
 }

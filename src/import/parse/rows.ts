@@ -52,6 +52,15 @@ export function sheetSpecFor(name: string, specs: readonly SheetSpec[] = SHEETS)
   return specs.find((s) => normalizeHeader(s.name) === n || normalizeHeader(s.zh) === n);
 }
 
+/**
+ * Where parsed rows of some record kinds go instead of memory (the import's staging tables):
+ * `takes` says which kinds, `put` receives each row and may hold the reading with a promise.
+ */
+export interface RowStash {
+  takes(spec: SheetSpec): boolean;
+  put(spec: SheetSpec, row: SheetRow): void | Promise<void>;
+}
+
 /** Rows searched for the header: title rows above it (a report title, a date line) are skipped. */
 export const HEADER_SEARCH_ROWS = 10;
 
@@ -84,14 +93,15 @@ export class SheetParser {
   private readonly kindsInFile = new Map<string, Map<SheetSpec, string>>();
   readonly sources: SheetSource[] = [];
 
-  /** `specs`: the format to read (an import option may relax a column, e.g. --replace-project-flows). */
+  /** `specs`: the format to read (an import option may relax a column, e.g. --replace-project-flows); `stash`: where the staged kinds' rows go. */
   constructor(
     private readonly log: ProblemLog,
     private readonly specs: readonly SheetSpec[] = SHEETS,
+    private readonly stash?: RowStash,
   ) {}
 
   /** A RowSink: call with every non-empty row of every sheet, in order. */
-  readonly accept = (file: string, sheet: string, raw: RawRow): void => {
+  readonly accept = (file: string, sheet: string, raw: RawRow): void | Promise<void> => {
     const key = `${file}\u0000${sheet}`;
     let current = this.open.get(key);
     if (!current) {
@@ -101,11 +111,11 @@ export class SheetParser {
     }
     if (current.pending) {
       current.pending.push(raw);
-      if (isHeader(matchHeaders(current.spec!, headerTexts(raw)))) this.settle(current, raw);
-      else if (current.pending.length >= HEADER_SEARCH_ROWS) this.settle(current, undefined);
+      if (isHeader(matchHeaders(current.spec!, headerTexts(raw)))) return this.settle(current, raw);
+      else if (current.pending.length >= HEADER_SEARCH_ROWS) return this.settle(current, undefined);
       return;
     }
-    if (current.columns) this.row(current, raw);
+    if (current.columns) return this.row(current, raw);
   };
 
   private start(file: string, sheet: string, first: RawRow): OpenSheet {
@@ -136,7 +146,7 @@ export class SheetParser {
   }
 
   /** The header is `header` (or, when none was found, the best candidate): report, then parse the rows held below it. */
-  private settle(open: OpenSheet, header: RawRow | undefined): void {
+  private settle(open: OpenSheet, header: RawRow | undefined): void | Promise<void> {
     const pending = open.pending!;
     open.pending = null;
     const spec = open.spec!;
@@ -157,15 +167,16 @@ export class SheetParser {
       open.source.skipped = 'header';
       return;
     }
-    if (!this.rows.has(spec)) this.rows.set(spec, []);
+    if (!this.rows.has(spec) && !this.stash?.takes(spec)) this.rows.set(spec, []);
     open.columns = match.columns;
     open.width = headerTexts(chosen).reduce((w, t, i) => (t.trim() ? i + 1 : w), 0);
     open.given = new Set(match.columns.map((c) => c.spec.key));
     open.headers = Object.fromEntries(match.columns.map((c) => [c.spec.key, c.header]));
-    for (const raw of pending.slice(at + 1)) this.row(open, raw);
+    const held = pending.slice(at + 1).map((raw) => this.row(open, raw)).filter((p) => p !== undefined);
+    if (held.length > 0) return Promise.all(held).then(() => undefined);
   }
 
-  private row(open: OpenSheet, raw: RawRow): void {
+  private row(open: OpenSheet, raw: RawRow): void | Promise<void> {
     const { file, sheet } = open.source;
     open.source.rows++;
     const row: SheetRow = { file, sheet, row: raw.rowNumber, values: {}, given: open.given, headers: open.headers, invalid: false };
@@ -192,6 +203,7 @@ export class SheetParser {
         if (shown !== displayOf(result.value)) (row.raw ??= {})[col.spec.key] = shown;
       } else fail(col.header, shown.slice(0, 200), result.rule);
     }
+    if (this.stash?.takes(open.spec!)) return this.stash.put(open.spec!, row);
     this.rows.get(open.spec!)!.push(row);
   }
 
@@ -206,9 +218,14 @@ export class SheetParser {
     fail(column, value.slice(0, 200), `the row has ${last} fields but the header has ${open.width}: a value holding ${sep} that is not in double quotes? Put such a value in quotes ("…") so the row is not cut apart`);
   }
 
-  /** The parsed sheets, in the format's order. */
+  /** Settles the sheets whose header is still being looked for (files shorter than the search). */
+  async finish(): Promise<void> {
+    for (const open of this.open.values()) if (open.pending) await this.settle(open, undefined);
+  }
+
+  /** The parsed sheets held in memory (the stash's kinds have no rows here), in the format's order. */
   sheets(): ParsedSheet[] {
-    for (const open of this.open.values()) if (open.pending) this.settle(open, undefined);
+    for (const open of this.open.values()) if (open.pending) void this.settle(open, undefined);
     return this.specs.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
   }
 }

@@ -21,8 +21,9 @@ export interface RawRow {
 /**
  * Receives every non-empty row as it is read, so no file is ever held whole in memory. The first
  * row of a sheet is its header. `sheet` is the sheet name (for a CSV, the kind from its file name).
+ * A sink that returns a promise (rows being written out) holds the reading until it settles.
  */
-export type RowSink = (file: string, sheet: string, row: RawRow) => void;
+export type RowSink = (file: string, sheet: string, row: RawRow) => void | Promise<void>;
 
 /** Cells to the right of this column are ignored (a registry sheet has about ten). */
 export const MAX_COLUMNS = 256;

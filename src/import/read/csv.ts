@@ -133,7 +133,8 @@ export async function readCsv(file: string, kind: string, limits: ImportLimits, 
       if (seenHeader && --rowBudget.left < 0) throw new UnreadableFileError(file, `more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
       seenHeader = true;
       const cells = record.slice(0, MAX_COLUMNS).map((text) => (text === '' ? undefined : { text, type: 'string' as const }));
-      sink(file, kind, { rowNumber: info.records, cells, delimiter });
+      const held = sink(file, kind, { rowNumber: info.records, cells, delimiter });
+      if (held) await held;
     }
   } catch (e) {
     if (e instanceof UnreadableFileError) throw e;

@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LimitError, mib, UnreadableFileError, type ImportLimits } from '../limits.js';
 import { columnIndex, MAX_COLUMNS, type RawCell, type RawRow, type RowSink } from './cells.js';
 import { isEncryptedOoxml, isOle } from './ole.js';
-import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.js';
+import { fileSource, inflateEntry, readZipDirectory, ZipError, type ZipEntry, type ZipSource } from './zip.js';
 
 /** Characters of markup-free text allowed beyond the cell limit (whitespace, attributes). */
 const TEXT_SLACK = 4096;
@@ -19,11 +19,14 @@ function isDateFormatCode(code: string): boolean {
 
 interface Part {
   entries: Map<string, ZipEntry>;
-  buf: Buffer;
+  /** The archive, read a piece at a time (the workbook is never held whole). */
+  src: ZipSource;
   budget: { left: number };
   file: string;
   /** Told how many compressed bytes were read, as they are. */
   onBytes?: (n: number) => void;
+  /** Rows handed on whose consumer is still busy: reading waits for them. */
+  held: Promise<void>[];
 }
 
 /**
@@ -51,16 +54,19 @@ async function parsePart(
   if (handlers.text) parser.on('text', handlers.text);
   const decoder = new StringDecoder('utf8');
   let sinceTag = 0;
-  const feed = (text: string) => {
+  const feed = (text: string): Promise<void> | undefined => {
     const lastTag = text.lastIndexOf('<');
     sinceTag = lastTag < 0 ? sinceTag + text.length : text.length - lastTag;
     if (sinceTag > maxText) throw new LimitError(`${name} has text longer than ${maxText - TEXT_SLACK} characters without markup: a cell over IMPORT_MAX_CELL_CHARS, or a decompression bomb`);
     parser.write(text);
     if (xmlError) throw xmlError;
+    if (part.held.length === 0) return undefined;
+    const held = part.held.splice(0);
+    return Promise.all(held).then(() => undefined);
   };
   try {
-    await inflateEntry(part.buf, entry, part.budget, (chunk) => feed(decoder.write(chunk)), part.onBytes);
-    feed(decoder.end());
+    await inflateEntry(part.src, entry, part.budget, (chunk) => feed(decoder.write(chunk)), part.onBytes);
+    await feed(decoder.end());
     parser.close();
     if (xmlError) throw xmlError;
   } catch (e) {
@@ -90,15 +96,26 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
   if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
-  const buf = await readFile(file);
-  if (isOle(buf)) {
+  const fh = await open(file, 'r');
+  try {
+    return await readWorkbook(file, fileSource(fh, size), limits, rowBudget, sink, onBytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<string[]> {
+  const head = await src.read(0, 8);
+  if (isOle(head)) {
+    // Note: only an OLE file is read whole (it is refused either way; this says why).
+    const buf = await src.read(0, src.size);
     if (isEncryptedOoxml(buf)) throw new UnreadableFileError(file, 'the workbook is encrypted (protected with a password to open); remove the password to open (Excel: File › Info › Protect Workbook › Encrypt with Password; WPS: 文件 › 文档加密), save, and import that');
     throw new UnreadableFileError(file, 'this is an old Excel 97–2003 (.xls) file or another OLE document; save it as .xlsx (Excel Workbook) and import that');
   }
-  if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
+  if (head.length < 4 || head.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
   let entries: Map<string, ZipEntry>;
   try {
-    entries = readZipDirectory(buf);
+    entries = await readZipDirectory(src);
   } catch (e) {
     throw new UnreadableFileError(file, `not a valid .xlsx workbook: ${(e as Error).message}`);
   }
@@ -106,7 +123,7 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   if (declared > limits.maxInflatedBytes) {
     throw new UnreadableFileError(file, `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`);
   }
-  const part: Part = { entries, buf, budget: { left: limits.maxInflatedBytes }, file, onBytes };
+  const part: Part = { entries, src, budget: { left: limits.maxInflatedBytes }, file, onBytes, held: [] };
 
   // Workbook: sheet names → relationship ids; 1904 date system.
   const sheetRefs: { name: string; rid: string }[] = [];
@@ -240,7 +257,8 @@ async function readSheet(part: Part, name: string, target: string, context: Shee
           if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
             if (seenHeader && --rowBudget.left < 0) throw new LimitError(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
             seenHeader = true;
-            sink(part.file, name, row);
+            const held = sink(part.file, name, row);
+            if (held) part.held.push(held);
           }
           row = null;
         }

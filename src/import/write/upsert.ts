@@ -16,27 +16,6 @@ export interface TableSpec {
   decimalCols?: string[];
   /** Whether the table has created_at/updated_at/source. */
   timestamps?: boolean;
-  /** SQL element types of the columns (e.g. `text`, `numeric`): enables fast inserts via unnest. */
-  columnTypes?: Record<string, string>;
-}
-
-/** Inserts new rows as one array parameter per column: far fewer parameters to send and parse. */
-async function insertByUnnest(sql: Sql, spec: TableSpec, creates: Incoming[], columns: string[], types: Record<string, string>, result: UpsertResult, onProgress?: (n: number) => void): Promise<void> {
-  const size = 20_000;
-  for (let i = 0; i < creates.length; i += size) {
-    const batch = creates.slice(i, i + size);
-    const arrays = columns.map((c) => batch.map((r) => r.cols[c]));
-    const select = columns.map((c, k) => `$${k + 1}::${types[c]}[]`).join(', ');
-    const cols = spec.timestamps ? [...columns, 'created_at', 'updated_at'] : columns;
-    const extra = spec.timestamps ? ', now(), now()' : '';
-    const inserted = await sql.query(
-      `insert into ${spec.table} (${cols.join(', ')}) select *${extra} from unnest(${select}) returning id, ${spec.keyCols.join(', ')}`,
-      arrays,
-    );
-    for (const row of inserted) result.ids.set(keyOf(row, spec.keyCols), Number(row.id));
-    result.created += batch.length;
-    onProgress?.(batch.length);
-  }
 }
 
 export interface UpsertResult {
@@ -97,11 +76,6 @@ export async function upsert(sql: Sql, spec: TableSpec, rows: Incoming[], onProg
   }
   onProgress?.(rows.length - creates.length);
   const columns = [...new Set(creates.flatMap((r) => Object.keys(r.cols)))];
-  const types = spec.columnTypes;
-  if (types && creates.length > 0 && columns.every((c) => types[c]) && creates.every((r) => columns.every((c) => c in r.cols))) {
-    await insertByUnnest(sql, spec, creates, columns, types, result, onProgress);
-    return result;
-  }
   const size = batchSize(columns.length);
   for (let i = 0; i < creates.length; i += size) {
     const batch = creates.slice(i, i + size);
