@@ -5,6 +5,7 @@ import { Migration20261201030000_access } from './Migration20261201030000_access
 import { Migration20261201060000_read_path } from './Migration20261201060000_read_path.js';
 import { Migration20261201061000_rollups } from './Migration20261201061000_rollups.js';
 import { Migration20261201070000_indicators } from './Migration20261201070000_indicators.js';
+import { Migration20261201100000_bulk_triggers } from './Migration20261201100000_bulk_triggers.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201060000_read_path', class: Migration20261201060000_read_path },
   { name: 'Migration20261201061000_rollups', class: Migration20261201061000_rollups },
   { name: 'Migration20261201070000_indicators', class: Migration20261201070000_indicators },
+  { name: 'Migration20261201100000_bulk_triggers', class: Migration20261201100000_bulk_triggers },
 ];
