@@ -41,7 +41,7 @@ interface Args {
 
 function usage(problem: string): never {
   console.error(`bench:api: ${problem}
-usage: npm run bench:api -- [--scale 1|10] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate]`);
+usage: npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate]`);
   process.exit(2);
 }
 
@@ -60,7 +60,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '--scale') {
       const s = Number(next());
-      if (!(s in SCALES)) usage(`--scale must be 1 or 10`);
+      if (!(s in SCALES)) usage(`--scale must be 1, 10 or 100`);
       args.scale = s as Scale;
     } else if (a === '--connections') args.connections = Math.round(num(1, 256));
     else if (a === '--seconds') args.seconds = num(1, 600);
@@ -257,7 +257,7 @@ try {
   console.log(`\nTargets (issue 10, scale ${args.scale}):`);
   for (const line of targetLines(results)) console.log(`  ${line}`);
   const resultsDir = path.join(ROOT, 'bench', 'results');
-  if (args.scale === 10) for (const line of scaleLines(resultsDir, results, args.connections)) console.log(`  ${line}`);
+  if (args.scale !== 1) for (const line of scaleLines(resultsDir, results, args.connections, args.scale)) console.log(`  ${line}`);
   const failed = results.filter(hasErrors);
   const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const shared = Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])) > 0.5;
