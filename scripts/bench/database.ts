@@ -35,10 +35,11 @@ export const GENERATOR_VERSION = 2;
  * seed's towns and one copy of the seed's villages per copy of its projects (15,244 and 151,108
  * villages, denser than any real district, so their area aggregates are pessimistic).
  */
-export const SCALES: Record<1 | 10 | 100, { projects: number; fundFlows: number; towns?: number; villages?: number }> = {
+export const SCALES: Record<1 | 10 | 100, { projects: number; fundFlows: number; towns?: number; villages?: number; bulk?: boolean }> = {
   1: { projects: 20_000, fundFlows: 200_000 },
   10: { projects: 200_000, fundFlows: 1_000_000 },
-  100: { projects: 2_000_000, fundFlows: 10_000_000, towns: 1_300, villages: 20_000 },
+  // Note: written with the audit and rollup triggers off, rollups rebuilt once (generate.ts, `bulk`).
+  100: { projects: 2_000_000, fundFlows: 10_000_000, towns: 1_300, villages: 20_000, bulk: true },
 };
 export type Scale = 1 | 10 | 100;
 
@@ -52,6 +53,7 @@ export interface Marker {
   fundFlows: number;
   towns?: number;
   villages?: number;
+  bulk?: boolean;
   migrations: string[];
   counts: Counts;
   generatedAt: string;

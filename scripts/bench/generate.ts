@@ -21,10 +21,17 @@
  * Everything is set-based SQL (`generate_series`) through plain INSERT statements, so every
  * trigger of the schema (audit log, rollups, materialised ancestors, …) fires as for any other
  * write. The fund flows are written in chunks inside ONE transaction, so the rollups are
- * recomputed once, at its commit (a commit per chunk would recompute them whole once per chunk). Generated rows are recognisable by their keys: area codes starting with 8, enterprise
+ * recomputed once, at its commit (a commit per chunk would recompute them whole once per chunk).
+ *
+ * `bulk` (the province scale): the tables but `area` are written with their user triggers
+ * disabled (audit log and rollups; foreign keys are still checked), then the rollups and area
+ * ancestors are rebuilt once from the base tables (`rebuildRollups`, what `npm run db:rollups --
+ * --rebuild` runs). The generated rows then have no audit-log entries. Through the triggers, 10
+ * million fund flows would take about an hour on the 2-core machine (README, Scaling out). Generated rows are recognisable by their keys: area codes starting with 8, enterprise
  * credit codes starting with 9B, project and pairing codes containing `~`.
  */
 import pg from 'pg';
+import { rebuildRollups } from '../../src/db/rollups.js';
 
 export interface GenerateOptions {
   /** Projects in all, the seed's included. */
@@ -36,6 +43,8 @@ export interface GenerateOptions {
   /** Villages and communities in all, the seed's included; default: one copy of the seed's per project copy. */
   villages?: number;
   log?: (msg: string) => void;
+  /** Writes with the audit and rollup triggers off and rebuilds the rollups once at the end. */
+  bulk?: boolean;
   /** Called after each statement the generator times, with its seconds. */
   onStep?: (label: string, seconds: number) => void;
 }
@@ -46,6 +55,9 @@ export interface Counts {
 
 /** The tables the bench counts (and the generator fills). */
 export const COUNTED_TABLES = ['area', 'enterprise', 'pairing', 'project', 'project_investor', 'project_stage', 'fund_flow', 'workshop', 'collective_income'] as const;
+
+/** The tables whose user triggers (audit log, rollups) `bulk` turns off while it writes. */
+const BULK_TABLES = ['enterprise', 'pairing', 'project', 'project_investor', 'project_stage', 'fund_flow', 'workshop', 'collective_income'];
 
 /** Fund flows per generated project, in chunks of this many projects per INSERT statement. */
 const FLOW_CHUNK_PROJECTS = 25_000;
@@ -92,6 +104,7 @@ export async function generateRegistry(ownerUrl: string, opts: GenerateOptions):
 
     // Note: room for the hash aggregations of the one-off rollup recomputation at each commit.
     await client.query(`set work_mem = '256MB'`);
+    if (opts.bulk) for (const table of BULK_TABLES) await client.query(`alter table "${table}" disable trigger user`);
     await client.query('begin');
     // The seed as it was imported, numbered, and the copy numbers.
     await client.query(`create temp table seed_project on commit drop as
@@ -259,6 +272,16 @@ export async function generateRegistry(ownerUrl: string, opts: GenerateOptions):
       }
       await step('commit of the fund flows (the rollups recomputed once)', 'commit');
     }
+    if (opts.bulk) {
+      for (const table of BULK_TABLES) await client.query(`alter table "${table}" enable trigger user`);
+      const t = Date.now();
+      // Note: the rebuild's own connection, with room for its aggregations over every fund flow.
+      const url = new URL(ownerUrl);
+      url.searchParams.set('options', '-c work_mem=512MB');
+      const rebuilt = await rebuildRollups(url.toString());
+      opts.onStep?.('rollups rebuilt', (Date.now() - t) / 1000);
+      log(`rollups rebuilt in ${((Date.now() - t) / 1000).toFixed(1)} s: ${rebuilt.map((r) => `${r.rows} ${r.table}`).join(', ')}`);
+    }
     const t = Date.now();
     await client.query('vacuum analyze');
     opts.onStep?.('vacuum analyze', (Date.now() - t) / 1000);
@@ -266,6 +289,7 @@ export async function generateRegistry(ownerUrl: string, opts: GenerateOptions):
     return await countRows(client);
   } catch (e) {
     await client.query('rollback').catch(() => {});
+    if (opts.bulk) for (const table of BULK_TABLES) await client.query(`alter table "${table}" enable trigger user`).catch(() => {});
     throw e;
   } finally {
     await client.end();

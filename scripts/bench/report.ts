@@ -111,8 +111,8 @@ export function scaleLines(resultsDir: string, results: QueryResult[], connectio
   if (!existsSync(resultsDir)) return [];
   const files = readdirSync(resultsDir).filter((n) => /^api-s1-.*\.json$/.test(n)).sort();
   for (const file of files.reverse()) {
-    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as { args: { connections: number }; results: QueryResult[] };
-    if (s1.args.connections !== connections) continue;
+    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as { args: { connections: number; processes?: number }; results: QueryResult[] };
+    if (s1.args.connections !== connections || (s1.args.processes ?? 1) !== 1) continue;
     const lines: string[] = [];
     for (const r of results.filter((x) => /^[ab]-/.test(x.name))) {
       const base = s1.results.find((x) => x.name === r.name);
