@@ -1,13 +1,16 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRollups, describeDifference } from '../src/db/rollups.js';
 import { startTestApi, type TestApi } from './support/api.js';
 
 /**
  * The area ancestors stay right when a statement writes tens of thousands of areas at once (the
  * bench's and an import's shape): one INSERT of 20,000 villages under 40 towns, then one UPDATE that
  * moves a town, with its villages, to another platform. Every row of `area_ancestry` is compared
- * with a walk down the tree written here, from `area` alone. No timing is asserted; the times are
- * printed.
+ * with a walk down the tree written here, from `area` alone. Then the same session updates one
+ * project and one fund flow, then thousands in one statement each (a trigger's plan made for one
+ * row must not be reused for thousands): the rollups equal their recomputation and the audit log
+ * has one entry per changed row. No timing is asserted; the times are printed.
  */
 let api: TestApi;
 let db: pg.Client;
@@ -43,7 +46,7 @@ async function differences(): Promise<{ missing: number; extra: number; total: n
 async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const t = performance.now();
   const out = await run();
-  console.log(`[area-ancestry-bulk] ${label}: ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(`[bulk-writes] ${label}: ${(performance.now() - t).toFixed(0)} ms`);
   return out;
 }
 
@@ -118,5 +121,35 @@ describe('area ancestors under bulk writes', () => {
     );
     await timed('mountain flag of every town flipped', () => db.query(`update area set mountain = not mountain where kind = 'TOWN'`));
     expect(await differences()).toEqual({ missing: 0, extra: 0, total: 1 + 2 + TOWNS + VILLAGES });
+  }, 300_000);
+
+  it('keep the rollups and the audit log right when one session updates one row, then thousands', async () => {
+    const PROJECTS = 2_000;
+    const FLOWS = 5;
+    await db.query(
+      `insert into project (source, created_at, updated_at, code, name, sector, host_id, signed_amount, signed_on)
+       select 'test', now(), now(), 'P' || n, '项目' || n, case when n % 2 = 0 then '文旅' else '农业' end,
+         (select id from area where code = '330110' || lpad((1 + n % $2::int)::text, 3, '0') || '000'), 100000000 + n, date '2022-01-01' + n % 365
+       from generate_series(1, $1::int) n`,
+      [PROJECTS, TOWNS],
+    );
+    await db.query(
+      `insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
+       select 'test', now(), now(), p.id, case when k % 2 = 0 then 'LANDED' else 'COMMITMENT' end, 1000 + k, p.signed_on + 31 * k
+       from project p cross join generate_series(0, $1::int - 1) k`,
+      [FLOWS],
+    );
+    const audited = async () => Number((await db.query(`select count(*) from audit_log where action = 'UPDATE'`)).rows[0].count);
+    const before = await audited();
+    // One row first: the triggers' statements are planned in this session with one-row transition tables.
+    await db.query(`update fund_flow set amount = amount + 1 where id = (select min(id) from fund_flow)`);
+    await db.query(`update project set sector = '工业' where code = 'P1'`);
+    await timed(`update ${PROJECTS * FLOWS} fund flows in one statement`, () => db.query(`update fund_flow set amount = amount + 0.01, occurred_on = occurred_on + 40`));
+    await timed(`move ${PROJECTS} projects to other villages in one statement`, () =>
+      db.query(`update project p set host_id = (select id from area where code = '330110' || lpad((1 + (p.id + 7) % $1::int)::text, 3, '0') || '001')`, [TOWNS]),
+    );
+    expect(await audited()).toBe(before + 2 + PROJECTS * FLOWS + PROJECTS);
+    const diffs = await timed('compare every rollup with its recomputation', () => checkRollups(api.databaseUrl));
+    expect(diffs.map(describeDifference)).toEqual([]);
   }, 300_000);
 });
