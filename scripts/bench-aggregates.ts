@@ -80,8 +80,8 @@ try {
   await client.query(`insert into project_stage (project_id, stage, reached_on)
     select id, 'SIGNED', signed_on from project where source = 'bench'
     union all select id, 'LANDED', signed_on + 30 from project where source = 'bench' and id % 5 <> 0`);
-  await client.query(`insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
-    select 'bench', now(), now(), p.id, case when k = 0 then 'COMMITMENT' else 'LANDED' end,
+  await client.query(`insert into fund_flow (source, created_at, updated_at, project_id, reference, kind, amount, occurred_on)
+    select 'bench', now(), now(), p.id, 'F-' || k, case when k = 0 then 'COMMITMENT' else 'LANDED' end,
       case when k = 0 then p.signed_amount else round(p.signed_amount / 8, 2) + k end, p.signed_on + k * 45
     from project p, generate_series(0, 4) k where p.source = 'bench'`);
   await client.query('vacuum analyze');

@@ -59,10 +59,10 @@ try {
   for (let i = 0; i < N; i++) projects.addRow([`B-${i}`, `项目${i}`, '数字经济', village(i % VILLAGES), Number(amount(i)), date(i), credit(i % ENTERPRISES), 'bench']).commit();
   projects.commit();
   const flows = wb.addWorksheet('fund_flows');
-  flows.addRow(['项目编号', '资金类型', '金额', '日期', '来源']).commit();
+  flows.addRow(['项目编号', '凭证号', '资金类型', '金额', '日期', '来源']).commit();
   for (let i = 0; i < N; i++) {
-    flows.addRow([`B-${i}`, '承诺', Number(amount(i)), date(i), 'bench']).commit();
-    flows.addRow([`B-${i}`, '落地', Number(amount(i)) / 2, '2024-06-30', 'bench']).commit();
+    flows.addRow([`B-${i}`, 'V-1', '承诺', Number(amount(i)), date(i), 'bench']).commit();
+    flows.addRow([`B-${i}`, 'V-2', '落地', Number(amount(i)) / 2, '2024-06-30', 'bench']).commit();
   }
   flows.commit();
   await wb.commit();
@@ -95,7 +95,7 @@ try {
     project: await csv('project', range(N, (i) => `${i + 1},bench,${now},${now},B-${i},项目${i},数字经济,${3 + (i % VILLAGES)},,${amount(i)},${date(i)}`)),
     project_investor: await csv('project_investor', range(N, (i) => `${i + 1},${i + 1},${(i % ENTERPRISES) + 1}`)),
     project_stage: await csv('project_stage', range(N, (i) => `${i + 1},${i + 1},SIGNED,${date(i)}`)),
-    fund_flow: await csv('fund_flow', range(2 * N, (k) => { const i = k >> 1; return k % 2 === 0 ? `${k + 1},bench,${now},${now},${i + 1},COMMITMENT,${amount(i)},${date(i)}` : `${k + 1},bench,${now},${now},${i + 1},LANDED,${Number(amount(i)) / 2},2024-06-30`; })),
+    fund_flow: await csv('fund_flow', range(2 * N, (k) => { const i = k >> 1; return k % 2 === 0 ? `${k + 1},bench,${now},${now},${i + 1},V-1,COMMITMENT,${amount(i)},${date(i)}` : `${k + 1},bench,${now},${now},${i + 1},V-2,LANDED,${Number(amount(i)) / 2},2024-06-30`; })),
   };
   // Note: COPY into the migrated schema fires the same statement triggers as the import (audit log,
   // rollups); the second COPY, with triggers off (session_replication_role = replica), is the bare floor.
@@ -110,7 +110,7 @@ try {
     await client.query(`copy project (id, source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on) from '${files.project}' with (format csv)`);
     await client.query(`copy project_investor (id, project_id, enterprise_id) from '${files.project_investor}' with (format csv)`);
     await client.query(`copy project_stage (id, project_id, stage, reached_on) from '${files.project_stage}' with (format csv)`);
-    await client.query(`copy fund_flow (id, source, created_at, updated_at, project_id, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`);
+    await client.query(`copy fund_flow (id, source, created_at, updated_at, project_id, reference, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`);
     await client.query('commit');
     await client.end();
     return (Date.now() - started) / 1000;

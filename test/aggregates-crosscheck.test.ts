@@ -267,9 +267,15 @@ class Model {
     return { ...shape(total), yi: fmt(total.cents, 10), groups: [...groups].map(([key, g]) => ({ key, ...shape(g) })).sort(byKey) };
   }
 
+  /** Whether a project counts in project tiers: cancelled ones only with includeCancelled, or when the filter asks for that stage. */
+  tierCounts(p: Project, f: Record<string, any> | null | undefined): boolean {
+    return f?.includeCancelled === true || (f?.stages ?? []).includes('CANCELLED') || !p.stages.some((s) => s.stage === 'CANCELLED');
+  }
+
   projectTiers(f: Record<string, any>, signed: Bounds, landed: Bounds | null, dims: string[]) {
     const facts = this.reg.projects.filter(
-      (p) => within(p.signedOn, signed) && this.projectMatches(p, f) && (!landed || p.stages.some((s) => s.stage === 'LANDED' && within(s.reachedOn, landed))),
+      (p) =>
+        within(p.signedOn, signed) && this.projectMatches(p, f) && this.tierCounts(p, f) && (!landed || p.stages.some((s) => s.stage === 'LANDED' && within(s.reachedOn, landed))),
     );
     const measure = (list: Project[]) => this.tierMeasure(list);
     const groups = new Map<string, Project[]>();
@@ -438,6 +444,7 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
         const landed = randomPeriod(r);
         if (chance(r, 0.5)) f.signed = signed.input;
         if (chance(r, 0.4)) f.landed = landed.input;
+        if (chance(r, 0.3)) f.includeCancelled = chance(r, 0.7);
         const dims = randomDims(r, DIMS);
         const vars = { f, g: dims };
         const res = await api.data(TIERS_QUERY, vars);
@@ -505,7 +512,7 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
         const expectedEnterprises = [...reg.enterprises]
           .sort((a, b) => (a.creditCode < b.creditCode ? -1 : 1))
           .map((e) => {
-            const own = reg.projects.filter((p) => p.investorIds.includes(e.id) && within(p.signedOn, signedBounds) && model.projectMatches(p, tf));
+            const own = reg.projects.filter((p) => p.investorIds.includes(e.id) && within(p.signedOn, signedBounds) && model.projectMatches(p, tf) && model.tierCounts(p, tf));
             return { creditCode: e.creditCode, projectTiers: model.tierMeasure(own) };
           });
         expect(res.enterprises.nodes, where('Enterprise shortcuts', vars)).toEqual(expectedEnterprises);

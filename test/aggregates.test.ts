@@ -167,9 +167,21 @@ describe('fundsLanded', () => {
 });
 
 describe('projectTiers', () => {
-  it('counts cumulative thresholds at their exact boundaries', async () => {
-    const res = await api.data(`{ projectTiers { projectCount signedAmount tiers { tier threshold(unit: YI) projectCount signedAmount } all: atLeast(tier: BELOW_1YI) { projectCount } } }`);
+  it('counts cumulative thresholds at their exact boundaries, cancelled projects (P4) only when asked', async () => {
+    const fields = `projectCount signedAmount tiers { tier threshold(unit: YI) projectCount signedAmount } all: atLeast(tier: BELOW_1YI) { projectCount }`;
+    const res = await api.data(`{ projectTiers { ${fields} } withCancelled: projectTiers(filter: { includeCancelled: true }) { ${fields} } }`);
+    // P1 1亿, P2 50亿, P3 9.9999999999亿, P5 0.9999999999亿; P4 (10亿) is cancelled.
     expect(res.projectTiers).toEqual({
+      projectCount: 4,
+      signedAmount: '6199999999.98',
+      tiers: [
+        { tier: 'YI_1', threshold: '1', projectCount: 3, signedAmount: '6099999999.99' },
+        { tier: 'YI_10', threshold: '10', projectCount: 1, signedAmount: '5000000000' },
+        { tier: 'YI_50', threshold: '50', projectCount: 1, signedAmount: '5000000000' },
+      ],
+      all: { projectCount: 4 },
+    });
+    expect(res.withCancelled).toEqual({
       projectCount: 5,
       signedAmount: '7199999999.98',
       tiers: [
@@ -195,7 +207,7 @@ describe('projectTiers', () => {
       platform: { atLeast: { projectCount: 1 } },
       landed: { projectCount: 1 },
       landedAll: { projectCount: 2 },
-      everLanded: { projectCount: 4 },
+      everLanded: { projectCount: 3 }, // P1, P2, P5: P4 landed, then was cancelled
       cancelled: { projectCount: 1 },
     });
   });
@@ -209,11 +221,10 @@ describe('projectTiers', () => {
       { quarter: { year: 2022, quarter: 1 }, projectCount: 1, atLeast: { projectCount: 0 } },
       { quarter: { year: 2022, quarter: 4 }, projectCount: 1, atLeast: { projectCount: 0 } },
       { quarter: { year: 2023, quarter: 1 }, projectCount: 2, atLeast: { projectCount: 1 } },
-      { quarter: { year: 2023, quarter: 2 }, projectCount: 1, atLeast: { projectCount: 1 } },
     ]);
     expect(res.byPlatform.groups).toEqual([
       { area: { code: '330110800' }, projectCount: 2 },
-      { area: null, projectCount: 3 },
+      { area: null, projectCount: 2 },
     ]);
   });
 
@@ -367,14 +378,13 @@ describe('funds (committed against landed) and the new group dimensions', () => 
       q: projectTiers(groupBy: [LANDED_QUARTER], filter: { landed: {} }) { groups { landedQuarter { year quarter } projectCount } } }`);
     expect(res.projectTiers.groups).toEqual([
       { landedYear: 2022, year: null, projectCount: 2 },
-      { landedYear: 2023, year: null, projectCount: 2 },
+      { landedYear: 2023, year: null, projectCount: 1 },
       { landedYear: null, year: null, projectCount: 1 },
     ]);
     expect(res.q.groups).toEqual([
       { landedQuarter: { year: 2022, quarter: 1 }, projectCount: 1 },
       { landedQuarter: { year: 2022, quarter: 4 }, projectCount: 1 },
       { landedQuarter: { year: 2023, quarter: 1 }, projectCount: 1 },
-      { landedQuarter: { year: 2023, quarter: 2 }, projectCount: 1 },
     ]);
   });
 
@@ -431,7 +441,7 @@ describe('per-record shortcuts', () => {
     ]);
     expect(res.enterprises.nodes).toEqual([
       { creditCode: creditCode(1), projectTiers: { projectCount: 2, tiers: [{ projectCount: 2 }, { projectCount: 1 }, { projectCount: 1 }] }, q1: { projectCount: 1 } },
-      { creditCode: creditCode(2), projectTiers: { projectCount: 2, tiers: [{ projectCount: 2 }, { projectCount: 1 }, { projectCount: 0 }] }, q1: { projectCount: 0 } },
+      { creditCode: creditCode(2), projectTiers: { projectCount: 1, tiers: [{ projectCount: 1 }, { projectCount: 0 }, { projectCount: 0 }] }, q1: { projectCount: 0 } }, // P1; P4 is cancelled
     ]);
   });
 

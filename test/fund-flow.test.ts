@@ -79,9 +79,10 @@ describe('fund flows', () => {
     expect((await api.data(`{ fundFlows { totalCount } }`)).fundFlows.totalCount).toBe(3);
   });
 
-  it('refuses a second flow of the same kind for the same project on the same day', async () => {
+  it('refuses a second flow of the same kind for the same project on the same day when neither has its own reference', async () => {
     const res = await api.gql(CREATE, { input: { projectCode: 'LN-001', kind: 'LANDED', occurredOn: '2022-06-30', amount: '1', source: 'x' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.occurredOn' });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
+    expect(res.errors?.[0].message).toContain('project LN-001 already has a fund flow with reference LANDED-2022-06-30: give this flow its own reference (凭证号)');
   });
 
   it('filters by project codes, host area subtree, kinds and date range, by date then kind, and pages with cursors', async () => {
@@ -132,10 +133,10 @@ describe('fund flows', () => {
     });
   });
 
-  it('updates a fund flow by project code, kind and date, and deletes it by its new key', async () => {
+  it('updates a fund flow by project code, kind and date (no reference), and deletes it by its new key', async () => {
     const key = { projectCode: 'LN-002', kind: 'COMMITMENT', occurredOn: '2022-03-01' };
-    const clash = await api.gql(UPDATE, { key, input: { kind: 'LANDED' } });
-    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.occurredOn' });
+    const clash = await api.gql(UPDATE, { key, input: { reference: 'LANDED-2022-03-01' } });
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
     const invalid = await api.gql(UPDATE, { key, input: { amount: '0', projectCode: 'NOPE' } });
     expect(invalid.errors?.[0].extensions?.problems.map((p: { field: string }) => p.field)).toEqual(['input.projectCode', 'input.amount']);
 
@@ -171,5 +172,50 @@ describe('fund flows', () => {
     expect(large.data.fundFlows.nodes.reduce((n, f) => n + f.project.fundFlows.totalCount, 0)).toBe(5 * 2 + 15 * 3 - 1);
     expect(large.statements).toBe(small.statements);
     expect(small.statements).toBeLessThanOrEqual(5);
+  });
+
+  it('keys a flow by its reference: a corrected date updates the same flow, so the money is counted once', async () => {
+    await insertProject('REF-1', '凭证项目', '330110109');
+    // The aggregate (GraphQL `funds`, grouped per project) that planners read: the money must not double.
+    const landed = () =>
+      api
+        .data(`{ funds(groupBy: [PROJECT]) { groups { project { code } landed } } }`)
+        .then((r) => (r.funds.groups as { project: { code: string }; landed: string }[]).find((g) => g.project.code === 'REF-1')!.landed);
+    const created = await api.data(CREATE, { input: { projectCode: 'REF-1', reference: ' 记-0612 ', kind: 'LANDED', occurredOn: '2022-06-12', amount: '300万', source: 'x' } });
+    expect(created.createFundFlow).toMatchObject({ kind: 'LANDED', occurredOn: '2022-06-12', yuan: '3000000' });
+    const moved = await api.data(`mutation { updateFundFlow(key: { projectCode: "REF-1", reference: "记-0612" }, input: { occurredOn: "2022-06-21" }) { reference occurredOn amount } }`);
+    expect(moved.updateFundFlow).toEqual({ reference: '记-0612', occurredOn: '2022-06-21', amount: '3000000' });
+    const list = await api.data(`{ fundFlows(filter: { projectCodes: ["REF-1"] }) { totalCount nodes { reference occurredOn } } }`);
+    expect(list.fundFlows).toEqual({ totalCount: 1, nodes: [{ reference: '记-0612', occurredOn: '2022-06-21' }] });
+    expect(await landed()).toBe('3000000');
+
+    // A second flow of the same kind on the same day, with its own reference, is a second flow.
+    await api.data(CREATE, { input: { projectCode: 'REF-1', reference: '记-0613', kind: 'LANDED', occurredOn: '2022-06-21', amount: '1万', source: 'x' } });
+    expect(await landed()).toBe('3010000');
+    const ambiguous = await api.gql(`{ fundFlow(key: { projectCode: "REF-1", kind: LANDED, occurredOn: "2022-06-21" }) { id } }`);
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'key.reference', rule: 'project REF-1 has several LANDED flows on 2022-06-21: name one by its reference' });
+    const taken = await api.gql(CREATE, { input: { projectCode: 'REF-1', reference: '记-0613', kind: 'COMMITMENT', occurredOn: '2022-01-10', amount: '1', source: 'x' } });
+    expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
+    const bad = await api.gql(CREATE, { input: { projectCode: 'REF-1', reference: 'x'.repeat(65), kind: 'LANDED', occurredOn: '2022-06-22', amount: '1', source: 'x' } });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reference', rule: 'must be at most 64 characters' });
+    const none = await api.gql(`{ fundFlow(key: { projectCode: "REF-1" }) { id } }`);
+    expect(none.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'key.reference', rule: 'give the reference, or kind and occurredOn' });
+  });
+
+  it('warns, without refusing, about landed money on a project that has not landed or after it was cancelled', async () => {
+    await insertProject('WARN-1', '未落地项目', '330110109');
+    const warnings = (reference: string) =>
+      api.data(`query($r: String!) { fundFlow(key: { projectCode: "WARN-1", reference: $r }) { warnings } }`, { r: reference }).then((r) => r.fundFlow.warnings as string[]);
+    const res = await api.data(`mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-1", kind: LANDED, occurredOn: "2022-03-01", amount: "100", source: "x" }) { warnings } }`);
+    expect(res.createFundFlow.warnings).toEqual([
+      'landed money on project WARN-1, which has not landed (no 落地 stage recorded): record its 落地 stage, or enter the flow as 承诺 if the money is only committed',
+    ]);
+    await api.data(`mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-2", kind: COMMITMENT, occurredOn: "2022-01-10", amount: "100", source: "x" }) { id } }`);
+    expect(await warnings('V-2')).toEqual([]);
+    await api.data(`mutation { setProjectStage(code: "WARN-1", stage: LANDED, reachedOn: "2022-02-01") { code } }`);
+    expect(await warnings('V-1')).toEqual([]);
+    await api.data(`mutation { setProjectStage(code: "WARN-1", stage: CANCELLED, reachedOn: "2022-02-15") { code } }`);
+    expect(await warnings('V-1')).toEqual(['landed money dated 2022-03-01, on or after project WARN-1 was cancelled (取消 2022-02-15)']);
+    expect((await api.data(`{ fundFlows(filter: { projectCodes: ["WARN-1"] }) { totalCount } }`)).fundFlows.totalCount).toBe(2);
   });
 });

@@ -191,8 +191,8 @@ describe('XLSX workbooks', () => {
     projects.addRow(['项目编号', '项目名称', '行业', '所在区域代码', '签约金额', '签约日期', '来源']);
     projects.addRow(['vt-1', '负金额项目', '文旅', '330110109', '-7.1亿', new Date(Date.UTC(2023, 2, 15)), 'test']);
     const flows = wb.addWorksheet('fund_flows');
-    flows.addRow(['项目编号', '资金类型', '金额', '日期', '来源']);
-    flows.addRow(['p-404', '承诺', '450万', '2023/3/15', 'test']);
+    flows.addRow(['项目编号', '凭证号', '资金类型', '金额', '日期', '来源']);
+    flows.addRow(['p-404', 'V-1', '承诺', '450万', '2023/3/15', 'test']);
     const file = path.join(dir, 'as-held.xlsx');
     await wb.xlsx.writeFile(file);
     const outcome = await importFiles([file]);
@@ -314,12 +314,12 @@ describe('units and landed money', () => {
     stages.addRow(['L-2', '取消', '2023-06-30']);
     stages.addRow(['L-3', '落地', '2023-02-01']);
     const flows = wb.addWorksheet('fund_flows');
-    flows.addRow(['项目编号', '资金类型', '金额', '日期', '来源']);
-    flows.addRow(['L-1', '落地', '100万', '2023-03-01', 'test']); // row 2: never landed
-    flows.addRow(['L-2', '落地', '100万', '2023-03-01', 'test']); // row 3: before the cancellation: fine
-    flows.addRow(['L-2', '到位', '50万', '2023-07-01', 'test']); // row 4: after it
-    flows.addRow(['L-3', '落地', '100万', '2023-03-01', 'test']); // row 5: fine
-    flows.addRow(['L-1', '承诺', '100万', '2023-03-01', 'test']); // row 6: committed money: fine
+    flows.addRow(['项目编号', '凭证号', '资金类型', '金额', '日期', '来源']);
+    flows.addRow(['L-1', 'V-1', '落地', '100万', '2023-03-01', 'test']); // row 2: never landed
+    flows.addRow(['L-2', 'V-1', '落地', '100万', '2023-03-01', 'test']); // row 3: before the cancellation: fine
+    flows.addRow(['L-2', 'V-2', '到位', '50万', '2023-07-01', 'test']); // row 4: after it
+    flows.addRow(['L-3', 'V-1', '落地', '100万', '2023-03-01', 'test']); // row 5: fine
+    flows.addRow(['L-1', 'V-2', '承诺', '100万', '2023-03-01', 'test']); // row 6: committed money: fine
     const file = path.join(dir, 'landed.xlsx');
     await wb.xlsx.writeFile(file);
     const outcome = await importFiles([file]);

@@ -54,7 +54,7 @@ describe('importing spreadsheets', () => {
       /^projects!3!项目编号!P-1!duplicate key: already in projects row 2$/,
       /^projects!3!所在区域代码!330110!must be a PLATFORM or TOWN or VILLAGE or COMMUNITY, but area 330110 is a DISTRICT$/,
       /^fund_flows!2!项目编号!P-404!no project has code P-404$/,
-      /^fund_flows!2!金额!0!must be greater than 0$/,
+      /^fund_flows!2!金额!0!must be more than 0$/,
       /^collective_incomes!2!村代码!330110!must be a VILLAGE or COMMUNITY/,
       /^collective_incomes!2!经营性收入!100!must equal 经营收入 \+ 发包及上交收入 \+ 投资收益 = 6$/,
     ];

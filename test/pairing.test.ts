@@ -1,5 +1,10 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode } from '../src/enterprise/credit-code.js';
+import { limitsFromEnv } from '../src/import/limits.js';
+import { runImport } from '../src/import/run.js';
 import { startTestApi, type TestApi } from './support/api.js';
 
 const CREATE = `mutation($input: PairingInput!) { createPairing(input: $input) { code scheme startDate endDate note source } }`;
@@ -156,6 +161,58 @@ describe('pairings', () => {
     const community = await api.data(CREATE, input('ENTERPRISE_VILLAGE', { leadEnterpriseCreditCode: WENLV }, { partnerAreaCode: COMMUNITY }));
     expect(community.createPairing.code).toBe('X-1');
     await api.data(`mutation { deletePairing(code: "X-1") }`);
+  });
+
+  it('refuses the same parties in a spreadsheet as through GraphQL, with the same rule on the column that names the party', async () => {
+    const cases = [
+      { code: 'S-1', scheme: 'CITY_MOUNTAIN', word: '1+5', lead: { area: JINGSHAN }, partner: { area: CANGQIAN } },
+      { code: 'S-2', scheme: 'SOE_TOWN', word: '5+5', lead: { enterprise: HUALI }, partner: { area: JINGSHAN_VILLAGE } },
+      { code: 'S-3', scheme: 'ENTERPRISE_VILLAGE', word: '百企百社', lead: { area: PLATFORM }, partner: { enterprise: HUALI } },
+      { code: 'S-4', scheme: 'CITY_MOUNTAIN', word: '1+5', lead: { enterprise: WENLV }, partner: { area: LUNIAO } },
+      { code: 'S-5', scheme: 'ENTERPRISE_VILLAGE', word: '百企百社', lead: { enterprise: WENLV }, partner: { area: COMMUNITY } }, // fine
+    ];
+    type Side = { area?: string; enterprise?: string };
+    const apiInput = (c: (typeof cases)[number], side: 'lead' | 'partner') => {
+      const s: Side = c[side];
+      return s.area ? { [`${side}AreaCode`]: s.area } : { [`${side}EnterpriseCreditCode`]: s.enterprise };
+    };
+    // What the API says about each case, with the party's name (the spreadsheet names it by its code only) left out.
+    const expected: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      const res = await api.gql(CREATE, { input: { code: c.code, scheme: c.scheme, ...apiInput(c, 'lead'), ...apiInput(c, 'partner'), startDate: '2023-01-01', source: 'test' } });
+      if (!res.errors) {
+        await api.data(`mutation { deletePairing(code: "${c.code}") }`);
+        continue;
+      }
+      for (const p of problemsOf(res)!) {
+        const side = p.field.startsWith('input.lead') ? 'lead' : 'partner';
+        const s: Side = c[side];
+        const column = s.area ? (side === 'lead' ? '牵头方区域代码' : '结对方区域代码') : side === 'lead' ? '牵头方信用代码' : '结对方信用代码';
+        expected.push(`${i + 2}!${column}!${s.area ?? s.enterprise}!${p.rule.replace(/ \([^)]*\)$/, '')}`);
+      }
+    }
+    expect(expected).toHaveLength(7);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-pairings-'));
+    await chmod(dir, 0o755);
+    try {
+      const header = ['结对编号', '结对机制', '牵头方区域代码', '牵头方信用代码', '结对方区域代码', '结对方信用代码', '开始日期', '来源'];
+      const rows = cases.map((c) => [c.code, c.word, c.lead.area ?? '', c.lead.enterprise ?? '', c.partner.area ?? '', c.partner.enterprise ?? '', '2023-01-01', 'test']);
+      const file = path.join(dir, 'pairings.csv');
+      await writeFile(file, [header, ...rows].map((r) => r.join(',')).join('\r\n'));
+      const outcome = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
+      expect(outcome.status).toBe('rejected');
+      expect(outcome.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.row}!${p.column}!${p.value}!${p.rule}`)).toEqual(expected);
+      const codes = (await api.data(`{ pairings(first: 100) { nodes { code } } }`)).pairings.nodes.map((n: { code: string }) => n.code);
+      expect(codes.filter((c: string) => c.startsWith('S-'))).toEqual([]); // the valid S-5 too: the file is refused whole
+
+      await writeFile(file, [header, rows[4]!].map((r) => r.join(',')).join('\r\n'));
+      const ok = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
+      expect(ok.status).toBe('ok');
+      await api.data(`mutation { deletePairing(code: "S-5") }`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports unknown or malformed area and enterprise codes on the input field that names them', async () => {

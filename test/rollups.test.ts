@@ -191,7 +191,15 @@ async function compareFunds(towns: string[]): Promise<void> {
   }
 }
 
-const TIER_CASES: { signed: Period; landed?: Period }[] = [{ signed: {} }, { signed: { year: 2022 } }, { signed: { year: 2023, quarter: 1 } }, { signed: { from: '2021-03-01', to: '2022-06-30' } }, { signed: {}, landed: { year: 2022 } }, { signed: { from: '2021-05-05', to: '2022-12-31' } }];
+const TIER_CASES: { signed: Period; landed?: Period; includeCancelled?: boolean }[] = [
+  { signed: {} },
+  { signed: {}, includeCancelled: true },
+  { signed: { year: 2022 } },
+  { signed: { year: 2023, quarter: 1 }, includeCancelled: false },
+  { signed: { from: '2021-03-01', to: '2022-06-30' } },
+  { signed: {}, landed: { year: 2022 }, includeCancelled: true },
+  { signed: { from: '2021-05-05', to: '2022-12-31' } },
+];
 const TIER_DIMS: string[][] = [[], ['PLATFORM'], ['TOWN'], ['TOWN_OR_PLATFORM'], ['MOUNTAIN', 'QUARTER'], ['SCHEME'], ['PAIRING', 'YEAR'], ['SECTOR', 'MONTH'], ['LANDED_YEAR'], ['VILLAGE', 'LANDED_QUARTER']];
 
 async function compareTiers(towns: string[]): Promise<void> {
@@ -207,6 +215,8 @@ async function compareTiers(towns: string[]): Promise<void> {
           const params: unknown[] = [];
           const where = [within('p.signed_on', c.signed, params), ...projectWhere(f, params)];
           if (c.landed) where.push(`l.reached_on is not null and ${within('l.reached_on', c.landed, params)}`);
+          // Cancelled projects count only when asked for (includeCancelled).
+          if (!c.includeCancelled) where.push(`not exists (select 1 from project_stage x where x.project_id = p.id and x.stage = 'CANCELLED')`);
           const perTier = tiers.map(([t, at]) => `count(*) filter (where p.signed_amount >= ${at})::int as "n_${t}", coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)::text as "s_${t}"`);
           const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
           return [`${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "projectCount", coalesce(sum(p.signed_amount), 0)::text as "signedAmount", ${perTier.join(', ')}
@@ -329,7 +339,7 @@ interface Registry {
   pairings: string[];
   enterprises: string[];
   projects: string[];
-  flows: { projectCode: string; kind: string; occurredOn: string }[];
+  flows: { projectCode: string; reference: string; kind: string; occurredOn: string }[];
 }
 async function registry(): Promise<Registry> {
   const codes = async (q: string) => (await sql(q)).map((r) => r.c as string);
@@ -340,7 +350,7 @@ async function registry(): Promise<Registry> {
     pairings: await codes(`select code c from pairing order by code`),
     enterprises: await codes(`select credit_code c from enterprise order by credit_code`),
     projects: await codes(`select code c from project order by code`),
-    flows: (await sql(`select p.code as "projectCode", f.kind, f.occurred_on::text as "occurredOn" from fund_flow f join project p on p.id = f.project_id order by f.id`)) as Registry['flows'],
+    flows: (await sql(`select p.code as "projectCode", f.reference, f.kind, f.occurred_on::text as "occurredOn" from fund_flow f join project p on p.id = f.project_id order by f.id`)) as Registry['flows'],
   };
 }
 
@@ -369,15 +379,15 @@ async function randomMutation(reg: Registry): Promise<void> {
   } else if (op <= 4) {
     const flow = { projectCode: pick(reg.projects), kind: pick(['COMMITMENT', 'LANDED']), occurredOn: day() };
     const res = await gql(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, { i: { ...flow, amount: money(), source: 'test' } });
-    if (!res.errors) reg.flows.push(flow);
+    if (!res.errors) reg.flows.push({ ...flow, reference: `${flow.kind}-${flow.occurredOn}` });
   } else if (op === 5 && reg.flows.length) {
     const key = pick(reg.flows);
     const input = chance(0.5) ? { amount: money() } : { occurredOn: day(), projectCode: pick(reg.projects) };
-    const res = await gql(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { kind occurredOn project { code } } }`, { k: key, i: input });
-    if (!res.errors) Object.assign(key, { occurredOn: res.data.updateFundFlow.occurredOn, projectCode: res.data.updateFundFlow.project.code });
+    const res = await gql(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { reference kind occurredOn project { code } } }`, { k: { projectCode: key.projectCode, reference: key.reference }, i: input });
+    if (!res.errors) Object.assign(key, { reference: res.data.updateFundFlow.reference, occurredOn: res.data.updateFundFlow.occurredOn, projectCode: res.data.updateFundFlow.project.code });
   } else if (op === 6 && reg.flows.length) {
     const i = int(0, reg.flows.length - 1);
-    const res = await gql(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, { k: reg.flows[i] });
+    const res = await gql(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, { k: { projectCode: reg.flows[i]!.projectCode, reference: reg.flows[i]!.reference } });
     if (!res.errors) reg.flows.splice(i, 1);
   } else if (op === 7) {
     await gql(`mutation($c: String!, $s: Stage!, $d: Date!) { setProjectStage(code: $c, stage: $s, reachedOn: $d) { code } }`, { c: pick(reg.projects), s: pick(['LANDED', 'LANDED', 'STARTED', 'CANCELLED']), d: day() });
@@ -423,14 +433,15 @@ async function randomImport(reg: Registry, round: number): Promise<void> {
     const p = pick([...newProjects, ...reg.projects]);
     const kind = pick(['承诺', '落地']);
     const d = day();
-    flowRows.set(`${p}/${kind}/${d}`, [p, kind, money(), d, 'illustrative']);
+    const reference = `${kind === '落地' ? 'LANDED' : 'COMMITMENT'}-${d}`;
+    flowRows.set(`${p}/${reference}`, [p, reference, kind, money(), d, 'illustrative']);
   }
   for (const f of reg.flows.slice(0, 400).filter(() => chance(0.05))) {
-    // a correction: the same natural key with another amount
+    // a correction: the same reference with another amount
     const kind = f.kind === 'LANDED' ? '落地' : '承诺';
-    flowRows.set(`${f.projectCode}/${kind}/${f.occurredOn}`, [f.projectCode, kind, money(), f.occurredOn, 'corrected']);
+    flowRows.set(`${f.projectCode}/${f.reference}`, [f.projectCode, f.reference, kind, money(), f.occurredOn, 'corrected']);
   }
-  await writeFile(path.join(folder, 'fund_flows.csv'), csv(['project_code', 'kind', 'amount', 'occurred_on', 'source'], [...flowRows.values()]));
+  await writeFile(path.join(folder, 'fund_flows.csv'), csv(['project_code', 'reference', 'kind', 'amount', 'occurred_on', 'source'], [...flowRows.values()]));
   const after = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + int(0, 500) * 86_400_000).toISOString().slice(0, 10);
   // a landing moved on projects that reached no later stage (stages keep their order)
   const early = (await sql(`select p.code from project p where not exists (select 1 from project_stage s where s.project_id = p.id and s.stage not in ('SIGNED', 'LANDED'))`)).map((r) => r.code as string);
@@ -484,8 +495,9 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
   it('stay equal through random GraphQL writes: creates, corrections, deletes, stage changes', async () => {
     const reg = await registry();
     for (let i = 0; i < 120; i++) await randomMutation(reg);
-    // most random writes go through (the others break a rule of the API, e.g. a duplicate natural key)
-    expect(writes.done, JSON.stringify(writes)).toBeGreaterThan(writes.refused * 2);
+    // most random writes go through (the others break a rule of the API, e.g. a duplicate natural key or a
+    // pairing whose parties do not fit the project): a test whose writes were all refused would prove nothing
+    expect(writes.done, JSON.stringify(writes)).toBeGreaterThan(writes.refused);
     await proveEverything();
   }, 300_000);
 

@@ -255,8 +255,8 @@ export async function generateRegistry(ownerUrl: string, opts: GenerateOptions):
       const t = Date.now();
       for (let from = lo; from <= hi; from += FLOW_CHUNK_PROJECTS) {
         const res = await client.query(
-          `insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
-           select p.source, now(), now(), p.id, f.kind,
+          `insert into fund_flow (source, created_at, updated_at, project_id, reference, kind, amount, occurred_on)
+           select p.source, now(), now(), p.id, 'F-' || k, f.kind,
              case when f.kind = 'LANDED' then round(p.signed_amount / (2 * $3::int), 2) else round(p.signed_amount / $3::int, 2) end + 0.01 * (k + 1),
              p.signed_on + 30 * k
            from project p

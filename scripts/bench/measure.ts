@@ -118,10 +118,20 @@ export interface LoadResult {
  * process), the connections are split between them, one autocannon instance per URL, all started
  * together; the figures are their sums (requests) and the percentiles of all their latencies.
  */
-export async function runLoad(urls: string | string[], body: string, connections: number, seconds: number, requestId: string): Promise<LoadResult> {
+/** Extra headers of each request, from the connection's own context object (e.g. one credential per connection). */
+export type HeadersFor = (connection: Record<string, unknown>) => Record<string, string>;
+
+export async function runLoad(
+  urls: string | string[],
+  body: string,
+  connections: number,
+  seconds: number,
+  requestId: string,
+  headersFor?: HeadersFor,
+): Promise<LoadResult> {
   const list = typeof urls === 'string' ? [urls] : urls;
   const share = (i: number) => Math.floor(connections / list.length) + (i < connections % list.length ? 1 : 0);
-  const parts = await Promise.all(list.map((url, i) => loadOne(url, body, Math.max(1, share(i)), seconds, requestId)));
+  const parts = await Promise.all(list.map((url, i) => loadOne(url, body, Math.max(1, share(i)), seconds, requestId, headersFor)));
   const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const completed = latencies.length;
   const duration = Math.max(...parts.map((p) => p.duration));
@@ -139,7 +149,7 @@ export async function runLoad(urls: string | string[], body: string, connections
   };
 }
 
-async function loadOne(url: string, body: string, connections: number, seconds: number, requestId: string) {
+async function loadOne(url: string, body: string, connections: number, seconds: number, requestId: string, headersFor?: HeadersFor) {
   const latencies: number[] = [];
   let non200 = 0;
   let graphqlErrors = 0;
@@ -160,6 +170,7 @@ async function loadOne(url: string, body: string, connections: number, seconds: 
             path: '/graphql',
             headers: { 'content-type': 'application/json', 'x-request-id': requestId },
             body,
+            ...(headersFor ? { setupRequest: (request, context) => ({ ...request, headers: { ...request.headers, ...headersFor(context) } }) } : {}),
             onResponse: (status, text) => {
               if (status !== 200) {
                 non200++;

@@ -120,7 +120,10 @@ export function checkIntegrity(seed: Seed): void {
     if (c && (c < p.signed_on || m.has('LANDED'))) err(`project ${p.code}: cancellation before signing, or after landing`);
   }
 
+  const references = new Set<string>();
   for (const f of seed.fund_flows) {
+    if (references.has(`${f.project_code}|${f.reference}`)) err(`flow ${f.project_code} ${f.reference}: reference used twice in the project`);
+    references.add(`${f.project_code}|${f.reference}`);
     const p = projects.get(f.project_code);
     if (!p) {
       err(`flow of unknown project ${f.project_code}`);

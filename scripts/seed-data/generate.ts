@@ -634,9 +634,10 @@ function planRows(plans: Plan[]): Pick<Seed, 'projects' | 'project_stages' | 'fu
       source: ILLUSTRATIVE,
     });
     for (const s of p.stages) project_stages.push({ project_code: code, stage: s.stage, reached_on: s.on });
-    for (const f of [...p.flows].sort((a, b) => a.on.localeCompare(b.on) || a.kind.localeCompare(b.kind))) {
-      fund_flows.push({ project_code: code, kind: f.kind, amount: f.amount, occurred_on: f.on, source: ILLUSTRATIVE });
-    }
+    // References (凭证号) look like a bookkeeping voucher: 记-<date>-<n>, numbered within the project.
+    [...p.flows]
+      .sort((a, b) => a.on.localeCompare(b.on) || a.kind.localeCompare(b.kind))
+      .forEach((f, i) => fund_flows.push({ project_code: code, reference: `记-${f.on.replace(/-/g, '')}-${String(i + 1).padStart(2, '0')}`, kind: f.kind, amount: f.amount, occurred_on: f.on, source: ILLUSTRATIVE }));
   }
   return { projects, project_stages, fund_flows };
 }

@@ -65,6 +65,8 @@ export interface StageRow {
 
 export interface FundFlowRow {
   project_code: string;
+  /** 凭证号: the flow's reference, unique within its project. */
+  reference: string;
   kind: FundKindKey;
   amount: bigint;
   occurred_on: string;

@@ -76,8 +76,16 @@ export class ProjectTiersFilter extends ProjectScopeFilter {
 
   @Field(() => PeriodInput, {
     nullable: true,
-    description: '落地期间 Only projects that landed (reached stage LANDED) within this period, whatever their stage now; `{}` for landed at any time.',
+    description: '落地期间 Only projects that landed (reached stage LANDED) within this period, whatever their stage now (cancelled ones too with includeCancelled); `{}` for landed at any time.',
   })
   landed?: PeriodInput | null;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      '含已取消项目 Count cancelled projects (stage CANCELLED) too. Default false: a cancelled project is no longer a signed project ' +
+      'of its tier, so planners’ counts of signed projects leave it out. `stages: [CANCELLED]` asks for them explicitly and includes them.',
+  })
+  includeCancelled?: boolean;
 }
 redeclareDeprecatedScope(ProjectTiersFilter);

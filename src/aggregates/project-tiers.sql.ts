@@ -1,4 +1,4 @@
-import { TIER_THRESHOLD } from '../project/project.enums.js';
+import { Stage, TIER_THRESHOLD } from '../project/project.enums.js';
 import type { DateBounds } from './period.input.js';
 import { projectScopeSql } from './project-scope.js';
 import type { ProjectTiersFilter } from './project-tiers.inputs.js';
@@ -25,6 +25,14 @@ export function projectTiersRollupMeasures(): string {
   return ['coalesce(sum(x.projects), 0)::int as projects', 'coalesce(sum(x.total), 0)::text as total', ...perTier].join(', ');
 }
 
+/**
+ * Whether cancelled projects stay out of the tiers: unless `includeCancelled` is true or the filter
+ * asks for the CANCELLED stage (default: out; a missing filter counts as the defaults).
+ */
+export function excludesCancelled(filter: ProjectTiersFilter | null | undefined): boolean {
+  return filter?.includeCancelled !== true && !(filter?.stages ?? []).includes(Stage.CANCELLED);
+}
+
 export interface TierBounds {
   signed: DateBounds;
   /** null: no condition on landing */
@@ -43,6 +51,7 @@ export function projectTiersFacts(
 ): { ctes: string[]; facts: string } {
   const scope = projectScopeSql(sql, filter);
   const where = [dateWithin(sql, 'p.signed_on', bounds.signed), ...scope.where, ...(extra.where ?? [])];
+  if (excludesCancelled(filter)) where.push(`not exists (select 1 from project_stage cx where cx.project_id = p.id and cx.stage = 'CANCELLED')`);
   if (bounds.landed) {
     where.push(`landing.reached_on is not null and ${dateWithin(sql, 'landing.reached_on', bounds.landed)}`);
   }
@@ -65,6 +74,7 @@ export function projectTiersFacts(
 export function tierRollupFacts(sql: Sql, filter: ProjectTiersFilter | null | undefined, bounds: TierBounds): string {
   const scope = projectScopeSql(sql, filter, { host: 'r.host_id', sector: 'r.sector' });
   const where = [dateWithin(sql, 'r.signed_month', bounds.signed), ...scope.where];
+  if (excludesCancelled(filter)) where.push('not r.cancelled');
   if (bounds.landed) where.push(`r.landed_month is not null and ${dateWithin(sql, 'r.landed_month', bounds.landed)}`);
   return (
     `select r.signed_month as _date, r.landed_month as _landed, r.sector as _sector, r.pairing_id as _pairing, pr.scheme as _scheme, ${LEVEL_COLUMNS}, ` +

@@ -57,12 +57,13 @@ export const ROLLUPS: RollupSpec[] = [
   },
   {
     table: 'tier_rollup',
-    key: ['signed_month', 'landed_month', 'host_id', 'pairing_id', 'sector'],
-    columns: ['signed_month', 'landed_month', 'host_id', 'pairing_id', 'sector', 'projects', 'total', 'n_yi_1', 's_yi_1', 'n_yi_10', 's_yi_10', 'n_yi_50', 's_yi_50'],
-    full: `select date_trunc('month', p.signed_on::timestamp)::date, date_trunc('month', l.reached_on::timestamp)::date, p.host_id, p.pairing_id, p.sector,
+    key: ['signed_month', 'landed_month', 'cancelled', 'host_id', 'pairing_id', 'sector'],
+    columns: ['signed_month', 'landed_month', 'cancelled', 'host_id', 'pairing_id', 'sector', 'projects', 'total', 'n_yi_1', 's_yi_1', 'n_yi_10', 's_yi_10', 'n_yi_50', 's_yi_50'],
+    full: `select date_trunc('month', p.signed_on::timestamp)::date, date_trunc('month', l.reached_on::timestamp)::date,
+        exists (select 1 from project_stage c where c.project_id = p.id and c.stage = 'CANCELLED'), p.host_id, p.pairing_id, p.sector,
         count(*)::int, sum(p.signed_amount), ${TIER('100000000')}, ${TIER('1000000000')}, ${TIER('5000000000')}
       from project p left join project_stage l on l.project_id = p.id and l.stage = 'LANDED'
-      group by 1, 2, 3, 4, 5`,
+      group by 1, 2, 3, 4, 5, 6`,
   },
   {
     table: 'workshop_rollup',

@@ -20,17 +20,21 @@ registerEnumType(FundFlowKind, {
 });
 
 /**
- * One money movement of a project. Natural key: project, kind and date
- * (two movements of the same kind on the same day are one row with their sum).
+ * One money movement of a project. Natural key: project and reference (凭证号, voucher number), so
+ * a corrected date or kind updates the same flow (see src/fund-flow/fund-flow.rules.ts).
  */
 @Entity({ tableName: 'fund_flow' })
-@Unique({ name: 'fund_flow_natural_key', properties: ['project', 'kind', 'occurredOn'] })
+@Unique({ name: 'fund_flow_project_reference_unique', properties: ['project', 'reference'] })
 @Index({ name: 'fund_flow_kind_occurred_on_index', properties: ['kind', 'occurredOn'] })
 @Check({ name: 'fund_flow_amount_positive', expression: 'amount > 0' })
 @ObjectType('FundFlow', { implements: Node, description: '资金流 Fund flow: money committed to or landed in a project on a date.' })
 export class FundFlow extends RecordEntity {
   @ManyToOne(() => Project, { deleteRule: 'restrict' })
   project!: Project;
+
+  @Field({ description: '凭证号 Reference (voucher number): the flow’s stable key within its project, e.g. 记-2022-0612. Flows recorded without one have `<KIND>-<date>`, e.g. LANDED-2022-06-30.' })
+  @Property({ type: 'text' })
+  reference!: string;
 
   @Field(() => FundFlowKind, { description: '资金类型 Kind.' })
   @Enum({ items: () => FundFlowKind })

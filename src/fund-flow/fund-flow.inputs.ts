@@ -54,28 +54,45 @@ export const FUND_FLOW_ORDER_COLUMNS: Record<FundFlowOrderField, string> = {
 /** `FundFlowOrder { field, direction }`: one sort key. */
 export const FundFlowOrder = OrderInput<FundFlowOrderField>(FundFlowOrderField, 'FundFlow', '资金流');
 
-/** Natural key of a fund flow (project code + kind + date). */
-@InputType({ description: '资金流键 Natural key of a fund flow: project, kind and date.' })
+/**
+ * Key of a fund flow: project code and reference (凭证号); or, as before references, project code,
+ * kind and date, which must then name exactly one flow.
+ */
+@InputType({
+  description:
+    '资金流键 Key of a fund flow: projectCode and reference (凭证号). Without a reference, kind and occurredOn name the flow instead, ' +
+    'which must then be the only flow of that kind on that day.',
+})
 export class FundFlowKeyInput {
   @Field({ description: '项目编号 Project code.' })
   projectCode!: string;
 
-  @Field(() => FundFlowKind, { description: '资金类型 Kind.' })
-  kind!: FundFlowKind;
+  @Field(() => String, { nullable: true, description: '凭证号 Reference (voucher number) of the flow within its project.' })
+  reference?: string | null;
 
-  @Field(() => LocalDateScalar, { description: '日期 Date of the movement.' })
-  occurredOn!: string;
+  @Field(() => FundFlowKind, { nullable: true, description: '资金类型 Kind (only when no reference is given).' })
+  kind?: FundFlowKind | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '日期 Date of the movement (only when no reference is given).' })
+  occurredOn?: string | null;
 }
 
 /** Fields of a fund flow for create and (partial) update. */
 @InputType({
   description:
     '资金流输入 Fields of a fund flow. On create, projectCode, kind, occurredOn, amount and source are required; ' +
-    'on update, only given fields change. There is one row per project, kind and day: record the day’s total.',
+    'on update, only given fields change. The reference (凭证号) is the flow’s key within its project: without one, ' +
+    'a flow gets `<KIND>-<date>` (e.g. LANDED-2022-06-30), so a second flow of the same kind on the same day needs its own reference.',
 })
 export class FundFlowInput {
   @Field(() => String, { nullable: true, description: '项目编号 Code of the project the money is for.' })
   projectCode?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '凭证号 Reference (voucher number), unique within the project, at most 64 characters; on create, omitted = `<KIND>-<date>`.',
+  })
+  reference?: string | null;
 
   @Field(() => FundFlowKind, { nullable: true, description: '资金类型 Kind.' })
   kind?: FundFlowKind | null;

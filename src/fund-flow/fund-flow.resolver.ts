@@ -8,7 +8,10 @@ import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { Project } from '../project/project.entity.js';
-import { FundFlow } from './fund-flow.entity.js';
+import DataLoader from 'dataloader';
+import { sqlRows } from '../db/sql.js';
+import { FundFlow, FundFlowKind } from './fund-flow.entity.js';
+import { landedFlowWarning } from './fund-flow.rules.js';
 import { FUND_FLOW_ORDER_COLUMNS, FundFlowFilter, FundFlowInput, FundFlowKeyInput, FundFlowOrder, type FundFlowOrderField } from './fund-flow.inputs.js';
 import { createFundFlow, deleteFundFlow, findFundFlow, updateFundFlow } from './fund-flow.service.js';
 import { FundFlowConnection } from './fund-flow.types.js';
@@ -30,6 +33,18 @@ function fundFlowWhere(filter: FundFlowFilter | null | undefined): Where {
     if (filter.occurredOn?.from) qb.where('t.occurred_on', '>=', filter.occurredOn.from);
     if (filter.occurredOn?.to) qb.where('t.occurred_on', '<=', filter.occurredOn.to);
   };
+}
+
+/** Stages of projects by project id, batched per request. */
+function projectStagesLoader(ctx: RequestContext): DataLoader<number, { stage: string; reachedOn: string }[]> {
+  return ctx.loaders.get('FundFlow.stages', () => new DataLoader(async (ids: readonly number[]) => {
+    const rows = await sqlRows<{ project_id: number; stage: string; reached_on: string }>(
+      ctx.em,
+      `select project_id, stage, to_char(reached_on, 'YYYY-MM-DD') as reached_on from project_stage where project_id = any(?::int[])`,
+      [[...ids]],
+    );
+    return ids.map((id) => rows.filter((r) => r.project_id === id).map((r) => ({ stage: r.stage, reachedOn: r.reached_on })));
+  }));
 }
 
 /** The area scope of a fund-flow filter, the deprecated `within` included. */
@@ -57,8 +72,8 @@ export class FundFlowResolver {
     return listConnection(ctx, FundFlow, fundFlowWhere(filter), order, page, { info, joins: ['project'] });
   }
 
-  @Query(() => FundFlow, { nullable: true, description: '资金流 One fund flow by project, kind and date; null if there is none.' })
-  fundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date.' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+  @Query(() => FundFlow, { nullable: true, description: '资金流 One fund flow by project and reference (or project, kind and date); null if there is none.' })
+  fundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
     return findFundFlow(ctx.em, key);
   }
 
@@ -72,6 +87,19 @@ export class FundFlowResolver {
     return inUnit(flow.amount, unit);
   }
 
+  @FieldResolver(() => [String], {
+    description:
+      '提示 Warnings about this flow that do not block it (the importer lists the same ones in its report): landed money (LANDED) ' +
+      'on a project with no 落地 stage, or dated on or after the project was cancelled. Empty when there is nothing to say.',
+  })
+  async warnings(@Root() flow: FundFlow, @Ctx() ctx: RequestContext): Promise<string[]> {
+    if (flow.kind !== FundFlowKind.LANDED) return [];
+    const project = await byIdLoader(ctx, Project).load(flow.project.id);
+    const stages = await projectStagesLoader(ctx).load(flow.project.id);
+    const warning = landedFlowWarning(flow, project?.code ?? String(flow.project.id), stages);
+    return warning ? [warning] : [];
+  }
+
   @Mutation(() => FundFlow, { description: '新建资金流 Record money committed to or landed in a project on a date.' })
   createFundFlow(@Arg('input', () => FundFlowInput, { description: '字段 Fields.' }) input: FundFlowInput, @Ctx() ctx: RequestContext) {
     return createFundFlow(ctx, input);
@@ -79,7 +107,7 @@ export class FundFlowResolver {
 
   @Mutation(() => FundFlow, { description: '修改资金流 Update the fund flow with this key; only given fields change.' })
   updateFundFlow(
-    @Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date of the flow to change.' }) key: FundFlowKeyInput,
+    @Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date) of the flow to change.' }) key: FundFlowKeyInput,
     @Arg('input', () => FundFlowInput, { description: '字段 Fields to change.' }) input: FundFlowInput,
     @Ctx() ctx: RequestContext,
   ) {
@@ -87,7 +115,7 @@ export class FundFlowResolver {
   }
 
   @Mutation(() => ID, { description: '删除资金流 Delete the fund flow with this key. Returns its ID.' })
-  deleteFundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code, kind and date.' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+  deleteFundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
     return deleteFundFlow(ctx, key);
   }
 }

@@ -1,19 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { compareYuan } from '../common/decimal.js';
-import { ProblemList } from '../common/errors.js';
+import { BadInputError, ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, required, requiredText, type Mode } from '../common/validate.js';
 import { projectTarget } from '../auth/scope.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
+import { amountProblem, generatedReference, referenceProblem } from './fund-flow.rules.js';
 
-/** Exclusive bound of a numeric(20,2) column in yuan. */
-const MONEY_LIMIT = '1000000000000000000';
-
-/** Finds a fund flow by its natural key (project code, kind, date); null when there is none. */
-export function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<FundFlow | null> {
-  return em.findOne(FundFlow, { project: { code: key.projectCode.trim() }, kind: key.kind, occurredOn: key.occurredOn });
+/**
+ * Finds a fund flow by its key (project code and reference, or project code, kind and date); null
+ * when there is none. Kind and date must name one flow: with several that day, the reference is needed.
+ */
+export async function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Promise<FundFlow | null> {
+  const project = { code: key.projectCode.trim() };
+  if (key.reference !== undefined && key.reference !== null) return em.findOne(FundFlow, { project, reference: key.reference.trim() });
+  if (!key.kind || !key.occurredOn) throw new BadInputError([{ field: 'key.reference', rule: 'give the reference, or kind and occurredOn' }]);
+  const found = await em.find(FundFlow, { project, kind: key.kind, occurredOn: key.occurredOn }, { limit: 2, orderBy: { id: 'asc' } });
+  if (found.length > 1) {
+    throw new BadInputError([{ field: 'key.reference', rule: `project ${key.projectCode} has several ${key.kind} flows on ${key.occurredOn}: name one by its reference` }]);
+  }
+  return found[0] ?? null;
 }
 
 /** Finds a project by code inside a mutation, recording a problem on `field` when there is none. */
@@ -23,6 +30,19 @@ async function projectByCode(tx: EntityManager, p: ProblemList, field: string, c
   return project ?? undefined;
 }
 
+/** The reference of the input: trimmed and checked; undefined when not given or invalid. */
+function referenceInput(p: ProblemList, value: string | null | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) {
+    p.add('input.reference', 'must not be null');
+    return undefined;
+  }
+  const reference = value.trim();
+  const problem = referenceProblem(reference);
+  if (problem) p.add('input.reference', problem, value);
+  return problem ? undefined : reference;
+}
+
 async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: FundFlowInput, mode: Mode): Promise<void> {
   const p = new ProblemList();
   const kind = required(p, 'input.kind', input.kind, mode);
@@ -30,37 +50,45 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   const source = requiredText(p, 'input.source', input.source, mode, { max: 500 });
   const projectCode = requiredText(p, 'input.projectCode', input.projectCode, mode, { max: 64 });
   const project = projectCode === undefined ? undefined : await projectByCode(tx, p, 'input.projectCode', projectCode);
+  const given = referenceInput(p, input.reference);
+  // A flow created without a reference gets <KIND>-<date>, the same rule as the database's default;
+  // one that still has its generated reference keeps it in step with its kind and date.
+  let reference = given;
+  if (mode === 'create' ? kind && occurredOn && input.reference === undefined : (kind || occurredOn) && input.reference === undefined && flow.reference === generatedReference(flow.kind, flow.occurredOn)) {
+    reference = generatedReference(kind ?? flow.kind, occurredOn ?? flow.occurredOn);
+  }
 
   let amount = required(p, 'input.amount', input.amount, mode);
   if (amount !== undefined) {
-    const before = p.problems.length;
-    p.check(compareYuan(amount, '0') > 0, 'input.amount', 'must be more than 0', amount);
-    p.check(compareYuan(amount, MONEY_LIMIT) < 0, 'input.amount', 'must be less than 10^18 yuan', amount);
-    if (p.problems.length > before) amount = undefined;
+    const problem = amountProblem(amount);
+    if (problem) {
+      p.add('input.amount', problem, amount);
+      amount = undefined;
+    }
   }
 
-  // The natural key as the row will have it; one row per project, kind and day.
+  // The key as the row will have it: one flow per project and reference.
   const finalProject = input.projectCode === undefined ? flow.project : project;
-  const finalKind = input.kind === undefined ? flow.kind : kind;
-  const finalDate = input.occurredOn === undefined ? flow.occurredOn : occurredOn;
-  const changed = finalProject?.id !== flow.project?.id || finalKind !== flow.kind || finalDate !== flow.occurredOn;
-  if (finalProject && finalKind && finalDate && changed) {
-    const taken = await tx.count(FundFlow, { project: finalProject, kind: finalKind, occurredOn: finalDate });
-    p.conflict(taken === 0, 'input.occurredOn', `the project already has a ${finalKind} flow on ${finalDate}; update that row with the day’s total`, finalDate);
+  const finalReference = reference ?? flow.reference;
+  const changed = finalProject?.id !== flow.project?.id || finalReference !== flow.reference;
+  if (finalProject && finalReference && changed) {
+    const taken = await tx.count(FundFlow, { project: finalProject, reference: finalReference });
+    const hint = given === undefined ? ': give this flow its own reference (凭证号), or update that flow' : '';
+    p.conflict(taken === 0, 'input.reference', `project ${finalProject.code} already has a fund flow with reference ${finalReference}${hint}`, finalReference);
   }
   p.throwIfAny();
-  assignDefined(flow, { project, kind, occurredOn, amount, source });
+  assignDefined(flow, { project, reference, kind, occurredOn, amount, source });
 }
 
 const FUND_FLOW: RecordKind<FundFlow, FundFlowKeyInput, FundFlowInput> = {
   name: 'FundFlow',
   keyArg: 'key',
-  keyText: (key) => `${key.projectCode}/${key.kind}/${key.occurredOn}`,
+  keyText: (key) => (key.reference ? `${key.projectCode}/${key.reference}` : `${key.projectCode}/${key.kind}/${key.occurredOn}`),
   make: () => new FundFlow(),
   find: findFundFlow,
   apply: applyFundFlowInput,
-  label: (_flow, key, input) =>
-    `${input?.kind ?? key?.kind} fund flow of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn}`,
+  label: (flow, key, input) =>
+    `${input?.kind ?? key?.kind ?? flow?.kind} fund flow ${input?.reference ?? key?.reference ?? flow?.reference ?? ''} of project ${input?.projectCode ?? key?.projectCode} on ${input?.occurredOn ?? key?.occurredOn ?? flow?.occurredOn}`,
   access: { noun: 'fund flows', area: true, partner: true },
   target: (tx, flow) => projectTarget(tx, flow.project.id),
 };

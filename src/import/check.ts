@@ -6,6 +6,8 @@ import { addYuan, compareYuan } from '../common/decimal.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
 import { checkIndicatorSheets } from './check-indicators.js';
+import { amountProblem, referenceProblem } from '../fund-flow/fund-flow.rules.js';
+import { partyRuleProblem, type PartyFacts } from '../pairing/pairing.rules.js';
 
 /** What the database already holds for the natural keys a file refers to. */
 export interface Existing {
@@ -128,15 +130,17 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
     const partner = sides('partner');
     if (v.lead_area_code && v.lead_area_code === v.partner_area_code) fail(row, 'partner_area_code', v.partner_area_code, 'lead and partner must differ');
     if (v.lead_credit_code && v.lead_credit_code === v.partner_credit_code) fail(row, 'partner_credit_code', v.partner_credit_code, 'lead and partner must differ');
-    if (v.scheme === 'CITY_MOUNTAIN') {
-      if (v.lead_credit_code || (lead.area && lead.area.kind !== 'PLATFORM')) fail(row, 'lead_area_code', v.lead_area_code ?? v.lead_credit_code, 'the lead of a 1+5 pairing must be a platform area');
-      if (v.partner_credit_code || (partner.area && !(partner.area.kind === 'TOWN' && partner.area.mountain))) fail(row, 'partner_area_code', v.partner_area_code ?? v.partner_credit_code, 'the partner of a 1+5 pairing must be a mountain town');
-    } else if (v.scheme === 'SOE_TOWN') {
-      if (v.lead_area_code || (lead.enterprise && lead.enterprise.ownership !== 'STATE_OWNED')) fail(row, 'lead_credit_code', v.lead_credit_code ?? v.lead_area_code, 'the lead of a 5+5 pairing must be a state-owned enterprise');
-      if (v.partner_credit_code || (partner.area && partner.area.kind !== 'TOWN')) fail(row, 'partner_area_code', v.partner_area_code ?? v.partner_credit_code, 'the partner of a 5+5 pairing must be a town');
-    } else if (v.scheme === 'ENTERPRISE_VILLAGE') {
-      if (v.lead_area_code) fail(row, 'lead_credit_code', v.lead_area_code, 'the lead of a 百企百社 pairing must be an enterprise');
-      if (v.partner_credit_code || (partner.area && !VILLAGE_KINDS.includes(partner.area.kind))) fail(row, 'partner_area_code', v.partner_area_code ?? v.partner_credit_code, 'the partner of a 百企百社 pairing must be a village or community');
+    // Who may take part under the scheme: the API's rule (src/pairing/pairing.rules.ts), on the column that names the party.
+    for (const [name, side] of [['lead', lead], ['partner', partner]] as const) {
+      const areaCode = v[`${name}_area_code`] as string | null;
+      const creditCode = v[`${name}_credit_code`] as string | null;
+      const facts: PartyFacts | undefined = side.area && areaCode
+        ? { type: 'area', code: areaCode, kind: side.area.kind, mountain: side.area.mountain }
+        : side.enterprise && creditCode
+          ? { type: 'enterprise', creditCode, ownership: side.enterprise.ownership }
+          : undefined;
+      const problem = facts && v.scheme ? partyRuleProblem(String(v.scheme), name, facts) : null;
+      if (problem) fail(row, facts!.type === 'area' ? `${name}_area_code` : `${name}_credit_code`, facts!.type === 'area' ? areaCode : creditCode, problem);
     }
     if (v.start_date && v.end_date && String(v.end_date) < String(v.start_date)) fail(row, 'end_date', v.end_date, `must not be before the start date ${v.start_date}`);
   }
@@ -174,7 +178,10 @@ export function checkSheets(sheets: ParsedSheet[], existing: Existing, log: Prob
   for (const row of sheet('fund_flows')) {
     const code = String(row.values.project_code ?? '');
     if (!projectSignedOn(code)) fail(row, 'project_code', code, `no project has code ${code}`);
-    if (typeof row.values.amount === 'string' && compareYuan(row.values.amount, '0') <= 0) fail(row, 'amount', row.values.amount, 'must be greater than 0');
+    const amount = typeof row.values.amount === 'string' ? amountProblem(row.values.amount) : null;
+    if (amount) fail(row, 'amount', row.values.amount, amount);
+    const reference = typeof row.values.reference === 'string' ? referenceProblem(row.values.reference) : null;
+    if (reference) fail(row, 'reference', row.values.reference, reference);
   }
 
   for (const row of sheet('collective_incomes')) {

@@ -8,7 +8,7 @@ import { outcomeLines, reportCsv } from './report.js';
 import { runImport } from './run.js';
 
 /**
- * `npm run import -- <file.xlsx | file.csv | folder>... [--dry-run] [--report problems.csv] [--no-wait] [--create]`
+ * `npm run import -- <file.xlsx | file.csv | folder>... [--dry-run] [--report problems.csv] [--no-wait] [--create] [--replace-project-flows]`
  * Exit codes: 0 imported (or dry run clean), 1 input rejected (nothing written), 2 could not run.
  */
 const program = new Command()
@@ -19,13 +19,14 @@ const program = new Command()
   .option('--report <file.csv>', 'write every problem, what was read and the counts per sheet to a CSV file (opens in Excel)')
   .option('--no-wait', 'give up (exit 2) instead of waiting when another import is running')
   .option('--create', 'create a new, empty embedded database when PG_DATA_DIR holds none (otherwise that is refused)')
+  .option('--replace-project-flows', 'for sources without 凭证号 (references): replace all fund flows of the projects in the fund_flows sheet with the file\'s rows (other projects untouched)')
   .option('--as <label>', 'who runs the import, for the audit log (default: the OS user)')
   .exitOverride();
 
 let code = 2;
 try {
   program.parse();
-  const opts = program.opts<{ dryRun?: boolean; report?: string; wait: boolean; create?: boolean; as?: string }>();
+  const opts = program.opts<{ dryRun?: boolean; report?: string; wait: boolean; create?: boolean; as?: string; replaceProjectFlows?: boolean }>();
   const log = (msg: string) => console.error(`[import] ${msg}`);
   const db = await openCommandDatabase('import', { create: Boolean(opts.create), log });
   try {
@@ -34,6 +35,7 @@ try {
       dryRun: opts.dryRun,
       noWait: !opts.wait,
       actor: opts.as ? `cli:${opts.as}` : undefined,
+      replaceProjectFlows: Boolean(opts.replaceProjectFlows),
       limits: limitsFromEnv(),
       log,
       progress: progressReporter(process.stderr),

@@ -42,10 +42,17 @@ export function verdictLine(outcome: ImportOutcome, dryRun: boolean): string {
   const warned = outcome.problems.warnings > 0 ? `; ${outcome.problems.warnings} warning${outcome.problems.warnings === 1 ? '' : 's'} (not blocking)` : '';
   if (outcome.status === 'rejected') return `rejected: ${outcome.problems.errors} problem(s); nothing was written${warned}`;
   if (outcome.status === 'failed') return outcome.message ?? 'the import could not run; nothing was written';
-  const counts = `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged`;
+  const removed = outcome.summaries.reduce((n, s) => n + (s.removed ?? 0), 0);
+  const counts = `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged${removed > 0 ? `, ${removed} removed` : ''}`;
   if (dryRun) return `dry run: ${outcome.rows} rows checked, nothing written (would be ${counts})${warned}`;
-  if (t.created + t.updated === 0) return `nothing changed: all ${outcome.rows} rows are already in the registry as given (${counts}; audit run ${outcome.runId})${warned}`;
+  if (t.created + t.updated + removed === 0) return `nothing changed: all ${outcome.rows} rows are already in the registry as given (${counts}; audit run ${outcome.runId})${warned}`;
   return `imported: ${counts} (audit run ${outcome.runId})${warned}`;
+}
+
+/** "fund_flows: replaced the flows of 2 projects: 3 removed, 4 created, 1 updated, 0 unchanged" (--replace-project-flows). */
+export function replacementLine(s: SheetSummary, dryRun: boolean): string {
+  const n = s.replacedProjects ?? 0;
+  return `${s.sheet}: ${dryRun ? 'would replace' : 'replaced'} the flows of ${n} project${n === 1 ? '' : 's'}: ${s.removed ?? 0} removed, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged`;
 }
 
 /** Human-readable lines: every problem, what was read, a table of counts per sheet, and the verdict. */
@@ -60,6 +67,7 @@ export function outcomeLines(outcome: ImportOutcome, dryRun: boolean): string[] 
     const pad = (s: string | number, n: number) => String(s).padStart(n);
     lines.push('', `${'sheet'.padEnd(20)}${pad('created', 9)}${pad('updated', 9)}${pad('unchanged', 11)}${pad('rejected', 10)}`);
     for (const s of outcome.summaries) lines.push(`${s.sheet.padEnd(20)}${pad(s.created, 9)}${pad(s.updated, 9)}${pad(s.unchanged, 11)}${pad(s.rejected, 10)}`);
+    for (const s of outcome.summaries) if (s.replacedProjects !== undefined) lines.push('', replacementLine(s, dryRun));
   }
   lines.push('', verdictLine(outcome, dryRun));
   return lines;
@@ -78,7 +86,8 @@ export function reportCsv(outcome: ImportOutcome, dryRun: boolean): string {
     const format = outcome.formats[s.file];
     lines.push(['read', s.file, s.sheet, s.headerRow === undefined ? '' : String(s.headerRow), '', '', `${sourceState(s)}${format ? `; ${formatText(format)}` : ''}`]);
   }
-  for (const s of outcome.summaries) lines.push(['counts', '', s.sheet, '', '', '', `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`]);
+  for (const s of outcome.summaries) lines.push(['counts', '', s.sheet, '', '', '', `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}${s.removed === undefined ? '' : `, removed ${s.removed}`}`]);
+  for (const s of outcome.summaries) if (s.replacedProjects !== undefined) lines.push(['replaced', '', s.sheet, '', '', '', replacementLine(s, dryRun)]);
   lines.push(['result', '', '', '', '', '', verdictLine(outcome, dryRun)]);
   return `\ufeff${lines.map(csvRecord).join('\r\n')}\r\n`;
 }

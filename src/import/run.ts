@@ -9,6 +9,7 @@ import { loadIndicatorKeys } from './check-indicators.js';
 import { expandPaths, readFileRows } from './files.js';
 import { UnreadableFileError, type ImportLimits } from './limits.js';
 import { warnLandedFlows } from './landed-flows.js';
+import { fillReferences, sheetsFor } from './replace-flows.js';
 import { SheetParser, type SheetSource } from './parse/rows.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import type { TextFormat } from './read/csv.js';
@@ -31,6 +32,8 @@ export interface ImportOptions {
   progress?: Progress;
   /** Who runs it, for the audit log (default `cli:<OS user>`). */
   actor?: string;
+  /** Replace the fund flows of the projects in the fund_flows sheet; 凭证号 may then be empty (src/import/replace-flows.ts). */
+  replaceProjectFlows?: boolean;
 }
 
 /** SHA-256 of a file, hex, read as a stream. */
@@ -82,7 +85,7 @@ async function loadExisting(sql: Sql, keys: ReturnType<typeof referencedKeys>, s
  */
 export async function runImport(databaseUrl: string, opts: ImportOptions): Promise<ImportOutcome> {
   const log = new ProblemLog(opts.limits.maxProblems);
-  const parser = new SheetParser(log);
+  const parser = new SheetParser(log, sheetsFor(Boolean(opts.replaceProjectFlows)));
   const formats: Record<string, TextFormat> = {};
   const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, sources: parser.sources, formats, ...extra });
   const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms`) : () => {};
@@ -113,6 +116,7 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     return outcome('rejected');
   }
   const sheets = parser.sheets();
+  if (opts.replaceProjectFlows) fillReferences(sheets);
   progress.done();
   timing('read and parse', t0);
   const rows = sheets.reduce((n, s) => n + s.rows.length, 0);
@@ -165,12 +169,12 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       [actor, runId],
     );
     progress.start('write', rows);
-    const summaries = await writeSheets(sql, sheets, (n) => progress.advance(n));
+    const summaries = await writeSheets(sql, sheets, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows });
     progress.done();
     timing('write', t0);
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
-      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged }) => ({ sheet, created, updated, unchanged })), dryRun: Boolean(opts.dryRun) }),
+      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}) }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     return outcome('ok', { summaries, rows, runId: opts.dryRun ? undefined : runId });

@@ -225,9 +225,16 @@ export const SHEETS: SheetSpec[] = [
   {
     name: 'fund_flows',
     zh: '资金流',
-    key: ['project_code', 'kind', 'occurred_on'],
+    key: ['project_code', 'reference'],
     columns: [
       { key: 'project_code', zh: '项目编号', type: 'code', required: true, note: '项目编号 Project code' },
+      {
+        key: 'reference',
+        zh: '凭证号',
+        type: 'text',
+        required: true,
+        note: '凭证号 Reference (voucher number), unique within the project, e.g. 记-2022-0612: a corrected date or amount updates the flow with this reference. Without references, import with --replace-project-flows',
+      },
       { key: 'kind', zh: '资金类型', type: 'enum', required: true, values: FUND_KIND_VALUES, note: '资金类型 Kind: 承诺 (committed) or 落地 (landed)' },
       { key: 'amount', zh: '金额', type: 'money', required: true, note: '金额 Amount in 元 unless the header or cell says 万/亿, e.g. 450万' },
       { key: 'occurred_on', zh: '日期', type: 'date', required: true, note: '日期 Date of the movement' },

@@ -1,17 +1,16 @@
 import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area } from '../area/area.entity.js';
-import { AreaKind } from '../area/area.enums.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
 import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
 import { assignDefined, optionalText, required, requiredText, type Mode } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
-import { Ownership } from '../enterprise/enterprise.enums.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
 import { Pairing } from './pairing.entity.js';
 import { PairingScheme } from './pairing.enums.js';
 import type { PairingInput } from './pairing.inputs.js';
+import { describeParty, partyRuleProblem, sameParty, type PartyFacts } from './pairing.rules.js';
 
 /** Rule of a pairing code (the natural key). */
 export const PAIRING_CODE_RULE = {
@@ -23,34 +22,10 @@ export const PAIRING_CODE_RULE = {
 /** An area or an enterprise taking part in a pairing. */
 export type PartyEntity = Area | Enterprise;
 
-/** Which parties a scheme admits on each side; a scheme without an entry admits anyone. */
-interface SideRule {
-  ok: (party: PartyEntity) => boolean;
-  want: string;
-}
-const SCHEME_RULES: Partial<Record<PairingScheme, { lead: SideRule; partner: SideRule }>> = {
-  CITY_MOUNTAIN: {
-    lead: { ok: (x) => x instanceof Area && x.kind === AreaKind.PLATFORM, want: 'a PLATFORM area' },
-    partner: { ok: (x) => x instanceof Area && x.kind === AreaKind.TOWN && x.mountain, want: 'a mountain TOWN' },
-  },
-  SOE_TOWN: {
-    lead: { ok: (x) => x instanceof Enterprise && x.ownership === Ownership.STATE_OWNED, want: 'a STATE_OWNED enterprise' },
-    partner: { ok: (x) => x instanceof Area && x.kind === AreaKind.TOWN, want: 'a TOWN' },
-  },
-  ENTERPRISE_VILLAGE: {
-    lead: { ok: (x) => x instanceof Enterprise, want: 'an enterprise' },
-    partner: { ok: (x) => x instanceof Area && (x.kind === AreaKind.VILLAGE || x.kind === AreaKind.COMMUNITY), want: 'a VILLAGE or COMMUNITY' },
-  },
-};
-
-/** Names a party in messages, e.g. `TOWN area 330110109 (径山镇)` or `PRIVATE enterprise 91330110… (华立集团)`. */
-function describeParty(x: PartyEntity): string {
-  if (x instanceof Enterprise) return `${x.ownership} enterprise ${x.creditCode} (${x.name})`;
-  return `${x.mountain ? 'mountain ' : ''}${x.kind} area ${x.code} (${x.name})`;
-}
-
-function sameParty(a: PartyEntity, b: PartyEntity): boolean {
-  return a.constructor === b.constructor && a.id === b.id;
+/** The facts the pairing rules (pairing.rules.ts) need of a party. */
+function factsOf(x: PartyEntity): PartyFacts {
+  if (x instanceof Enterprise) return { type: 'enterprise', creditCode: x.creditCode, ownership: x.ownership, name: x.name };
+  return { type: 'area', code: x.code, kind: x.kind, mountain: x.mountain, name: x.name };
 }
 
 /** One side of a pairing as given in the input. */
@@ -88,17 +63,16 @@ async function sideInput(
 
 /** Checks who may take part under the scheme, and that the two sides differ. */
 function checkParties(p: ProblemList, scheme: PairingScheme | undefined, schemeGiven: boolean, lead: SideInput, partner: SideInput): void {
-  if (lead.party && partner.party && sameParty(lead.party, partner.party)) {
-    p.add(partner.given ? partner.field : lead.field, `the partner must be a different party from the lead (${describeParty(lead.party)})`);
+  if (lead.party && partner.party && sameParty(factsOf(lead.party), factsOf(partner.party))) {
+    p.add(partner.given ? partner.field : lead.field, `the partner must be a different party from the lead (${describeParty(factsOf(lead.party))})`);
   }
-  const rules = scheme && SCHEME_RULES[scheme];
-  if (!rules) return;
+  if (!scheme) return;
   for (const [name, side] of [['lead', lead], ['partner', partner]] as const) {
-    const rule = rules[name];
-    if (side.party && !rule.ok(side.party)) {
+    const problem = side.party ? partyRuleProblem(scheme, name, factsOf(side.party)) : null;
+    if (problem) {
       // When only the scheme changed, the problem is the scheme; otherwise it is the party given.
       const field = side.given ? side.field : schemeGiven ? 'input.scheme' : side.field;
-      p.add(field, `the ${name} of a ${scheme} pairing must be ${rule.want}, not ${describeParty(side.party)}`);
+      p.add(field, problem);
     }
   }
 }

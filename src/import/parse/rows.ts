@@ -47,9 +47,9 @@ export interface SheetSource {
 }
 
 /** Finds the sheet spec for a sheet name, by English or Chinese name. */
-export function sheetSpecFor(name: string): SheetSpec | undefined {
+export function sheetSpecFor(name: string, specs: readonly SheetSpec[] = SHEETS): SheetSpec | undefined {
   const n = normalizeHeader(name);
-  return SHEETS.find((s) => normalizeHeader(s.name) === n || normalizeHeader(s.zh) === n);
+  return specs.find((s) => normalizeHeader(s.name) === n || normalizeHeader(s.zh) === n);
 }
 
 /** Rows searched for the header: title rows above it (a report title, a date line) are skipped. */
@@ -84,7 +84,11 @@ export class SheetParser {
   private readonly kindsInFile = new Map<string, Map<SheetSpec, string>>();
   readonly sources: SheetSource[] = [];
 
-  constructor(private readonly log: ProblemLog) {}
+  /** `specs`: the format to read (an import option may relax a column, e.g. --replace-project-flows). */
+  constructor(
+    private readonly log: ProblemLog,
+    private readonly specs: readonly SheetSpec[] = SHEETS,
+  ) {}
 
   /** A RowSink: call with every non-empty row of every sheet, in order. */
   readonly accept = (file: string, sheet: string, raw: RawRow): void => {
@@ -105,7 +109,7 @@ export class SheetParser {
   };
 
   private start(file: string, sheet: string, first: RawRow): OpenSheet {
-    const spec = sheetSpecFor(sheet);
+    const spec = sheetSpecFor(sheet, this.specs);
     const source: SheetSource = { file: path.basename(file), sheet, kind: spec?.name, titleRows: 0, rows: 0 };
     this.sources.push(source);
     const open: OpenSheet = { spec, source, pending: null, columns: null, width: 0, given: new Set(), headers: {} };
@@ -205,7 +209,7 @@ export class SheetParser {
   /** The parsed sheets, in the format's order. */
   sheets(): ParsedSheet[] {
     for (const open of this.open.values()) if (open.pending) this.settle(open, undefined);
-    return SHEETS.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
+    return this.specs.filter((s) => this.rows.has(s)).map((spec) => ({ spec, rows: this.rows.get(spec)! }));
   }
 }
 

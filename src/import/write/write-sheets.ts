@@ -2,6 +2,7 @@ import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import { Stage } from '../../project/project.enums.js';
 import type { Sql } from './sql.js';
 import { cols, upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
+import { removeOtherFlows } from '../replace-flows.js';
 import { programmeColumn, writeIndicatorSheets, writeProgrammeSheets } from './write-indicators.js';
 
 /** Counts per sheet after writing. */
@@ -11,6 +12,14 @@ export interface SheetSummary {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** --replace-project-flows: projects whose flows were replaced, and their flows the file no longer holds (deleted). */
+  replacedProjects?: number;
+  removed?: number;
+}
+
+export interface WriteOptions {
+  /** Replace the fund flows of the projects in the fund_flows sheet (src/import/replace-flows.ts). */
+  replaceProjectFlows?: boolean;
 }
 
 /** Natural key → id, per kind, for rows in the database (loaded on demand). */
@@ -46,8 +55,9 @@ const AREA_LEVEL: Record<string, number> = { DISTRICT: 0, PLATFORM: 1, TOWN: 1, 
  * Writes every valid row, sheet by sheet in reference order, inside the caller's transaction.
  * Rows with problems are never here: the import refuses the whole file first.
  */
-export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void): Promise<SheetSummary[]> {
+export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n: number) => void, options: WriteOptions = {}): Promise<SheetSummary[]> {
   const ids = new Ids(sql);
+  let replacement: { sheet: string; projects: number; removed: number } | undefined;
   const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
   // Note: a sheet's rows are let go once written, so a large import never holds two copies of everything.
   const release = (...names: string[]) => {
@@ -152,13 +162,18 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   const flowRows = rowsOf('fund_flows');
   const flowProjects = await ids.load('project', 'code', flowRows.map((r) => String(r.values.project_code)));
   const flows = await run(
-    { table: 'fund_flow', keyCols: ['project_id', 'kind', 'occurred_on'], decimalCols: ['amount'], timestamps: true, columnTypes: { project_id: 'int', kind: 'text', amount: 'numeric', occurred_on: 'date', source: 'text' } },
+    { table: 'fund_flow', keyCols: ['project_id', 'reference'], decimalCols: ['amount'], timestamps: true, columnTypes: { project_id: 'int', reference: 'text', kind: 'text', amount: 'numeric', occurred_on: 'date', source: 'text' } },
     flowRows.map((r) => {
       const projectId = idOf(flowProjects, r.values.project_code);
-      return { key: `${projectId}|${r.values.kind}|${r.values.occurred_on}`, cols: { project_id: projectId, ...cols(r, { kind: 'kind', amount: 'amount', occurred_on: 'occurred_on', source: 'source' }) } };
+      return { key: `${projectId}|${r.values.reference}`, cols: { project_id: projectId, ...cols(r, { reference: 'reference', kind: 'kind', amount: 'amount', occurred_on: 'occurred_on', source: 'source' }) } };
     }),
   );
+  if (options.replaceProjectFlows && flowRows.length > 0) {
+    const replaced = await removeOtherFlows(sql, [...flowProjects.values()], [...flows.ids.values()]);
+    replacement = { sheet: 'fund_flows', ...replaced };
+  }
   record('fund_flows', flows);
+  if (replacement) Object.assign(summaries[summaries.length - 1]!, { replacedProjects: replacement.projects, removed: replacement.removed });
   release('fund_flows');
 
   const incomeRows = rowsOf('collective_incomes');
