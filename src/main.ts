@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { openCommandDatabase } from './db/database.js';
+import { openCommandDatabase, replicaOptionsFromEnv } from './db/database.js';
 import { seedIfEmpty } from './db/seed-if-empty.js';
 import { buildRegistrySchema } from './schema/build.js';
 import { startApp } from './server/app.js';
@@ -7,11 +7,14 @@ import { startApp } from './server/app.js';
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, then the API on HOST:PORT (default 127.0.0.1:4000). */
 const log = (msg: string) => console.log(`[registry] ${msg}`);
 const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
-const db = await openCommandDatabase('registry', { log, longLived: true }).catch((e: Error) => {
-  // A clear line (which directory, which server) rather than a stack trace.
-  console.error(`[registry] could not open the database: ${e.message}`);
-  process.exit(1);
-});
+// Note: through a promise, so a bad DATABASE_REPLICA_URLS ends as the same one-line message.
+const db = await Promise.resolve()
+  .then(() => openCommandDatabase('registry', { log, longLived: true, ...replicaOptionsFromEnv() }))
+  .catch((e: Error) => {
+    // A clear line (which directory, which server) rather than a stack trace.
+    console.error(`[registry] could not open the database: ${e.message}`);
+    process.exit(1);
+  });
 log(`database ready: ${db.description}`);
 await seedIfEmpty(db, log);
 const app = await startApp(

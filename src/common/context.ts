@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Request } from 'express';
 import type { Principal } from '../auth/principal.js';
+import { readFromReplicas, replicasOf } from '../db/replicas.js';
 import '../server/request.js';
 
 /** Per-request DataLoaders, created lazily by name; dropped with the request. */
@@ -33,6 +34,10 @@ export interface RequestContext {
   requestId?: string;
 }
 
+/** A request's context; with read replicas, its reads go to them until it writes (see src/db/replicas.ts). */
 export function createRequestContext(orm: MikroORM, req?: Request): RequestContext {
-  return { em: orm.em.fork(), loaders: new LoaderRegistry(), principal: req?.principal, requestId: req?.requestId };
+  const em = orm.em.fork();
+  const replicas = replicasOf(orm);
+  if (replicas) readFromReplicas(em, replicas);
+  return { em, loaders: new LoaderRegistry(), principal: req?.principal, requestId: req?.requestId };
 }

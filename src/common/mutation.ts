@@ -6,6 +6,7 @@ import {
 } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal.js';
 import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
+import { readFromPrimary } from '../db/replicas.js';
 import type { LoaderRegistry } from './context.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
@@ -26,6 +27,8 @@ export interface WriteContext {
  */
 export async function atomically<T>(ctx: WriteContext, operation: string, fn: (tx: EntityManager, principal: Principal) => Promise<T>): Promise<T> {
   const principal = requireWriter(ctx);
+  // Everything the request reads from now on (the mutation's payload, later fields) sees this write.
+  readFromPrimary(ctx.em);
   try {
     return await ctx.em.transactional(async (tx) => {
       await setAuditContext(tx as EntityManager, principal, ctx.requestId, operation);

@@ -5,6 +5,7 @@ import { ormOptions } from '../../mikro-orm.config.js';
 import { DatabaseAvailability, registerAvailability } from './availability.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded.js';
 import { noteStatementTimeout } from './errors.js';
+import { registerReplicas, ReplicaSet } from './replicas.js';
 import { applyGrants, roleOfUrl } from './roles.js';
 
 export interface Database {
@@ -21,6 +22,8 @@ export interface Database {
   description: string;
   /** Whether the database answers, as far as the API knows (see {@link DatabaseAvailability}). */
   availability: DatabaseAvailability;
+  /** The read replicas (DATABASE_REPLICA_URLS), when there are any. */
+  replicas?: ReplicaSet;
   /** Closes the pool (waiting at most `timeoutMs` for connections in use), then stops the embedded server. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -47,6 +50,15 @@ export interface OpenOptions {
   create?: boolean;
   /** The API (runs until stopped), as opposed to a command that ends by itself: see startEmbeddedPostgres. */
   longLived?: boolean;
+  /**
+   * Read replicas (DATABASE_REPLICA_URLS): the API's reads go there (see src/db/replicas.ts). Only
+   * the API opens them; commands (imports, keys, migrations) always use the primary.
+   */
+  replicaUrls?: string[];
+  /** A replica further behind the primary than this is not read from (REPLICA_MAX_LAG_MS, default 5000). */
+  replicaMaxLagMs?: number;
+  /** How often the replicas' health and lag are checked (REPLICA_CHECK_INTERVAL_MS, default 1000). */
+  replicaCheckIntervalMs?: number;
 }
 
 /** The embedded data directory does not exist and the command may not create it. */
@@ -54,6 +66,8 @@ export class DatabaseMissingError extends Error {}
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+const DEFAULT_REPLICA_MAX_LAG_MS = 5_000;
+const DEFAULT_REPLICA_CHECK_INTERVAL_MS = 1_000;
 
 function msFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -93,7 +107,7 @@ export function describeLocation(opts: OpenOptions): string {
  * stderr which one it is (`[tag] database: …`). `create: false` refuses to create a new embedded
  * data directory ({@link DatabaseMissingError}).
  */
-export async function openCommandDatabase(tag: string, extra: Pick<OpenOptions, 'create' | 'longLived' | 'log'> = {}): Promise<Database> {
+export async function openCommandDatabase(tag: string, extra: Pick<OpenOptions, 'create' | 'longLived' | 'log' | 'replicaUrls' | 'replicaMaxLagMs' | 'replicaCheckIntervalMs'> = {}): Promise<Database> {
   const log = extra.log ?? ((msg: string) => console.error(`[${tag}] ${msg}`));
   const opts = { ...openOptionsFromEnv(log), ...extra, log };
   process.stderr.write(`[${tag}] database: ${describeLocation(opts)}\n`);
@@ -126,6 +140,38 @@ export function openOptionsFromEnv(log?: (msg: string) => void): OpenOptions {
 }
 
 /**
+ * The API's read replicas: DATABASE_REPLICA_URLS, REPLICA_MAX_LAG_MS, REPLICA_CHECK_INTERVAL_MS.
+ * Only the API (`npm start`) reads them; imports, keys, migrations and every other command use the
+ * primary alone.
+ */
+export function replicaOptionsFromEnv(): Pick<OpenOptions, 'replicaUrls' | 'replicaMaxLagMs' | 'replicaCheckIntervalMs'> {
+  return {
+    replicaUrls: replicaUrlsFromEnv(),
+    replicaMaxLagMs: msFromEnv('REPLICA_MAX_LAG_MS', DEFAULT_REPLICA_MAX_LAG_MS),
+    replicaCheckIntervalMs: msFromEnv('REPLICA_CHECK_INTERVAL_MS', DEFAULT_REPLICA_CHECK_INTERVAL_MS),
+  };
+}
+
+/** DATABASE_REPLICA_URLS: comma-separated PostgreSQL URLs (a message naming the variable, never a password, when one does not parse). */
+function replicaUrlsFromEnv(): string[] | undefined {
+  const raw = process.env.DATABASE_REPLICA_URLS;
+  if (!raw || raw.trim() === '') return undefined;
+  const urls = raw.split(',').map((u) => u.trim()).filter((u) => u !== '');
+  urls.forEach((u, i) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(u);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol) || !parsed.hostname) {
+      throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} is not a postgres://host:port/database URL`);
+    }
+  });
+  return urls;
+}
+
+/**
  * Connects (starting the embedded server if needed, supervised: restarted when it dies), applies
  * pending migrations as the owner, (re)applies the application role's grants, and opens the
  * API's ORM as the application role.
@@ -152,6 +198,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     ownerUrl = embedded.url;
   }
   let orm: MikroORM | undefined;
+  let replicas: ReplicaSet | undefined;
   try {
     await migrate(ownerUrl, log);
     const appRole = roleOfUrl(url);
@@ -172,6 +219,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
     const availability = new DatabaseAvailability(() => appOrm.em.fork().getConnection().execute('select 1'), log);
     registerAvailability(orm, availability);
+    replicas = opts.replicaUrls && opts.replicaUrls.length > 0 ? await openReplicas(appOrm, url, opts, log) : undefined;
     watchConnections(orm, availability);
     embedded?.onStateChange((state) => {
       if (state === 'restarting') availability.hold('the embedded PostgreSQL stopped unexpectedly and is being restarted');
@@ -184,9 +232,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       url,
       ownerUrl,
       availability,
+      replicas,
       description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}${embedded.shared ? ' (started by another process, shared)' : ''}` : redactUrl(url),
       async close(timeoutMs = 10_000) {
         availability.close();
+        await replicas?.close();
         // A connection still in use (a statement running) would keep the pool open; the server's
         // fast shutdown below then ends it.
         const closed = await settlesWithin(appOrm.close(true), timeoutMs);
@@ -195,10 +245,30 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       },
     };
   } catch (e) {
+    await replicas?.close();
     await orm?.close(true).catch(() => {});
     await embedded?.stop();
     throw e;
   }
+}
+
+/** The replica pools (with the primary pool's connection settings) and their first check. */
+async function openReplicas(orm: MikroORM, appUrl: string, opts: OpenOptions, log: (msg: string) => void): Promise<ReplicaSet> {
+  const knex = orm.em.getConnection().getKnex() as unknown as { client: { config: { connection: Record<string, unknown>; pool?: { max?: number } } } };
+  const replicas = new ReplicaSet({
+    urls: opts.replicaUrls ?? [],
+    appUrl,
+    connection: knex.client.config.connection,
+    primaryLsn: async () => (await orm.em.fork().getConnection().execute<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn,
+    maxLagMs: opts.replicaMaxLagMs ?? DEFAULT_REPLICA_MAX_LAG_MS,
+    checkIntervalMs: Math.max(50, opts.replicaCheckIntervalMs ?? DEFAULT_REPLICA_CHECK_INTERVAL_MS),
+    poolMax: knex.client.config.pool?.max ?? 10,
+    log,
+  });
+  registerReplicas(orm, replicas);
+  await replicas.start();
+  log(`read replicas: ${replicas.status().map((r) => `${r.name} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ')}`);
+  return replicas;
 }
 
 /** Applies pending migrations as the owner, on a connection of its own (no statement timeout). */

@@ -650,7 +650,7 @@ async function mkdirTraversable(dir: string): Promise<void> {
 }
 
 /** uid/gid of the `postgres` system user, or undefined when it does not exist (yet). */
-async function postgresUserIds(): Promise<Ids | undefined> {
+export async function postgresUserIds(): Promise<Ids | undefined> {
   try {
     const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
     return { uid: Number.parseInt(uid, 10), gid: Number.parseInt(gid, 10) };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { replicaFor } from './replicas.js';
 
 /**
  * The read path's one way to send SQL: text with `?` (or `$n`) placeholders and its values, sent with
@@ -41,21 +42,40 @@ interface PgConnection {
   query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-/** Runs one statement and returns its rows (logged as the ORM logs its own, for the statement counts). */
+/**
+ * Runs one statement and returns its rows (logged as the ORM logs its own, for the statement counts).
+ * A request that has not written reads from a replica when one is up (see src/db/replicas.ts); a
+ * read the replica cannot answer (gone, or cancelled by recovery) is sent to the primary instead.
+ */
 export async function sqlRows<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = [], options: SqlOptions = {}): Promise<T[]> {
   const native = toNative(text);
-  const client = em.getKnex().client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> };
+  const name = options.prepare === false ? undefined : statementName(native);
   // Note: `logQuery` is protected in MikroORM's typings; it is the ORM's own query log (debug: ['query']).
   const connection = em.getConnection() as unknown as { logQuery(query: string, context: Record<string, unknown>): void };
+  const logged = () => `${native}${PARAMS_MARK}${JSON.stringify(params)}`;
   const started = Date.now();
+  const read = replicaFor(em);
+  if (read) {
+    try {
+      const rows = await read.replica.query(native, [...params], name);
+      connection.logQuery(logged(), { took: Date.now() - started, results: rows.length });
+      return rows as T[];
+    } catch (e) {
+      if (!read.set.failed(read.replica, e)) {
+        connection.logQuery(logged(), { took: Date.now() - started, level: 'error' });
+        throw em.getDriver().convertException(e as Error);
+      }
+    }
+  }
+  const client = em.getKnex().client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> };
   let pg: PgConnection | undefined;
   try {
     pg = await client.acquireConnection();
-    const res = await pg.query({ text: native, values: [...params], name: options.prepare === false ? undefined : statementName(native) });
-    connection.logQuery(`${native}${PARAMS_MARK}${JSON.stringify(params)}`, { took: Date.now() - started, results: res.rows.length });
+    const res = await pg.query({ text: native, values: [...params], name });
+    connection.logQuery(logged(), { took: Date.now() - started, results: res.rows.length });
     return res.rows as T[];
   } catch (e) {
-    connection.logQuery(`${native}${PARAMS_MARK}${JSON.stringify(params)}`, { took: Date.now() - started, level: 'error' });
+    connection.logQuery(logged(), { took: Date.now() - started, level: 'error' });
     throw em.getDriver().convertException(e as Error);
   } finally {
     if (pg) await client.releaseConnection(pg);

@@ -13,6 +13,7 @@ import './request.js';
 import { healthRoutes } from './health.js';
 import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
 import { requestLimits, type LimitConfig } from './limits.js';
+import { primaryForMutationsPlugin } from './read-routing.js';
 import { webRoutes } from '../web/routes.js';
 import { loadQuestions } from '../web/questions.js';
 import { metricsEnabled, resolveMetricsConfig, type MetricsConfig } from './metrics/config.js';
@@ -64,7 +65,7 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin(), primaryForMutationsPlugin(), ...limits.plugins],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     validationOptions: limits.validationOptions,

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { availabilityOf } from '../db/availability.js';
+import { replicasOf } from '../db/replicas.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { AppOptions } from './app.js';
 
@@ -10,7 +11,8 @@ export const UNAVAILABLE_MESSAGE = 'The database is unavailable at the moment; t
 
 /**
  * `/healthz`: the process is alive (200 whenever it answers at all).
- * `/readyz`: the database answers and every migration of this build is applied (200), else 503.
+ * `/readyz`: the database answers and every migration of this build is applied (200), else 503;
+ * with read replicas, each one's state and lag (they do not change the status: reads fall back).
  * While the database is known to be down (see DatabaseAvailability), GraphQL requests are
  * answered 503 SERVICE_UNAVAILABLE right here, without waiting for the database.
  */
@@ -21,6 +23,10 @@ export function healthRoutes(opts: AppOptions): Router {
   });
   router.get('/readyz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
+    // Replicas never make the API unready: reads fall back to the primary. Each is reported
+    // (host:port/database, state, lag), never with its user or password.
+    const replicaSet = replicasOf(opts.orm);
+    const replicas = replicaSet ? { replicas: replicaSet.status(), replicaMaxLagMs: replicaSet.maxLagMs } : {};
     const expected = MIGRATIONS.map((m) => m.name);
     let applied: Set<string>;
     try {
@@ -31,9 +37,9 @@ export function healthRoutes(opts: AppOptions): Router {
       applied = new Set(rows.map((r) => r.name));
     } catch (err) {
       if ((err as { code?: string }).code === '42P01') {
-        res.status(503).json({ ok: false, database: 'reachable', migrations: { applied: 0, pending: expected } });
+        res.status(503).json({ ok: false, database: 'reachable', migrations: { applied: 0, pending: expected }, ...replicas });
       } else {
-        res.status(503).json({ ok: false, database: 'unreachable' });
+        res.status(503).json({ ok: false, database: 'unreachable', ...replicas });
       }
       return;
     }
@@ -42,6 +48,7 @@ export function healthRoutes(opts: AppOptions): Router {
       ok: pending.length === 0,
       database: 'reachable',
       migrations: { applied: expected.length - pending.length, pending },
+      ...replicas,
     });
   });
   router.use('/graphql', (req, res, next) => {

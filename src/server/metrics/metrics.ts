@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { replicasOf } from '../../db/replicas.js';
 import { LimitCode } from '../limits/errors.js';
 import { readDatabaseFigures, type DatabaseFigures } from './database.js';
 
@@ -81,6 +82,30 @@ export class RegistryMetrics {
       collect() {
         this.reset();
         for (const { name, pool } of pools()) this.set({ pool: name }, pool.max);
+      },
+    });
+
+    const replicas = () => replicasOf(this.orm)?.status() ?? [];
+    new Gauge({
+      name: 'registry_db_replica_up',
+      help: '1 while reads go to this read replica (DATABASE_REPLICA_URLS), 0 while it is down, lagging or not a standby (reads then go to the primary).',
+      labelNames: ['replica'],
+      registers,
+      collect() {
+        this.reset();
+        replicas().forEach((r, i) => this.set({ replica: `replica-${i + 1}` }, r.state === 'up' ? 1 : 0));
+      },
+    });
+    new Gauge({
+      name: 'registry_db_replica_lag_seconds',
+      help: 'How far each read replica was behind the primary at the last check (a lower bound while lagging; absent while down).',
+      labelNames: ['replica'],
+      registers,
+      collect() {
+        this.reset();
+        replicas().forEach((r, i) => {
+          if (r.lagMs !== null) this.set({ replica: `replica-${i + 1}` }, r.lagMs / 1000);
+        });
       },
     });
 
@@ -192,16 +217,26 @@ export class RegistryMetrics {
     return this.registry.contentType;
   }
 
-  /** The ORM's pools: `primary`, and `replica-1`… when MikroORM has read replicas. */
+  /** The process's pools: `primary` (the ORM's), and `replica-1`… for the read replicas (DATABASE_REPLICA_URLS, in their order). */
   private pools(): { name: string; pool: TarnPool }[] {
-    const driver = this.orm.em.getDriver() as unknown as { getConnection(type: 'write'): unknown; replicas?: unknown[] };
+    const driver = this.orm.em.getDriver() as unknown as { getConnection(type: 'write'): unknown };
     const poolOf = (connection: unknown) => (connection as { getKnex(): { client: { pool?: TarnPool } } }).getKnex().client.pool;
     const out: { name: string; pool: TarnPool }[] = [];
     const primary = poolOf(driver.getConnection('write'));
     if (primary) out.push({ name: 'primary', pool: primary });
-    (driver.replicas ?? []).forEach((r, i) => {
-      const pool = poolOf(r);
-      if (pool) out.push({ name: `replica-${i + 1}`, pool });
+    (replicasOf(this.orm)?.replicas ?? []).forEach((r, i) => {
+      const use = () => r.poolUse();
+      // Note: node-postgres' pool, in the shape of knex's (tarn) that the gauges read.
+      out.push({
+        name: `replica-${i + 1}`,
+        pool: {
+          numUsed: () => use().total - use().idle,
+          numFree: () => use().idle,
+          numPendingAcquires: () => use().waiting,
+          numPendingCreates: () => 0,
+          max: use().max,
+        },
+      });
     });
     return out;
   }
