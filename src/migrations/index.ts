@@ -9,6 +9,7 @@ import { Migration20261201080000_rate_limit } from './Migration20261201080000_ra
 import { Migration20261201081000_metrics } from './Migration20261201081000_metrics.js';
 import { Migration20261201090000_fund_flow_reference } from './Migration20261201090000_fund_flow_reference.js';
 import { Migration20261201091000_tier_cancelled } from './Migration20261201091000_tier_cancelled.js';
+import { Migration20261201100000_bulk_triggers } from './Migration20261201100000_bulk_triggers.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201081000_metrics', class: Migration20261201081000_metrics },
   { name: 'Migration20261201090000_fund_flow_reference', class: Migration20261201090000_fund_flow_reference },
   { name: 'Migration20261201091000_tier_cancelled', class: Migration20261201091000_tier_cancelled },
+  { name: 'Migration20261201100000_bulk_triggers', class: Migration20261201100000_bulk_triggers },
 ];
