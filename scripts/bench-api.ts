@@ -1,12 +1,15 @@
 /**
- * `npm run bench:api -- [--scale 1|10] [--connections 16] [--seconds 10] [--only <substring>]
- * [--warmup 1] [--regenerate]`
+ * `npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <substring>]
+ * [--warmup 1] [--regenerate] [--processes 1]`
  *
  * 1. Data: the registry of that scale (1: 20,000 projects / 200,000 fund flows; 10: 200,000 /
- *    1,000,000) in its own embedded PostgreSQL, `.data/bench-api-s<scale>/`, generated once and
- *    reused (scripts/bench/database.ts, generate.ts).
+ *    1,000,000; 100: 2,000,000 / 10,000,000 with 1,300 towns and 20,000 villages) in its own
+ *    embedded PostgreSQL, `.data/bench-api-s<scale>/`, generated once and reused
+ *    (scripts/bench/database.ts, generate.ts).
  * 2. Server: the API as `npm start` runs it (compiled, same node flags), on loopback, pointed at
- *    that database (scripts/bench/api-process.ts).
+ *    that database (scripts/bench/api-process.ts); with `--processes N`, N such processes on N
+ *    ports against the same database, the load's connections split evenly between them (one
+ *    autocannon instance per process), CPU summed over them and RSS the highest of them.
  * 3. Each query of scripts/bench/queries.ts is sent once and must answer without errors and
  *    with data; then, one query at a time: a warm-up, then `--seconds` of autocannon at
  *    `--connections`, with requests/s, p50/p99, SQL statements per request (pg_stat_statements),
@@ -37,16 +40,17 @@ interface Args {
   warmup: number;
   only: string[];
   regenerate: boolean;
+  processes: number;
 }
 
 function usage(problem: string): never {
   console.error(`bench:api: ${problem}
-usage: npm run bench:api -- [--scale 1|10] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate]`);
+usage: npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate] [--processes 1]`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scale: 1, connections: 16, seconds: 10, warmup: 1, only: [], regenerate: false };
+  const args: Args = { scale: 1, connections: 16, seconds: 10, warmup: 1, only: [], regenerate: false, processes: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -60,13 +64,14 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '--scale') {
       const s = Number(next());
-      if (!(s in SCALES)) usage(`--scale must be 1 or 10`);
+      if (!(s in SCALES)) usage(`--scale must be 1, 10 or 100`);
       args.scale = s as Scale;
     } else if (a === '--connections') args.connections = Math.round(num(1, 256));
     else if (a === '--seconds') args.seconds = num(1, 600);
     else if (a === '--warmup') args.warmup = num(0, 60);
     else if (a === '--only') args.only.push(...next().split(',').filter(Boolean));
     else if (a === '--regenerate') args.regenerate = true;
+    else if (a === '--processes') args.processes = Math.round(num(1, 16));
     else usage(`unknown argument ${a}`);
   }
   return args;
@@ -87,7 +92,7 @@ const machine = {
   loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
 };
 const estimate = 2 * queries.length * (args.warmup + args.seconds + 1);
-say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
+say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.processes} API process${args.processes > 1 ? 'es' : ''}, ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
 say(`${queries.length} queries, each also timed as raw SQL: at least ${Math.ceil(estimate / 60)} min of load`);
 say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
 
@@ -101,15 +106,16 @@ const commit = (() => {
 })();
 const db = await openBenchDatabase({ scale: args.scale, regenerate: args.regenerate, log: say });
 const owner = new pg.Client({ connectionString: db.server.url, application_name: 'bench' });
-let api: ApiProcess | undefined;
+let apis: ApiProcess[] = [];
 let exitCode = 0;
+const stopApis = () => Promise.all(apis.map((a) => a.stop()));
 // Note: Ctrl-C stops the API and the bench's PostgreSQL before exiting (the data directory stays).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.removeAllListeners(signal);
   process.once(signal, () => {
     say(`${signal}: stopping the API and PostgreSQL`);
     void (async () => {
-      await api?.stop();
+      await stopApis();
       await db.stop();
       process.exit(130);
     })();
@@ -122,9 +128,31 @@ try {
   const pgPid = postmasterPid(db.dataDir);
 
   const t0 = Date.now();
-  api = await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say });
-  say(`API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${api.pid}, ${api.url}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`);
+  for (let i = 0; i < args.processes; i++) {
+    apis.push(await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say }));
+  }
+  say(`API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${apis.map((a) => `pid ${a.pid}, ${a.url}`).join('; ')}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`);
+  const api = apis[0];
   const url = api.url;
+  const urls = apis.map((a) => a.url);
+  /** CPU ms of every API process. */
+  const apisCpuMs = () => apis.reduce((n, a) => n + cpuMs(a.pid), 0);
+  /** Waits until the API processes have logged `sent` requests with this id in all, or nothing more came for 5 s (see ApiProcess.handled). */
+  const handledAll = async (requestId: string, sent: number) => {
+    const count = () => apis.reduce((n, a) => n + (a.byRequestId.get(requestId) ?? 0), 0);
+    const until = Date.now() + 120_000;
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const seen = count();
+      if (seen >= sent || Date.now() > until) return seen;
+      if (seen !== last) {
+        last = seen;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > 5_000) return seen;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   const bodyOf = (q: BenchQuery) => JSON.stringify({ query: q.query });
   const post = async (q: BenchQuery) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(q), signal: AbortSignal.timeout(60_000) });
@@ -165,9 +193,9 @@ try {
   const quiesce = async () => {
     for (let i = 0; i < 100; i++) {
       await waitIdle(owner);
-      const before = cpuMs(api!.pid);
+      const before = apisCpuMs();
       await new Promise((r) => setTimeout(r, 300));
-      if (cpuMs(api!.pid) - before <= 10) {
+      if (apisCpuMs() - before <= 10 * apis.length) {
         await waitIdle(owner, 50);
         return;
       }
@@ -183,22 +211,22 @@ try {
     // (those in flight when autocannon stopped too) keeps their statements and CPU out of the window.
     const id = (phase: string) => `bench-${i}-${phase}`;
     if (args.warmup > 0) {
-      const warm = await runLoad(url, body, args.connections, args.warmup, id('warm'));
-      await api.handled(id('warm'), warm.sent);
+      const warm = await runLoad(urls, body, args.connections, args.warmup, id('warm'));
+      await handledAll(id('warm'), warm.sent);
     }
     await quiesce();
     const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
     await owner.query('select pg_stat_statements_reset()');
-    const apiBefore = cpuMs(api.pid);
+    const apiBefore = apisCpuMs();
     const pgBefore = postgresCpuMs(pgPid);
-    const rss = new RssSampler(api.pid);
-    const load = await runLoad(url, body, args.connections, args.seconds, id('timed'));
+    const rss = apis.map((a) => new RssSampler(a.pid));
+    const load = await runLoad(urls, body, args.connections, args.seconds, id('timed'));
     // Note: figures per request the API handled (its request log lines with the window's id):
     // requests still in flight when the window closed are handled, and cost CPU, too.
-    const handled = Math.max(await api.handled(id('timed'), load.sent), load.completed);
+    const handled = Math.max(await handledAll(id('timed'), load.sent), load.completed);
     await quiesce();
-    const apiRssMaxMiB = rss.stop();
-    const apiCpu = cpuMs(api.pid) - apiBefore;
+    const apiRssMaxMiB = Math.max(...rss.map((r) => r.stop()));
+    const apiCpu = apisCpuMs() - apiBefore;
     const pgCpu = postgresCpuMs(pgPid) - pgBefore;
     const underLoad = await countStatements();
     const per = (x: number) => (handled > 0 ? x / handled : NaN);
@@ -257,7 +285,7 @@ try {
   console.log(`\nTargets (issue 10, scale ${args.scale}):`);
   for (const line of targetLines(results)) console.log(`  ${line}`);
   const resultsDir = path.join(ROOT, 'bench', 'results');
-  if (args.scale === 10) for (const line of scaleLines(resultsDir, results, args.connections)) console.log(`  ${line}`);
+  if (args.scale !== 1) for (const line of scaleLines(resultsDir, results, args.connections, args.scale)) console.log(`  ${line}`);
   const failed = results.filter(hasErrors);
   const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const shared = Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])) > 0.5;
@@ -274,7 +302,7 @@ try {
 
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(resultsDir, `api-s${args.scale}-${stamp}.json`);
+  const file = path.join(resultsDir, `api-s${args.scale}-${args.processes > 1 ? `p${args.processes}-` : ''}${stamp}.json`);
   writeFileSync(
     file,
     `${JSON.stringify(
@@ -285,7 +313,7 @@ try {
         commit,
         machine: { ...machine, loadAverageAfter: loadAfter, sharedWithOtherJobs: shared },
         data: db.marker,
-        api: { start: 'package.json scripts.start (compiled dist/)', limits: benchLimitsEnv(args.connections), logLevel: 'info' },
+        api: { start: 'package.json scripts.start (compiled dist/)', processes: args.processes, limits: benchLimitsEnv(args.connections), logLevel: 'info' },
         flagged: failed.map((r) => r.name),
         results,
       },
@@ -296,10 +324,10 @@ try {
   say(`results written to ${path.relative(ROOT, file)}`);
 } catch (e) {
   console.error(`[bench:api] ${(e as Error).message}`);
-  if (api) console.error(`API output (last lines):\n  ${api.lines().slice(-20).join('\n  ')}`);
+  for (const a of apis) console.error(`API output (pid ${a.pid}, last lines):\n  ${a.lines().slice(-20).join('\n  ')}`);
   exitCode = 2;
 } finally {
-  await api?.stop();
+  await stopApis();
   await owner.end().catch(() => {});
   await db.stop();
 }

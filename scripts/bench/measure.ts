@@ -114,17 +114,42 @@ export interface LoadResult {
 /**
  * POSTs one GraphQL body at `connections` concurrent connections for `seconds` (autocannon,
  * loopback), every request with the same X-Request-Id (which the API logs). Latency per response
- * from autocannon's `response` event (ms, sub-millisecond).
+ * from autocannon's `response` event (ms, sub-millisecond). Given several URLs (one per API
+ * process), the connections are split between them, one autocannon instance per URL, all started
+ * together; the figures are their sums (requests) and the percentiles of all their latencies.
  */
+/** Extra headers of each request, from the connection's own context object (e.g. one credential per connection). */
+export type HeadersFor = (connection: Record<string, unknown>) => Record<string, string>;
+
 export async function runLoad(
-  url: string,
+  urls: string | string[],
   body: string,
   connections: number,
   seconds: number,
   requestId: string,
-  /** Extra headers of each request, from the connection's own context object (e.g. one credential per connection). */
-  headersFor?: (connection: Record<string, unknown>) => Record<string, string>,
+  headersFor?: HeadersFor,
 ): Promise<LoadResult> {
+  const list = typeof urls === 'string' ? [urls] : urls;
+  const share = (i: number) => Math.floor(connections / list.length) + (i < connections % list.length ? 1 : 0);
+  const parts = await Promise.all(list.map((url, i) => loadOne(url, body, Math.max(1, share(i)), seconds, requestId, headersFor)));
+  const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const completed = latencies.length;
+  const duration = Math.max(...parts.map((p) => p.duration));
+  return {
+    completed,
+    sent: parts.reduce((n, p) => n + Math.max(p.sent, p.latencies.length), 0),
+    seconds: duration,
+    reqPerSec: completed / duration,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    non200: parts.reduce((n, p) => n + p.non200, 0),
+    graphqlErrors: parts.reduce((n, p) => n + p.graphqlErrors, 0),
+    connectionErrors: parts.reduce((n, p) => n + p.errors, 0),
+    samples: parts.flatMap((p) => p.samples).slice(0, 3),
+  };
+}
+
+async function loadOne(url: string, body: string, connections: number, seconds: number, requestId: string, headersFor?: HeadersFor) {
   const latencies: number[] = [];
   let non200 = 0;
   let graphqlErrors = 0;
@@ -162,19 +187,6 @@ export async function runLoad(
     );
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
   });
-  latencies.sort((a, b) => a - b);
-  const completed = latencies.length;
-  const sent = (result.requests as unknown as { sent?: number }).sent ?? completed;
-  return {
-    completed,
-    sent: Math.max(sent, completed),
-    seconds: result.duration,
-    reqPerSec: completed / result.duration,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    non200,
-    graphqlErrors,
-    connectionErrors: result.errors,
-    samples,
-  };
+  const sent = (result.requests as unknown as { sent?: number }).sent ?? latencies.length;
+  return { latencies, sent, duration: result.duration, non200, graphqlErrors, errors: result.errors, samples };
 }

@@ -7,14 +7,14 @@
  * text against `schema.graphql`, so a schema change that breaks the bench fails `npm test`.
  */
 
-/** Issue 10's targets, per scale (1 or 10); a missing scale means no target there. */
+/** Issue 10's targets, per scale (1 or 10; the province, 100, is held to scale 10's, as issue 13 asks); a missing scale means no target there. */
 export interface Targets {
-  reqPerSec?: Partial<Record<1 | 10, number>>;
-  p50Ms?: Partial<Record<1 | 10, number>>;
-  p99Ms?: Partial<Record<1 | 10, number>>;
-  apiCpuMs?: Partial<Record<1 | 10, number>>;
-  pgCpuMs?: Partial<Record<1 | 10, number>>;
-  statements?: Partial<Record<1 | 10, number>>;
+  reqPerSec?: Partial<Record<1 | 10 | 100, number>>;
+  p50Ms?: Partial<Record<1 | 10 | 100, number>>;
+  p99Ms?: Partial<Record<1 | 10 | 100, number>>;
+  apiCpuMs?: Partial<Record<1 | 10 | 100, number>>;
+  pgCpuMs?: Partial<Record<1 | 10 | 100, number>>;
+  statements?: Partial<Record<1 | 10 | 100, number>>;
 }
 
 export interface BenchQuery {
@@ -34,12 +34,12 @@ export interface BenchQuery {
   targets?: Targets;
 }
 
-/** Targets for every aggregate grouping but (c)–(e): p50 ≤ 100 ms at scale 10. */
-export const OTHER_AGGREGATE_TARGETS: Targets = { p50Ms: { 10: 100 } };
+/** Targets for every aggregate grouping but (c)–(e): p50 ≤ 100 ms at scales 10 and 100. */
+export const OTHER_AGGREGATE_TARGETS: Targets = { p50Ms: { 10: 100, 100: 100 } };
 /** Every query: the API's resident memory under the bench's load. */
 export const RSS_TARGET_MIB = 300;
 
-const both = (n: number) => ({ 1: n, 10: n });
+const both = (n: number) => ({ 1: n, 10: n, 100: n });
 
 const area = 'area { code name }';
 const fundsTotals = 'committed landed landedShare projectCount committedProjectCount landedProjectCount';
@@ -90,7 +90,7 @@ export const QUERIES: BenchQuery[] = [
     '(c) funds landed in 2022 by host town',
     `{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { total projectCount groups { ${area} total projectCount } } }`,
     ['fundsLanded.groups', 'fundsLanded.total'],
-    { reqPerSec: { 1: 300, 10: 100 } },
+    { reqPerSec: { 1: 300, 10: 100, 100: 100 } },
   ),
   agg(
     'd-tiers-platform-2023q1',

@@ -20,6 +20,7 @@ export function referenceProblem(reference: string): string | null {
   if (reference.length === 0) return 'must not be empty';
   if (reference.length > REFERENCE_MAX) return `must be at most ${REFERENCE_MAX} characters`;
   // Note: control characters (a pasted tab or line break) would make two references look the same.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rule looks for
   if (/[\u0000-\u001f\u007f]/.test(reference)) return 'must not contain tabs, line breaks or other control characters';
   return null;
 }

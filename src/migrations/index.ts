@@ -11,6 +11,7 @@ import { Migration20261201090000_fund_flow_reference } from './Migration20261201
 import { Migration20261201091000_tier_cancelled } from './Migration20261201091000_tier_cancelled.js';
 import { Migration20261201092000_area_tree } from './Migration20261201092000_area_tree.js';
 import { Migration20261201093000_upper_codes } from './Migration20261201093000_upper_codes.js';
+import { Migration20261201100000_bulk_triggers } from './Migration20261201100000_bulk_triggers.js';
 
 /** Migrations in the order they apply; each new file is added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201091000_tier_cancelled', class: Migration20261201091000_tier_cancelled },
   { name: 'Migration20261201092000_area_tree', class: Migration20261201092000_area_tree },
   { name: 'Migration20261201093000_upper_codes', class: Migration20261201093000_upper_codes },
+  { name: 'Migration20261201100000_bulk_triggers', class: Migration20261201100000_bulk_triggers },
 ];
