@@ -145,6 +145,28 @@ describe('imports larger than one batch', () => {
     expect({ ...after, audit_log: undefined }).toEqual({ ...before, audit_log: undefined });
   });
 
+  it("checks staged rows by their kind's own rules, worded as the API words them: row rules as read, host kind and stage order over staging", async () => {
+    const dir = path.join(tmp, 'rules');
+    const long = '行'.repeat(101);
+    await writeCsvFiles(dir, {
+      projects: [
+        PROJECT_HEADER,
+        ['RU-1', '项目', '文旅', '330110109201', '100', '2023-01-15', E(1), 't'],
+        ['RU-2', '项目', long, '330110109201', '100', '2023-01-15', E(1), 't'],
+        ['RU-3', '项目', '文旅', '330110', '100', '2023-01-15', E(1), 't'],
+      ],
+      project_stages: [['项目编号', '阶段', '日期'], ['RU-1', '落地', '2023-03-01'], ['RU-1', '开工', '2023-02-01']],
+    });
+    const outcome = await runImport(api.databaseUrl, { paths: [dir], limits: limitsFromEnv(), dryRun: true });
+    expect(outcome.status).toBe('rejected');
+    const errors = outcome.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.sheet}!${p.row}!${p.column}!${p.rule}`);
+    expect(errors).toEqual([
+      'projects!3!行业!must be at most 100 characters',
+      'projects!4!所在区域代码!must be a PLATFORM, TOWN, VILLAGE or COMMUNITY, not a DISTRICT',
+      'project_stages!3!日期!project RU-1: STARTED (2023-02-01) cannot be before LANDED (2023-03-01)',
+    ]);
+  });
+
   it('streams the large kinds past IMPORT_MAX_HELD_ROWS but refuses more rows of a kind held in memory, naming the limit', async () => {
     const dir = path.join(tmp, 'held');
     const limits = { ...limitsFromEnv(), maxHeldRows: 1_000 };

@@ -1,10 +1,11 @@
 import { missingReferenceRule } from '../check.js';
-import type { RefKind } from '../sheet-spec.js';
+import type { CheckContext, RefKind, RowView } from '../sheet-spec.js';
 import type { ParsedSheet } from '../parse/rows.js';
 import type { ProblemLog } from '../problems.js';
 import { SHEETS } from '../sheets.js';
 import { AreaKind } from '../../area/area.enums.js';
-import { HOST_KINDS, projectHostRule, stageRules } from '../../project/project.rules.js';
+import { HOST_KINDS, projectHostRule } from '../../project/project.rules.js';
+import { projectStageSheet } from '../../project/project.sheet.js';
 import { Stage } from '../../project/project.enums.js';
 import { landedFlowWarning } from '../../fund-flow/fund-flow.rules.js';
 import type { Sql } from './sql.js';
@@ -13,6 +14,7 @@ import { stagingTable, type Staging } from './staging.js';
 const P = stagingTable('projects');
 const S = stagingTable('project_stages');
 const F = stagingTable('fund_flows');
+const STAGE_GIVEN: ReadonlySet<string> = new Set(['project_code', 'stage', 'reached_on']);
 const ord = (kind: string) => SHEETS.findIndex((s) => s.name === kind);
 
 /** Stages that mean a project has landed (a project starts and operates only after landing). */
@@ -92,7 +94,7 @@ async function markInvalid(sql: Sql): Promise<void> {
  * Checks the rules of the staged kinds (projects, their stages, fund flows) that span rows,
  * sheets and the registry, set-based in SQL over the staging tables: duplicate keys within the
  * file (naming the first row), references to areas, pairings, enterprises, programmes and projects
- * in the file or the registry, each project's stage order (with the API's stageRules of src/project/project.rules.ts),
+ * in the file or the registry, each project's stage order (the kind's own checkAll, src/project/project.sheet.ts, calling stageRules),
  * and the warnings about landed money on a project that has not landed or was cancelled. Every
  * problem is logged with its file, sheet, row, column and value; rows with errors are marked invalid.
  */
@@ -161,7 +163,7 @@ export async function checkStaged(sql: Sql, staging: Staging, sheets: ParsedShee
 
 /**
  * Each project's stages (the registry's, with this file's valid rows over them, and SIGNED on the
- * signing date) checked by the API's own rule; a problem goes on the project's last stage row.
+ * signing date) checked by the kind's own checkAll (projectStageSheet, calling the API's stageRules); a problem goes on the project's last stage row.
  * Projects are read a page at a time.
  */
 async function checkStageOrder(sql: Sql): Promise<void> {
@@ -177,17 +179,25 @@ async function checkStageOrder(sql: Sql): Promise<void> {
       [after],
     );
     if (groups.length === 0) return;
-    const found: { seq: number; src: number; row: number; rule: string }[] = [];
+    // The kind's own check across its rows (projectStageSheet.checkAll: stageRules over the registry's
+    // stages with this page's valid rows over them), with a context that answers for this page's projects.
+    type StageRow = { seq: number; src: number; row: number; stage: Stage; reachedOn: string; invalid: boolean };
+    const signed = new Map<string, string>();
+    const registered = new Map<string, { stage: Stage; reachedOn: string }[]>();
+    const views: (RowView & { at: StageRow })[] = [];
     for (const g of groups) {
-      type StageRow = { seq: number; src: number; row: number; stage: Stage; reachedOn: string; invalid: boolean };
-      const rows = g.rows as StageRow[];
-      const merged = new Map((g.existing as { stage: Stage; reachedOn: string }[]).map((s) => [s.stage, s.reachedOn]));
-      for (const r of rows) if (!r.invalid) merged.set(r.stage, r.reachedOn);
-      const signedOn = String(g.signed_on);
-      merged.set(Stage.SIGNED, merged.has(Stage.SIGNED) && rows.some((r) => r.stage === Stage.SIGNED) ? merged.get(Stage.SIGNED)! : signedOn);
-      const last = rows[rows.length - 1]!;
-      for (const problem of stageRules([...merged].map(([stage, reachedOn]) => ({ stage, reachedOn })), signedOn)) found.push({ seq: last.seq, src: last.src, row: last.row, rule: `project ${g.code}: ${problem.rule}` });
+      signed.set(String(g.code), String(g.signed_on));
+      registered.set(String(g.code), g.existing as { stage: Stage; reachedOn: string }[]);
+      for (const r of g.rows as StageRow[]) if (!r.invalid) views.push({ values: { project_code: g.code, stage: r.stage, reached_on: r.reachedOn }, given: STAGE_GIVEN, at: r });
     }
+    const ctx = {
+      project: (code: string) => (signed.has(code) ? { signedOn: signed.get(code)! } : undefined),
+      registeredStages: (code: string) => registered.get(code) ?? [],
+    } as CheckContext;
+    const found = projectStageSheet.checkAll!(views, ctx).map((p) => {
+      const at = (p.row as (typeof views)[number]).at;
+      return { seq: at.seq, src: at.src, row: at.row, rule: p.rule };
+    });
     if (found.length > 0) {
       await sql.query(
         problems(ord('project_stages'), 2, `select seq, src, row, 'reached_on' as key, null as value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) as u(seq, src, row, rule)`),
