@@ -103,8 +103,8 @@ const COLUMNS: [string, number, (r: QueryResult) => string][] = [
 
 /** With `--replica`, after PG CPU: the statements of one request that ran on the replica, and the replica's CPU. */
 const REPLICA_COLUMNS: [string, number, (r: QueryResult) => string][] = [
-  ['on repl', 8, (r) => (r.replica ? f(r.replica.statementsAlone, 2) : '')],
-  ['repl CPU', 8, (r) => (r.replica ? f(r.replica.pgCpuMsPerRequest, 2) : '')],
+  ['on repl', 9, (r) => (r.replica ? f(r.replica.statementsAlone, 2) : '')],
+  ['repl CPU', 9, (r) => (r.replica ? f(r.replica.pgCpuMsPerRequest, 2) : '')],
 ];
 
 function columns(replica: boolean) {
