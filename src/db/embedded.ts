@@ -632,7 +632,7 @@ async function quitOrphans(dataDir: string, log: (msg: string) => void): Promise
 // ---------------------------------------------------------------------------------------------
 // Start-up checks
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(
     () => true,
     () => false,
@@ -640,7 +640,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** `mkdir -p dir`; every directory we create is made 0755 so the postgres user can pass. */
-async function mkdirTraversable(dir: string): Promise<void> {
+export async function mkdirTraversable(dir: string): Promise<void> {
   const first = await fs.mkdir(dir, { recursive: true });
   if (first === undefined) return;
   for (let d = dir; ; d = path.dirname(d)) {

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { postgresUserIds, readSecrets } from './embedded.js';
+import { exists, mkdirTraversable, postgresUserIds, readSecrets } from './embedded.js';
 import { quoteIdent, scramVerifier } from './roles.js';
 
 /** The role standbys connect to the primary as (REPLICATION LOGIN, nothing else). */
@@ -296,21 +296,4 @@ function pgCtlRun(pgCtl: string, args: string[], ids: Ids | undefined): Promise<
       else resolve(stdout);
     });
   });
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** `mkdir -p`; directories created are made 0755 so the postgres user can pass. */
-async function mkdirTraversable(dir: string): Promise<void> {
-  const first = await fs.mkdir(dir, { recursive: true });
-  if (first === undefined) return;
-  for (let d = dir; ; d = path.dirname(d)) {
-    await fs.chmod(d, 0o755);
-    if (d === first || path.dirname(d) === d) break;
-  }
 }
