@@ -1,6 +1,6 @@
 /**
  * `npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <substring>]
- * [--warmup 1] [--regenerate] [--processes 1]`
+ * [--warmup 1] [--regenerate] [--processes 1] [--replica]`
  *
  * 1. Data: the registry of that scale (1: 20,000 projects / 200,000 fund flows; 10: 200,000 /
  *    1,000,000; 100: 2,000,000 / 10,000,000 with 1,300 towns and 20,000 villages) in its own
@@ -9,7 +9,11 @@
  * 2. Server: the API as `npm start` runs it (compiled, same node flags), on loopback, pointed at
  *    that database (scripts/bench/api-process.ts); with `--processes N`, N such processes on N
  *    ports against the same database, the load's connections split evenly between them (one
- *    autocannon instance per process), CPU summed over them and RSS the highest of them.
+ *    autocannon instance per process), CPU summed over them and RSS the highest of them. With
+ *    `--replica`, a streaming standby of the bench database (src/db/standby.ts, in
+ *    `.data/bench-api-s<scale>/replica`) and the API processes read from it
+ *    (`DATABASE_REPLICA_URLS`); per query, the statements that ran on each server and the CPU of
+ *    each PostgreSQL; the standby is stopped, its slot dropped and its directory removed at the end.
  * 3. Each query of scripts/bench/queries.ts is sent once and must answer without errors and
  *    with data; then, one query at a time: a warm-up, then `--seconds` of autocannon at
  *    `--connections`, with requests/s, p50/p99, SQL statements per request (pg_stat_statements),
@@ -17,14 +21,18 @@
  *    peak RSS. Then the raw SQL floor: the statements of one request, sent through `pg`
  *    (scripts/bench/floor.ts).
  * 4. A table on stdout, issue 10's targets beside (a)–(e), and the JSON in
- *    bench/results/api-s<scale>-<timestamp>.json. Exit 1 when any request was refused or failed.
+ *    bench/results/api-s<scale>[-p<N>][-r]-<timestamp>.json. Exit 1 when any request was refused or failed.
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { findFreePort } from '../src/db/embedded.js';
+import { REPLICA_APPLICATION_NAME } from '../src/db/replicas.js';
+import { dropStandbySlot, startStandby, type StandbyHandle } from '../src/db/standby.js';
 import { ROOT } from './start-command.js';
 import { ApiProcess, benchLimitsEnv } from './bench/api-process.js';
 import { openBenchDatabase, SCALES, type Scale } from './bench/database.js';
@@ -41,16 +49,17 @@ interface Args {
   only: string[];
   regenerate: boolean;
   processes: number;
+  replica: boolean;
 }
 
 function usage(problem: string): never {
   console.error(`bench:api: ${problem}
-usage: npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate] [--processes 1]`);
+usage: npm run bench:api -- [--scale 1|10|100] [--connections 16] [--seconds 10] [--only <query-name-substring>[,…]] [--warmup 1] [--regenerate] [--processes 1] [--replica]`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scale: 1, connections: 16, seconds: 10, warmup: 1, only: [], regenerate: false, processes: 1 };
+  const args: Args = { scale: 1, connections: 16, seconds: 10, warmup: 1, only: [], regenerate: false, processes: 1, replica: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -72,6 +81,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only.push(...next().split(',').filter(Boolean));
     else if (a === '--regenerate') args.regenerate = true;
     else if (a === '--processes') args.processes = Math.round(num(1, 16));
+    else if (a === '--replica') args.replica = true;
     else usage(`unknown argument ${a}`);
   }
   return args;
@@ -91,9 +101,9 @@ const machine = {
   postgres: '',
   loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
 };
-const estimate = 2 * queries.length * (args.warmup + args.seconds + 1);
-say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.processes} API process${args.processes > 1 ? 'es' : ''}, ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
-say(`${queries.length} queries, each also timed as raw SQL: at least ${Math.ceil(estimate / 60)} min of load`);
+const estimate = (args.replica ? 1 : 2) * queries.length * (args.warmup + args.seconds + 1);
+say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.processes} API process${args.processes > 1 ? 'es' : ''}${args.replica ? ' reading from a streaming replica' : ''}, ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
+say(`${queries.length} queries${args.replica ? '' : ', each also timed as raw SQL'}: at least ${Math.ceil(estimate / 60)} min of load`);
 say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
 
 /** The commit measured (read at the start: the tree may move on during a long run). */
@@ -109,6 +119,20 @@ const owner = new pg.Client({ connectionString: db.server.url, application_name:
 let apis: ApiProcess[] = [];
 let exitCode = 0;
 const stopApis = () => Promise.all(apis.map((a) => a.stop()));
+const replicaDir = path.join(path.dirname(db.dataDir), 'replica');
+let standby: StandbyHandle | undefined;
+let replicaOwner: pg.Client | undefined;
+/** Stops the standby, drops its replication slot on the primary and removes its directory. */
+const removeStandby = async () => {
+  if (!standby) return;
+  const s = standby;
+  standby = undefined;
+  await replicaOwner?.end().catch(() => {});
+  await s.stop();
+  await dropStandbySlot(db.dataDir, db.server.port, s.name).catch((e: Error) => say(`could not drop the replication slot ${s.name}: ${e.message}`));
+  await rm(replicaDir, { recursive: true, force: true });
+  say(`standby stopped, slot ${s.name} dropped, ${path.relative(ROOT, replicaDir)}/ removed`);
+};
 // Note: Ctrl-C stops the API and the bench's PostgreSQL before exiting (the data directory stays).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.removeAllListeners(signal);
@@ -116,6 +140,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     say(`${signal}: stopping the API and PostgreSQL`);
     void (async () => {
       await stopApis();
+      await removeStandby();
       await db.stop();
       process.exit(130);
     })();
@@ -126,10 +151,35 @@ try {
   await owner.query('create extension if not exists pg_stat_statements');
   machine.postgres = (await owner.query('show server_version')).rows[0].server_version;
   const pgPid = postmasterPid(db.dataDir);
+  let replicaPgPid: number | undefined;
+  const apiEnv: Record<string, string> = {};
+  if (args.replica) {
+    // Note: a directory left by a killed run is removed first: a fresh base backup of the data as it is now.
+    await rm(replicaDir, { recursive: true, force: true });
+    const began = Date.now();
+    const port = await findFreePort();
+    standby = await startStandby({ primaryDataDir: db.dataDir, primaryPort: db.server.port, dataDir: replicaDir, port, name: 'bench_api_replica', log: say });
+    const url = new URL(db.server.url);
+    url.port = String(port);
+    replicaOwner = new pg.Client({ connectionString: url.toString(), application_name: 'bench' });
+    replicaOwner.on('error', () => {});
+    await replicaOwner.connect();
+    const lsn = (await owner.query('select pg_current_wal_lsn()::text as l')).rows[0].l as string;
+    for (const until = Date.now() + 120_000; ; ) {
+      const { rows } = await replicaOwner.query('select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) as ok', [lsn]);
+      if (rows[0].ok) break;
+      if (Date.now() > until) throw new Error(`the standby did not replay the primary's WAL up to ${lsn} within 120 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    replicaPgPid = postmasterPid(replicaDir);
+    // Note: no user or password in the URL: the API logs in to the replica as its application role (README, Read replicas).
+    apiEnv.DATABASE_REPLICA_URLS = `postgres://127.0.0.1:${port}${url.pathname}`;
+    say(`standby ready and caught up in ${((Date.now() - began) / 1000).toFixed(1)} s (postmaster ${replicaPgPid}); DATABASE_REPLICA_URLS=${apiEnv.DATABASE_REPLICA_URLS}`);
+  }
 
   const t0 = Date.now();
   for (let i = 0; i < args.processes; i++) {
-    apis.push(await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say }));
+    apis.push(await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say, env: apiEnv }));
   }
   say(`API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${apis.map((a) => `pid ${a.pid}, ${a.url}`).join('; ')}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`);
   const api = apis[0];
@@ -172,13 +222,17 @@ try {
   if (problems.length) throw new Error(`queries failed their check before timing:\n  ${problems.join('\n  ')}`);
   say(`all ${queries.length} queries answered with data`);
 
-  const countStatements = async () => {
-    const { rows } = await owner.query(
+  /**
+   * pg_stat_statements calls of the API's role on one server, transaction control and the
+   * replica health checks (src/db/replicas.ts: a WAL position each second) left out.
+   */
+  const countStatements = async (client: pg.Client = owner) => {
+    const { rows } = await client.query(
       `select s.query, s.calls::bigint as calls from pg_stat_statements s
        join pg_database d on d.oid = s.dbid join pg_roles r on r.oid = s.userid
        where d.datname = current_database() and r.rolname = 'registry_app'`,
     );
-    const kept = rows.filter((r) => !isTransactionControl(r.query));
+    const kept = rows.filter((r) => !isTransactionControl(r.query) && !/pg_current_wal_lsn|pg_last_wal_replay_lsn/.test(r.query));
     return {
       total: kept.reduce((n, r) => n + Number(r.calls), 0),
       byStatement: kept.map((r) => ({ calls: Number(r.calls), query: String(r.query).replace(/\s+/g, ' ').slice(0, 300) })).sort((a, b) => b.calls - a.calls),
@@ -190,20 +244,30 @@ try {
    * cut off when a window closes still run to their end in the API (their log line is written at
    * the cut), and on a loaded machine the API may think for a while between two statements.
    */
+  const bothIdle = async (quietMs?: number) => {
+    await waitIdle(owner, quietMs);
+    if (replicaOwner) await waitIdle(replicaOwner, quietMs, undefined, REPLICA_APPLICATION_NAME);
+  };
   const quiesce = async () => {
     for (let i = 0; i < 100; i++) {
-      await waitIdle(owner);
+      await bothIdle();
       const before = apisCpuMs();
       await new Promise((r) => setTimeout(r, 300));
       if (apisCpuMs() - before <= 10 * apis.length) {
-        await waitIdle(owner, 50);
+        await bothIdle(50);
         return;
       }
     }
   };
+  /** pg_stat_statements_reset() on the primary and the replica (allowed on a hot standby: it is the server's memory, not data). */
+  const resetStatements = async () => {
+    await owner.query('select pg_stat_statements_reset()');
+    if (replicaOwner) await replicaOwner.query('select pg_stat_statements_reset()');
+  };
+  const noStatements = { total: 0, byStatement: [] as { calls: number; query: string }[] };
 
   const results: QueryResult[] = [];
-  console.log(`\n${tableHeader()}`);
+  console.log(`\n${tableHeader(args.replica)}`);
   for (const [i, q] of queries.entries()) {
     process.stderr.write(`[bench:api] ${i + 1}/${queries.length} ${q.name}: ${q.label}\n`);
     const body = bodyOf(q);
@@ -216,9 +280,10 @@ try {
     }
     await quiesce();
     const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
-    await owner.query('select pg_stat_statements_reset()');
+    await resetStatements();
     const apiBefore = apisCpuMs();
     const pgBefore = postgresCpuMs(pgPid);
+    const replicaPgBefore = replicaPgPid ? postgresCpuMs(replicaPgPid) : 0;
     const rss = apis.map((a) => new RssSampler(a.pid));
     const load = await runLoad(urls, body, args.connections, args.seconds, id('timed'));
     // Note: figures per request the API handled (its request log lines with the window's id):
@@ -228,7 +293,9 @@ try {
     const apiRssMaxMiB = Math.max(...rss.map((r) => r.stop()));
     const apiCpu = apisCpuMs() - apiBefore;
     const pgCpu = postgresCpuMs(pgPid) - pgBefore;
+    const replicaPgCpu = replicaPgPid ? postgresCpuMs(replicaPgPid) - replicaPgBefore : 0;
     const underLoad = await countStatements();
+    const underLoadReplica = replicaOwner ? await countStatements(replicaOwner) : noStatements;
     const per = (x: number) => (handled > 0 ? x / handled : NaN);
 
     // One request alone: its statements counted exactly (pg_stat_statements; under load the
@@ -239,9 +306,21 @@ try {
       const { status, body: answer } = await post(q);
       if (status !== 200 || answer.errors) throw new Error(`${q.name}: the request alone failed (HTTP ${status}): ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
     };
-    let alone = { total: 0, byStatement: [] as { calls: number; query: string }[] };
+    let alone = noStatements;
+    let aloneReplica = noStatements;
     let captured: CapturedStatement[] | undefined;
-    for (let attempt = 1; ; attempt++) {
+    // Note: with a replica the request's reads run there, where the server log cannot be switched
+    // to log_statement (a standby is read-only): its statements are counted on both servers, and
+    // there is no raw SQL floor (the floor is the same as without --replica).
+    if (replicaOwner) {
+      await quiesce();
+      await resetStatements();
+      await sendOne();
+      await bothIdle();
+      alone = await countStatements();
+      aloneReplica = await countStatements(replicaOwner);
+    }
+    for (let attempt = 1; !replicaOwner; attempt++) {
       await quiesce();
       await owner.query('select pg_stat_statements_reset()');
       captured = await captureStatements(owner, db.setLogSink, sendOne);
@@ -262,14 +341,26 @@ try {
       sent: load.sent,
       handled,
       seconds: load.seconds,
-      statementsPerRequest: alone.total,
+      statementsPerRequest: alone.total + aloneReplica.total,
       statementCalls: alone.byStatement,
-      statementsPerRequestUnderLoad: per(underLoad.total),
+      statementsPerRequestUnderLoad: per(underLoad.total + underLoadReplica.total),
       apiCpuMsPerRequest: per(apiCpu),
       pgCpuMsPerRequest: per(pgCpu),
       apiRssMaxMiB,
       errors: { non200: load.non200, graphqlErrors: load.graphqlErrors, connectionErrors: load.connectionErrors, samples: load.samples },
       loadAverageBefore,
+      ...(replicaOwner
+        ? {
+            replica: {
+              statementsAlone: aloneReplica.total,
+              statementsAlonePrimary: alone.total,
+              statementCalls: aloneReplica.byStatement,
+              statementsPerRequestUnderLoad: per(underLoadReplica.total),
+              statementsPerRequestUnderLoadPrimary: per(underLoad.total),
+              pgCpuMsPerRequest: per(replicaPgCpu),
+            },
+          }
+        : {}),
     };
     if (captured) {
       const floor = await runFloor(db.server.appUrl, captured, args.connections, args.seconds, args.warmup);
@@ -291,8 +382,8 @@ try {
   const shared = Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])) > 0.5;
   console.log(
     `\nreq/s, p50/p99: API over HTTP (autocannon, loopback, ${args.connections} connections, ${args.seconds} s). stmt/req: SQL statements of one request ` +
-      `sent alone after the window (pg_stat_statements, API role, transaction control left out). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
-      `processes. RSS: the API's peak resident memory. floor/s: the same statements sent directly through pg at the same concurrency; ratio: API req/s ÷ floor req/s.`,
+      `sent alone after the window (pg_stat_statements, API role, transaction control left out${args.replica ? ', primary and replica together' : ''}). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
+      `processes${args.replica ? ' of the primary; on repl: statements of that request that ran on the replica; repl CPU: CPU ms per request of the standby PostgreSQL (WAL replay included)' : ''}. RSS: the API's peak resident memory. floor/s: the same statements sent directly through pg at the same concurrency; ratio: API req/s ÷ floor req/s.`,
   );
   if (shared) console.log(`note: the load average was up to ${Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])).toFixed(2)} before the queries: other jobs shared the machine`);
   if (failed.length) {
@@ -302,7 +393,7 @@ try {
 
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(resultsDir, `api-s${args.scale}-${args.processes > 1 ? `p${args.processes}-` : ''}${stamp}.json`);
+  const file = path.join(resultsDir, `api-s${args.scale}-${args.processes > 1 ? `p${args.processes}-` : ''}${args.replica ? 'r-' : ''}${stamp}.json`);
   writeFileSync(
     file,
     `${JSON.stringify(
@@ -313,7 +404,7 @@ try {
         commit,
         machine: { ...machine, loadAverageAfter: loadAfter, sharedWithOtherJobs: shared },
         data: db.marker,
-        api: { start: 'package.json scripts.start (compiled dist/)', processes: args.processes, limits: benchLimitsEnv(args.connections), logLevel: 'info' },
+        api: { start: 'package.json scripts.start (compiled dist/)', processes: args.processes, limits: benchLimitsEnv(args.connections), logLevel: 'info', ...(apiEnv.DATABASE_REPLICA_URLS ? { replicaUrls: apiEnv.DATABASE_REPLICA_URLS } : {}) },
         flagged: failed.map((r) => r.name),
         results,
       },
@@ -328,6 +419,7 @@ try {
   exitCode = 2;
 } finally {
   await stopApis();
+  await removeStandby();
   await owner.end().catch(() => {});
   await db.stop();
 }

@@ -108,13 +108,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Waits until no backend of the API has run a statement for `quietMs` in a row (at most
  * `timeoutMs`): requests whose client went away may still run their remaining statements, with
- * short idle gaps between them.
+ * short idle gaps between them. `applicationName`: that of the API's connections on this server
+ * (its replica pools use their own, src/db/replicas.ts).
  */
-export async function waitIdle(owner: pg.ClientBase, quietMs = 300, timeoutMs = 120_000): Promise<void> {
+export async function waitIdle(owner: pg.ClientBase, quietMs = 300, timeoutMs = 120_000, applicationName = APP_NAME): Promise<void> {
   const until = Date.now() + timeoutMs;
   let idleSince: number | undefined;
   while (Date.now() < until) {
-    const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and application_name = $2 and state <> 'idle'`, [APP_USER, APP_NAME]);
+    const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and application_name = $2 and state <> 'idle'`, [APP_USER, applicationName]);
     if (rows[0].n > 0) idleSince = undefined;
     else if (idleSince === undefined) idleSince = Date.now();
     else if (Date.now() - idleSince >= quietMs) return;

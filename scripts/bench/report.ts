@@ -26,7 +26,23 @@ export interface QueryResult {
   /** The same count over the timed window ÷ requests handled (a little low: requests cut off when the window closes stop part-way). */
   statementsPerRequestUnderLoad: number;
   apiCpuMsPerRequest: number;
+  /** CPU ms per request of the primary PostgreSQL (all its processes). */
   pgCpuMsPerRequest: number;
+  /**
+   * With `--replica`: where the statements ran and what the standby's PostgreSQL spent.
+   * `statementsPerRequest` above then counts both servers; these split it.
+   */
+  replica?: {
+    /** Statements of the request sent alone that ran on the replica (and on the primary). */
+    statementsAlone: number;
+    statementsAlonePrimary: number;
+    statementCalls: { calls: number; query: string }[];
+    /** Statements per request under load on the replica and on the primary (pg_stat_statements over the window ÷ requests handled). */
+    statementsPerRequestUnderLoad: number;
+    statementsPerRequestUnderLoadPrimary: number;
+    /** CPU ms per request of the standby's PostgreSQL (all its processes, WAL replay included). */
+    pgCpuMsPerRequest: number;
+  };
   apiRssMaxMiB: number;
   errors: { non200: number; graphqlErrors: number; connectionErrors: number; samples: string[] };
   loadAverageBefore: number[];
@@ -85,12 +101,24 @@ const COLUMNS: [string, number, (r: QueryResult) => string][] = [
   ['', 0, (r) => [hasErrors(r) ? ` ERRORS ${r.errors.non200 + r.errors.graphqlErrors + r.errors.connectionErrors}` : '', r.targets.some((t) => !t.met) ? ' missed' : ''].join('')],
 ];
 
-export function tableHeader(): string {
-  return COLUMNS.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(' ');
+/** With `--replica`, after PG CPU: the statements of one request that ran on the replica, and the replica's CPU. */
+const REPLICA_COLUMNS: [string, number, (r: QueryResult) => string][] = [
+  ['on repl', 9, (r) => (r.replica ? f(r.replica.statementsAlone, 2) : '')],
+  ['repl CPU', 9, (r) => (r.replica ? f(r.replica.pgCpuMsPerRequest, 2) : '')],
+];
+
+function columns(replica: boolean) {
+  if (!replica) return COLUMNS;
+  const at = COLUMNS.findIndex(([h]) => h === 'PG CPU') + 1;
+  return [...COLUMNS.slice(0, at), ...REPLICA_COLUMNS, ...COLUMNS.slice(at)];
+}
+
+export function tableHeader(replica = false): string {
+  return columns(replica).map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(' ');
 }
 
 export function tableRow(r: QueryResult): string {
-  return COLUMNS.map(([, w, v], i) => (i === 0 ? v(r).padEnd(w) : v(r).padStart(w))).join(' ');
+  return columns(r.replica !== undefined).map(([, w, v], i) => (i === 0 ? v(r).padEnd(w) : v(r).padStart(w))).join(' ');
 }
 
 /** The targets of (a)–(e) (and every missed target of the others), one line each. */
@@ -111,8 +139,8 @@ export function scaleLines(resultsDir: string, results: QueryResult[], connectio
   if (!existsSync(resultsDir)) return [];
   const files = readdirSync(resultsDir).filter((n) => /^api-s1-.*\.json$/.test(n)).sort();
   for (const file of files.reverse()) {
-    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as { args: { connections: number; processes?: number }; results: QueryResult[] };
-    if (s1.args.connections !== connections || (s1.args.processes ?? 1) !== 1) continue;
+    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as { args: { connections: number; processes?: number; replica?: boolean }; results: QueryResult[] };
+    if (s1.args.connections !== connections || (s1.args.processes ?? 1) !== 1 || s1.args.replica) continue;
     const lines: string[] = [];
     for (const r of results.filter((x) => /^[ab]-/.test(x.name))) {
       const base = s1.results.find((x) => x.name === r.name);
