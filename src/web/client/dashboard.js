@@ -63,8 +63,8 @@
     let s = String(decimal);
     const neg = s.startsWith('-');
     if (neg) s = s.slice(1);
-    let [int, frac = ''] = s.split('.');
-    int = int.padStart(places + 1, '0');
+    const [whole, frac = ''] = s.split('.');
+    const int = whole.padStart(places + 1, '0');
     const out = (int.slice(0, int.length - places).replace(/^0+(?=\d)/, '') + '.' + int.slice(int.length - places) + frac).replace(/\.?0+$/, '');
     return (neg && out !== '0' ? '-' : '') + (out === '' ? '0' : out);
   }
