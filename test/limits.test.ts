@@ -356,6 +356,25 @@ describe('rate limit per credential or address', () => {
     expect(other).toBe(200);
   });
 
+  it('counts concurrent requests of one caller exactly: of 10 at once against a limit of 3, 3 are answered', async () => {
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 10 },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = http.request(limited.url, { method: 'POST', localAddress: '127.0.0.6', headers: { 'content-type': 'application/json' } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode!));
+            });
+            req.on('error', reject);
+            req.end(JSON.stringify({ query: '{ __typename }' }));
+          }),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
   it('counts per credential when authenticated, per address (IPv6: per /64) otherwise', () => {
     expect(rateKey({ ip: '10.0.0.1', principal: { id: 'key:7', role: 'reader' } })).toBe('credential:key:7');
     expect(rateKey({ ip: '10.0.0.1' })).toBe('ip:10.0.0.1');

@@ -15,6 +15,8 @@ export interface ApiOptions {
   ownerUrl: string;
   connections: number;
   log: (msg: string) => void;
+  /** Added to (and overriding) the bench's environment, e.g. a rate limit to measure. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ApiProcess {
       // (the number of requests the API handled, whatever the client saw).
       LOG_LEVEL: 'info',
       ...benchLimitsEnv(opts.connections),
+      ...opts.env,
     };
     delete env.PG_DATA_DIR;
     delete env.PGPORT;

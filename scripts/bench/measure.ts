@@ -116,7 +116,15 @@ export interface LoadResult {
  * loopback), every request with the same X-Request-Id (which the API logs). Latency per response
  * from autocannon's `response` event (ms, sub-millisecond).
  */
-export async function runLoad(url: string, body: string, connections: number, seconds: number, requestId: string): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  body: string,
+  connections: number,
+  seconds: number,
+  requestId: string,
+  /** Extra headers of each request, from the connection's own context object (e.g. one credential per connection). */
+  headersFor?: (connection: Record<string, unknown>) => Record<string, string>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let non200 = 0;
   let graphqlErrors = 0;
@@ -137,6 +145,7 @@ export async function runLoad(url: string, body: string, connections: number, se
             path: '/graphql',
             headers: { 'content-type': 'application/json', 'x-request-id': requestId },
             body,
+            ...(headersFor ? { setupRequest: (request, context) => ({ ...request, headers: { ...request.headers, ...headersFor(context) } }) } : {}),
             onResponse: (status, text) => {
               if (status !== 200) {
                 non200++;

@@ -240,7 +240,9 @@ async function startOnce(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgre
     createPostgresUser: isRoot,
     // TCP on 127.0.0.1 only (matches the URL; a taken port is an error, not a silent
     // fallback to ::1), and no unix socket (nothing left behind in /tmp, no peer logins).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'password_encryption=scram-sha-256'],
+    // track_functions=pl: PostgreSQL times the PL/pgSQL functions, which /metrics reports for the
+    // rollup triggers (pg_stat_user_functions).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'password_encryption=scram-sha-256', '-c', 'track_functions=pl'],
     onLog: capture,
     onError: capture,
   });

@@ -14,6 +14,10 @@ import { healthRoutes } from './health.js';
 import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
 import { requestLimits, type LimitConfig } from './limits.js';
 import { webRoutes } from '../web/routes.js';
+import { loadQuestions } from '../web/questions.js';
+import { metricsEnabled, resolveMetricsConfig, type MetricsConfig } from './metrics/config.js';
+import { RegistryMetrics } from './metrics/metrics.js';
+import { measureGraphql, metricsRoute, startMetricsListener } from './metrics/routes.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -25,11 +29,16 @@ export interface AppOptions {
   auth?: Partial<AuthConfig>;
   http?: Partial<HttpConfig>;
   limits?: Partial<LimitConfig>;
+  metrics?: Partial<MetricsConfig>;
 }
 
 export interface RunningApp {
   server: http.Server;
   url: string;
+  /** `/metrics` of the metrics listener (METRICS_PORT), when there is one. */
+  metricsUrl?: string;
+  /** The app's metrics, when on (METRICS_PORT or METRICS_KEY). */
+  metrics?: RegistryMetrics;
   stop(): Promise<void>;
 }
 
@@ -62,7 +71,15 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     allowBatchedHttpRequests: limits.allowBatches,
   });
   await apollo.start();
+  const metricsConfig = resolveMetricsConfig(opts.metrics);
+  const metrics = metricsEnabled(metricsConfig)
+    ? new RegistryMetrics(opts.orm, new Set((await loadQuestions()).map((q) => q.operationName).filter((n): n is string => Boolean(n))), metricsConfig.maxOperationNames)
+    : undefined;
   app.use(httpGuards(opts));
+  if (metrics) {
+    app.use('/graphql', measureGraphql(metrics));
+    if (metricsConfig.key) app.get('/metrics', metricsRoute(metrics, metricsConfig.key));
+  }
   app.use(healthRoutes(opts));
   app.use(webRoutes());
   app.use(
@@ -78,10 +95,15 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
+  const listener = metrics && metricsConfig.port !== undefined ? await startMetricsListener(metrics, metricsConfig) : undefined;
+  if (listener) opts.log?.(`metrics at ${listener.url}${metricsConfig.key ? ' (with METRICS_KEY)' : ''}`);
   return {
     server,
+    metricsUrl: listener?.url,
+    metrics,
     url: `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${actualPort}/graphql`,
     async stop() {
+      listener?.server.close();
       await apollo.stop();
     },
   };

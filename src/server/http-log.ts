@@ -102,9 +102,13 @@ export function operationNamePlugin<T extends BaseContext>(): ApolloServerPlugin
           record.op = operationName ?? null;
           record.opType = operation?.operation;
         },
-        async didEncounterErrors({ errors }) {
+        // Note: read from the response as sent, after every plugin's didEncounterErrors (the limits'
+        // plugin gives validation refusals their own codes there) and after formatError.
+        async willSendResponse({ response }) {
           const record = currentRequestLog();
-          if (!record) return;
+          if (!record || response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (errors.length === 0) return;
           const codes = errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR'));
           record.errors = [...new Set([...(record.errors ?? []), ...codes])];
         },

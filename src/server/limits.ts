@@ -45,7 +45,8 @@ export function requestLimits(opts: AppOptions): RequestLimits {
   const suggestions = Boolean(opts.development);
   const armor = armorProtection(config, { suggestions });
   const admission = new AdmissionControl(config);
-  const rate = rateLimit(config);
+  // Note: the ORM's primary ('write') connections: replicas never count.
+  const rate = rateLimit(config, { knex: opts.orm.em.getKnex('write') });
   return {
     middleware: [...(rate ? [rate] : []), bodyLimit(config), batchLimit(config), admission.middleware()],
     plugins: [...armor.plugins, admission.plugin(config.maxNodes), limitErrorsPlugin({ suggestions, maxTokens: config.maxTokens })],

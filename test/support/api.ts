@@ -17,6 +17,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestApi {
   url: string;
+  /** `/metrics` of the metrics listener, when `metrics.port` was given. */
+  metricsUrl?: string;
   /** An admin API key of this API's database; `gql` sends it with every mutation. */
   adminKey: string;
   /** Posts a GraphQL document with this credential (`null`: none). */
@@ -42,7 +44,7 @@ export interface TestApi {
  * since one test file sends hundreds of requests a minute from one address; every other limit is
  * the default.
  */
-export type TestApiOptions = Pick<AppOptions, 'auth' | 'http' | 'limits' | 'development'>;
+export type TestApiOptions = Pick<AppOptions, 'auth' | 'http' | 'limits' | 'development' | 'metrics'>;
 
 /** A running API on a fresh database over HTTP on a free port. */
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -80,6 +82,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const gql = (query: string, variables?: Record<string, unknown>) => gqlAs(/^\s*mutation\b/.test(query) ? adminKey : null, query, variables);
   return {
     url: app.url,
+    metricsUrl: app.metricsUrl,
     adminKey,
     gqlAs,
     createKey,

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import express, { type Request, type RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitConfig } from './config.js';
 import { LimitCode, refuse } from './errors.js';
+import { CoalescingRateLimiter, type RateDecision } from './rate.js';
 
 /**
  * JSON body parsing bounded by MAX_BODY_KB. A body announced (Content-Length) or found to be
@@ -50,34 +51,65 @@ function expandIPv6(ip: string): string[] {
   return [...left, ...middle, ...right].map((h) => h.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
+/** Where the rate limit's counters live: the `rate_limit` table, through this knex (the ORM's pool). */
+export interface RateLimitStore {
+  knex: unknown;
+}
+
+/** The table the counters live in (created by Migration20261201080000_rate_limit, unlogged). */
+export const RATE_LIMIT_TABLE = 'rate_limit';
+
 /**
- * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in this
- * process's memory: each API replica counts on its own, so N replicas allow up to N× the limit
- * (a shared count needs rate-limiter-flexible's PostgreSQL or Redis store). Refusals are 429
+ * The counter behind {@link rateLimit}: `points` a minute per key, in the `rate_limit` table through
+ * `store` (in memory when the store fails, or without one), a caller's concurrent requests counted by one upsert.
+ */
+export function rateCounter(points: number, store?: RateLimitStore): CoalescingRateLimiter {
+  const memory = new RateLimiterMemory({ points, duration: 60 });
+  const limiter: RateLimiterAbstract = store
+    ? new RateLimiterPostgres({
+        storeClient: store.knex,
+        storeType: 'knex',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        points,
+        duration: 60,
+        inMemoryBlockOnConsumed: points + 1,
+        insuranceLimiter: memory,
+      })
+    : memory;
+  return new CoalescingRateLimiter(limiter, points);
+}
+
+/**
+ * RATE_LIMIT_PER_MINUTE requests per minute per credential (or client address), counted in
+ * PostgreSQL (`rate_limit`, an atomic upsert), so every API process on the database shares one
+ * count: N replicas allow the limit, not N× it. One upsert per request, except that requests of a
+ * caller arriving while its upsert is in flight are counted together by the next one
+ * ({@link CoalescingRateLimiter}: exact, and cheaper under a busy caller). A caller over the limit is then
+ * refused from this process's memory until its window ends (no more statements for it here).
+ * When the database cannot count (it is down), this process counts on its own in memory until it
+ * can again. Without a store (tests of the limiter alone) it counts in memory. Refusals are 429
  * with `Retry-After`; every answer carries `RateLimit-Limit/-Remaining/-Reset`.
  */
-export function rateLimit(limits: LimitConfig): RequestHandler | null {
+export function rateLimit(limits: LimitConfig, store?: RateLimitStore): RequestHandler | null {
   if (limits.ratePerMinute <= 0) return null;
-  const limiter = new RateLimiterMemory({ points: limits.ratePerMinute, duration: 60 });
-  const headers = (r: RateLimiterRes) => ({
+  const counter = rateCounter(limits.ratePerMinute, store);
+  const headers = (d: RateDecision) => ({
     'RateLimit-Limit': String(limits.ratePerMinute),
-    'RateLimit-Remaining': String(Math.max(0, r.remainingPoints)),
-    'RateLimit-Reset': String(Math.ceil(r.msBeforeNext / 1000)),
+    'RateLimit-Remaining': String(d.remaining),
+    'RateLimit-Reset': String(Math.ceil(d.msBeforeNext / 1000)),
   });
   // Note: the promise is returned so that Express 5 routes anything thrown here to the error handler.
   return (req, res, next) =>
-    limiter.consume(rateKey(req)).then(
-      (r) => {
-        for (const [name, value] of Object.entries(headers(r))) res.setHeader(name, value);
-        next();
-      },
-      (r: unknown) => {
-        if (!(r instanceof RateLimiterRes)) return next(r);
-        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-        refuse(res, 429, LimitCode.RATE_LIMITED, `Too many requests: the limit is ${limits.ratePerMinute} a minute; retry in ${retry} s.`, {
-          headers: { ...headers(r), 'Retry-After': String(retry) },
-          extensions: { limit: limits.ratePerMinute, retryAfter: retry },
-        });
-      },
-    );
+    counter.consume(rateKey(req)).then((d) => {
+      if (d.allowed) {
+        for (const [name, value] of Object.entries(headers(d))) res.setHeader(name, value);
+        return next();
+      }
+      const retry = Math.max(1, Math.ceil(d.msBeforeNext / 1000));
+      refuse(res, 429, LimitCode.RATE_LIMITED, `Too many requests: the limit is ${limits.ratePerMinute} a minute; retry in ${retry} s.`, {
+        headers: { ...headers(d), 'Retry-After': String(retry) },
+        extensions: { limit: limits.ratePerMinute, retryAfter: retry },
+      });
+    }, next);
 }
