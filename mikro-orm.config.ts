@@ -30,9 +30,3 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     ...overrides,
   });
 }
-
-/**
- * For the MikroORM CLI, which changes the schema: the owner's URL (MIGRATION_DATABASE_URL, else
- * DATABASE_URL). `npm run db:migrate` and `npm run db:migration:create` do not need this.
- */
-export default ormOptions(process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/registry');

@@ -14,7 +14,6 @@ import { creditCode, insertAreaTree, insertEnterprises } from './support/fixture
 let api: TestApi;
 const E1 = creditCode(1);
 const E2 = creditCode(2);
-const E3 = creditCode(3);
 const TOWN1 = '330110101';
 const TOWN2 = '330110102';
 const V11 = '330110101201';

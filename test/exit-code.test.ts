@@ -18,6 +18,7 @@ describe('npm test', () => {
         [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/fixtures/exit-code/vitest.config.ts'],
         { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
         (error, stdout, stderr) =>
+          // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, out: (stdout + stderr).replace(/\x1b\[[0-9;]*m/g, '') }),
       );
     });

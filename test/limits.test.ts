@@ -197,7 +197,7 @@ describe('refused before any SQL runs, each with its own code and message', () =
 
   it('a 2 MB body is refused with 413 (PAYLOAD_TOO_LARGE), announced or chunked', async () => {
     const query = `{ areas { totalCount } } # ${'x'.repeat(2 * 1024 * 1024)}`;
-    let e = refusal(await withoutSql(api, () => post(api.url, { query })), 413, 'PAYLOAD_TOO_LARGE');
+    const e = refusal(await withoutSql(api, () => post(api.url, { query })), 413, 'PAYLOAD_TOO_LARGE');
     expect(e.message).toBe(`The request body is larger than the limit of ${DEFAULT_LIMITS.maxBodyKb} KiB`);
     // Without Content-Length (chunked), the body is cut at the limit.
     const chunks = [JSON.stringify({ query }).slice(0, 1024 * 1024), 'x'.repeat(1024 * 1024)];
@@ -213,7 +213,7 @@ describe('refused before any SQL runs, each with its own code and message', () =
         req.end();
       }),
     );
-    e = refusal(answer, 413, 'PAYLOAD_TOO_LARGE');
+    refusal(answer, 413, 'PAYLOAD_TOO_LARGE');
     // Compressed: the limit applies to what it inflates to (a 2 MiB bomb in 2 KiB of gzip).
     const bomb = gzipSync(JSON.stringify({ query }));
     expect(bomb.length).toBeLessThan(10_000);

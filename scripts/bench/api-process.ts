@@ -37,7 +37,7 @@ export function benchLimitsEnv(connections: number): Record<string, string> {
 
 export class ApiProcess {
   private output: string[] = [];
-  /** Request log lines seen so far: one per request the API finished (pino-http, at LOG_LEVEL info). */
+  /** Request log lines seen so far: one per request the API finished (src/server/http-log.ts, at LOG_LEVEL info). */
   requests = 0;
   /** Request log lines per X-Request-Id (the bench sends one id per query and phase). */
   readonly byRequestId = new Map<string, number>();

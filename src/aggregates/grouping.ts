@@ -133,14 +133,6 @@ export function checkFirst(first: number | null | undefined, problems: ProblemLi
   return first;
 }
 
-/**
- * A sort term over grouped rows `g` for a measure, empty values (null) last in either direction;
- * ties fall through to the group keys.
- */
-export function byMeasure(expression: string, direction: 'asc' | 'desc'): string {
-  return `${expression} ${direction} nulls last`;
-}
-
 export interface GroupedQuery {
   /** CTEs the facts need (without `with`) */
   ctes: string[];

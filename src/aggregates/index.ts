@@ -1,3 +1,4 @@
+import type { ClassType } from 'type-graphql';
 import { CollectiveIncomeSeriesResolver } from './collective-income-series.resolver.js';
 import { CollectiveIncomeSummaryResolver } from './collective-income-summary.resolver.js';
 import { FundsLandedResolver } from './funds-landed.resolver.js';
@@ -7,7 +8,7 @@ import { WorkshopSummaryResolver } from './workshop-summary.resolver.js';
 import { AreaAggregatesResolver, EnterpriseAggregatesResolver, PairingAggregatesResolver, ProjectAggregatesResolver } from './shortcuts.resolver.js';
 
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [
+export const resolvers: ClassType[] = [
   FundsLandedResolver,
   FundsResolver,
   ProjectTiersResolver,

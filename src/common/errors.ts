@@ -8,9 +8,6 @@ export interface InputProblem {
   value?: unknown;
 }
 
-/** Stable `extensions.code` values a client can switch on. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'INTERNAL_SERVER_ERROR';
-
 /** Invalid input: names every failing field and its rule (first one also at top level of `extensions`). */
 export class BadInputError extends GraphQLError {
   constructor(problems: InputProblem[]) {

@@ -18,7 +18,7 @@ import type { RequestContext } from './context.js';
 import { sqlRows } from '../db/sql.js';
 import { columnOf, columnsOf, rowMapper, tableOf } from './rows.js';
 
-export { mapRows, tableOf } from './rows.js';
+export { mapRows } from './rows.js';
 
 /** One ORDER BY term on a column of the main table (alias `t`). */
 export interface OrderTerm {
@@ -358,15 +358,3 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Restricts `column` (an area id) to the areas with these codes and everything under them. */
-export function whereInSubtree(qb: Knex.QueryBuilder, column: string, codes: readonly string[]): void {
-  if (codes.length === 0) {
-    qb.whereRaw('false');
-    return;
-  }
-  // Note: the materialised ancestors (area_ancestry.path, GIN-indexed) make this one index lookup.
-  qb.whereRaw(
-    `${column} in (select x.area_id from area_ancestry x where x.path && array(select id from area where code in (${codes.map(() => '?').join(', ')})))`,
-    [...codes],
-  );
-}

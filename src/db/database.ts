@@ -305,7 +305,7 @@ function apiOrmOptions(overrides: Partial<Options> | undefined, statementTimeout
 }
 
 interface EventSource {
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /**

@@ -380,7 +380,7 @@ export async function readSecrets(dataDir: string, log: (msg: string) => void = 
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`embedded postgres: cannot read ${file}: ${describe(err)}`);
+    throw new Error(`embedded postgres: cannot read ${file}: ${describe(err)}`, { cause: err });
   }
   const parsed = JSON.parse(text) as Partial<EmbeddedSecrets>;
   const ok = (r: unknown): r is { user: string; password: string } =>
@@ -599,7 +599,7 @@ async function ensurePostgresUser(log: (msg: string) => void): Promise<Ids> {
   try {
     await run('useradd', ['--system', '--gid', USER, '--no-create-home', '--shell', '/bin/false', USER]);
   } catch (err) {
-    throw new Error(`embedded postgres: could not create the ${USER} system user: ${describe(err)}`);
+    throw new Error(`embedded postgres: could not create the ${USER} system user: ${describe(err)}`, { cause: err });
   }
   const created = await postgresUserIds();
   if (!created) throw new Error(`embedded postgres: the ${USER} system user was created but cannot be found`);
@@ -698,6 +698,7 @@ async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Pro
     throw new Error(
       `embedded postgres: the PostgreSQL binaries package ${platformPackage} is not installed or not ` +
         `loadable (${describe(err)}); reinstall with install scripts allowed`,
+      { cause: err },
     );
   }
   const wanted = needInitdb ? (['postgres', 'initdb'] as const) : (['postgres'] as const);
@@ -712,6 +713,7 @@ async function preflightBinaries(ids: Ids | undefined, needInitdb: boolean): Pro
         `embedded postgres: cannot run ${bin}${ids ? ` as the ${USER} user (uid ${ids.uid})` : ''}: ` +
           `${describe(err)}. Was the package's postinstall (hydrate-symlinks) run, and can that user ` +
           `reach node_modules?`,
+        { cause: err },
       );
     }
   }

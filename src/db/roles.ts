@@ -74,7 +74,7 @@ function quoteLiteral(text: string): string {
 }
 
 interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /**

@@ -94,7 +94,7 @@ export interface RollupDifference {
 }
 
 interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /** Differences between one materialised table and its recomputation, within the caller's snapshot. */

@@ -1,5 +1,6 @@
+import type { ClassType } from 'type-graphql';
 import { ProjectFundFlowsResolver } from './fund-flow.relations.js';
 import { FundFlowResolver } from './fund-flow.resolver.js';
 
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [FundFlowResolver, ProjectFundFlowsResolver];
+export const resolvers: ClassType[] = [FundFlowResolver, ProjectFundFlowsResolver];

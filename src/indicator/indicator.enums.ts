@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import type { QualifierWord, UnitWord } from './display.js';
+import type { UnitWord } from './display.js';
 
 /** Unit of an indicator, as the article writes it. */
 export enum IndicatorUnit {
@@ -54,8 +54,6 @@ registerEnumType(Qualifier, {
     APPROXIMATELY: { description: '约数 approximately: 约' },
   },
 });
-/** The words of each qualifier (EXACT has none). */
-export const QUALIFIER_WORDS: Record<Qualifier, QualifierWord[]> = { EXACT: [], AT_LEAST: ['余', '超', '以上', '突破'], APPROXIMATELY: ['约'] };
 
 /** Kind of period of a value. */
 export enum PeriodKindEnum {

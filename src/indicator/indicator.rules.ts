@@ -7,7 +7,6 @@ import { compareYuan, DecimalError, parseYuan } from '../common/decimal.js';
 import { parsePeriod, PERIOD_RULE, type Period } from './period.js';
 import { NAME_MAX, NOTE_MAX, SOURCE_MAX, text, type Problem as RuleProblem } from '../common/rules.js';
 
-export const UNITS = ['REN', 'MING', 'JIA', 'GE', 'YUAN', 'PERCENT'] as const;
 export const COUNT_UNITS = ['REN', 'MING', 'JIA', 'GE'];
 export const QUALIFIER_OF_WORD: Record<string, 'AT_LEAST' | 'APPROXIMATELY'> = { 余: 'AT_LEAST', 超: 'AT_LEAST', 以上: 'AT_LEAST', 突破: 'AT_LEAST', 约: 'APPROXIMATELY' };
 /** Largest value a numeric(24,2) column holds: below 10^22. */

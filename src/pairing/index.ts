@@ -1,5 +1,6 @@
+import type { ClassType } from 'type-graphql';
 import { AreaPairingsResolver, EnterprisePairingsResolver } from './pairing.relations.js';
 import { PairingResolver } from './pairing.resolver.js';
 
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: Function[] = [PairingResolver, AreaPairingsResolver, EnterprisePairingsResolver];
+export const resolvers: ClassType[] = [PairingResolver, AreaPairingsResolver, EnterprisePairingsResolver];

@@ -1,4 +1,4 @@
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
 import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { resolvers as aggregates } from '../aggregates/index.js';
 import { resolvers as area } from '../area/index.js';
@@ -14,7 +14,7 @@ import { resolvers as workshop } from '../workshop/index.js';
 import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver class of the API, feature by feature. */
-export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop, ...programme, ...indicator, ...aggregates, ...auth] as NonEmptyArray<Function>;
+export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop, ...programme, ...indicator, ...aggregates, ...auth] as NonEmptyArray<ClassType>;
 
 /** Builds the executable schema from the decorated classes, with described root types. */
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {

@@ -6,9 +6,8 @@ import { corsGuard, parseCorsOrigins } from './http-cors.js';
 import { requestLogger } from './http-log.js';
 import { createLogger, parseLogLevel, type LogLevel, type Logger } from './logging.js';
 
-export { httpErrorHandler, notFoundHandler, sendHttpError } from './http-errors.js';
+export { httpErrorHandler, notFoundHandler } from './http-errors.js';
 export { operationNamePlugin } from './http-log.js';
-export { createLogger, logFunction } from './logging.js';
 
 /** HTTP settings (from the environment unless overridden). */
 export interface HttpConfig {

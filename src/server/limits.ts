@@ -11,7 +11,6 @@ import { batchLimit, bodyLimit, rateLimit } from './limits/http.js';
 import { pageSizeRule } from './limits/nodes.js';
 
 export { DEFAULT_LIMITS, LIMIT_SETTINGS, limitConfigFromEnv, type LimitConfig } from './limits/config.js';
-export { LimitCode } from './limits/errors.js';
 
 export interface RequestLimits {
   /** Express middleware run before Apollo (after authentication). */
@@ -39,7 +38,7 @@ export interface RequestLimits {
  *    reported), then the node limit on the resolved operation and its variables, then a wait
  *    for room in the nodes in flight (503 after the same timeout).
  * All of them refuse before any resolver (so any SQL) runs, each with its own
- * `extensions.code` ({@link LimitCode}).
+ * `extensions.code` (`LimitCode` in limits/errors.ts).
  */
 export function requestLimits(opts: AppOptions): RequestLimits {
   const config: LimitConfig = { ...limitConfigFromEnv(), ...stripUndefined(opts.limits ?? {}) };

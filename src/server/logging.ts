@@ -53,11 +53,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
-/** A `log(msg)` function (what main.ts and the CLIs use today) writing info lines to `logger`. */
-export function logFunction(logger: Logger): (msg: string) => void {
-  return (msg) => logger.info(msg);
-}
-
 /** What of an error may be logged: its class, code, message and stack (idempotent). */
 export function serializeError(error: unknown): { type: string; code?: string; message: string; stack?: string } {
   if (typeof error !== 'object' || error === null) return { type: typeof error, message: String(error) };

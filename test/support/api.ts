@@ -6,6 +6,10 @@ import { createApiKey, type NewKey } from '../../src/auth/keys.js';
 import { startApp, type AppOptions } from '../../src/server/app.js';
 import { createTestDatabase } from './database.js';
 
+/** A MikroORM query log line's prefix, with the colour code it may start with. */
+// eslint-disable-next-line no-control-regex -- ESC starts the ANSI colour code
+const QUERY_LINE = /^(\x1b\[\d+m)?\[query\] ?/;
+
 export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
@@ -55,9 +59,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       logger: (line: string) => {
         // Note: MikroORM takes `colors` from MIKRO_ORM_COLORS, which the migration ORM opened before
         // this one sets to true, so the line may start with a colour code despite `colors: false`.
-        if (/^(\x1b\[\d+m)?\[query\]/.test(line)) {
+        if (QUERY_LINE.test(line)) {
           count++;
-          log.push(line.replace(/^(\x1b\[\d+m)?\[query\] /, ''));
+          log.push(line.replace(QUERY_LINE, ''));
           if (log.length > 1000) log.shift();
         }
       },

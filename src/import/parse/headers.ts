@@ -8,7 +8,7 @@ export function normalizeHeader(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[\s_\-*:：]/g, '');
 }
 
-const UNIT_IN_HEADER = /[(\[]\s*(元|万元|万|亿元|亿|yuan|wan|yi)\s*[)\]]$|(万元|亿元)$/i;
+const UNIT_IN_HEADER = /[([]\s*(元|万元|万|亿元|亿|yuan|wan|yi)\s*[)\]]$|(万元|亿元)$/i;
 
 /** Splits "签约金额(亿元)" into the name and its unit. */
 export function splitHeaderUnit(header: string): { name: string; unit?: HeaderUnit } {

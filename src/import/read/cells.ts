@@ -28,13 +28,6 @@ export type RowSink = (file: string, sheet: string, row: RawRow) => void | Promi
 /** Cells to the right of this column are ignored (a registry sheet has about ten). */
 export const MAX_COLUMNS = 256;
 
-/** Column letters for a 0-based index: 0 → A, 27 → AB. */
-export function columnLetter(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** 0-based column index of a cell reference like "AB12". */
 export function columnIndex(ref: string): number {
   let n = 0;

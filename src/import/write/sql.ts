@@ -7,6 +7,8 @@ const TYPES = {
 
 /** Something that runs SQL: a pg Client inside the import's transaction. */
 export interface Sql {
+  // Note: rows are untyped unless the caller names their shape (`sql.query<{ code: string }>(…)`).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<R extends Record<string, unknown> = Record<string, any>>(text: string, values?: unknown[]): Promise<R[]>;
 }
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
+import type { RequestContext } from '../../common/context.js';
 import type { LimitConfig } from './config.js';
 import { LimitCode, LimitError, refuse } from './errors.js';
 import { countNodes, pageSizeError } from './nodes.js';
@@ -166,8 +167,10 @@ export class AdmissionControl {
    * any resolver, so before any SQL), then waits for room in MAX_NODES_IN_FLIGHT. The room is given
    * back when the response is ready (or the connection closes).
    */
-  plugin(maxNodes: number): ApolloServerPlugin<any> {
-    const admission = this;
+  plugin(maxNodes: number): ApolloServerPlugin<RequestContext> {
+    // Note: `this` inside the hooks below is the hooks object, so the admission is reached through arrows.
+    const acquire = (weight: number, deadline: number | undefined) =>
+      this.acquireNodes(weight, deadline ?? performance.now() + this.limits.queueTimeoutMs);
     return {
       async requestDidStart() {
         let release: (() => void) | undefined;
@@ -184,7 +187,7 @@ export class AdmissionControl {
               );
             }
             const http = current.getStore();
-            release = await admission.acquireNodes(Number(nodes), http?.deadline ?? performance.now() + admission.limits.queueTimeoutMs);
+            release = await acquire(Number(nodes), http?.deadline);
             http?.res.once('close', release);
           },
           async willSendResponse() {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
+import type { RequestContext } from '../../common/context.js';
 import type { LimitConfig } from './config.js';
 import { LimitCode, LimitError } from './errors.js';
 
@@ -30,7 +31,7 @@ function rejectWith(code: LimitCode, what: string) {
  * plugin hook (the client gets an internal error). graphql-js has the same count built into its
  * parser (`parseOptions.maxTokens`): parsing stops at the limit, nothing is parsed twice.
  */
-export function armorProtection(limits: LimitConfig, opts: { suggestions: boolean }): { plugins: ApolloServerPlugin<any>[]; validationRules: ValidationRule[] } {
+export function armorProtection(limits: LimitConfig, opts: { suggestions: boolean }): { plugins: ApolloServerPlugin<RequestContext>[]; validationRules: ValidationRule[] } {
   const config: ArmorConfig = {
     maxTokens: { enabled: false },
     maxDepth: {
@@ -60,7 +61,7 @@ export function armorProtection(limits: LimitConfig, opts: { suggestions: boolea
     blockFieldSuggestion: { enabled: !opts.suggestions },
   };
   const { plugins, validationRules } = new ApolloArmor(config).protect();
-  return { plugins: plugins as ApolloServerPlugin<any>[], validationRules };
+  return { plugins: plugins as ApolloServerPlugin<RequestContext>[], validationRules };
 }
 
 /** What graphql-armor measures of one operation (depth, aliases, directives, cost), for tests and tools. */

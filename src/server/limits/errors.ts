@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../../common/context.js';
 import { BadInputError } from '../../common/errors.js';
 
 /** Stable `extensions.code` of every refusal by a limit. */
@@ -67,7 +68,7 @@ const SUGGESTION = /\s*Did you mean (the enum value )?"[^]*\?$/;
  * - unless `suggestions`, no "Did you mean …" hint leaves the server (graphql-armor masks field
  *   suggestions; this also removes the enum-value ones it does not match, and its leftover "?").
  */
-export function limitErrorsPlugin(opts: { suggestions: boolean; maxTokens: number }): ApolloServerPlugin<any> {
+export function limitErrorsPlugin(opts: { suggestions: boolean; maxTokens: number }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {

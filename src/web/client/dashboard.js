@@ -1,6 +1,7 @@
 // The planners' dashboard: Apache ECharts (served by this API), one GraphQL query per chart,
 // filters in the URL, PNG and CSV downloads, and the share of cited and illustrative data.
 // Plain browser script (no build step); runs under `script-src 'self'`.
+/* global echarts -- loaded by its own script tag before this one */
 (function () {
   'use strict';
 
@@ -47,7 +48,7 @@
     try {
       body = await res.json();
     } catch (e) {
-      throw new Error('HTTP ' + res.status);
+      throw new Error('HTTP ' + res.status, { cause: e });
     }
     if (body.errors && body.errors.length) throw new Error(body.errors.map((e) => e.message).join('; '));
     if (!res.ok) throw new Error('HTTP ' + res.status);
@@ -62,8 +63,8 @@
     let s = String(decimal);
     const neg = s.startsWith('-');
     if (neg) s = s.slice(1);
-    let [int, frac = ''] = s.split('.');
-    int = int.padStart(places + 1, '0');
+    const [whole, frac = ''] = s.split('.');
+    const int = whole.padStart(places + 1, '0');
     const out = (int.slice(0, int.length - places).replace(/^0+(?=\d)/, '') + '.' + int.slice(int.length - places) + frac).replace(/\.?0+$/, '');
     return (neg && out !== '0' ? '-' : '') + (out === '' ? '0' : out);
   }
