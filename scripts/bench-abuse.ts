@@ -9,7 +9,7 @@
  * Environment variables given to this command (MAX_CONCURRENT_REQUESTS, QUEUE_MAX, …) pass
  * through to the API, so other settings can be measured the same way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -129,7 +129,9 @@ try {
   const idle = memory(pid);
   const single = await fire(url);
   if (single.status !== 200 || single.code) throw new Error(`the heavy query failed alone: ${JSON.stringify(single)}`);
-  console.log(`one heavy request alone: ${single.ms.toFixed(0)} ms, ${(single.bytes / 1048576).toFixed(1)} MiB of JSON; RSS idle ${mib(idle.rss)}, after it ${mib(memory(pid).rss)}`);
+  console.log(
+    `one heavy request alone: ${single.ms.toFixed(0)} ms, ${(single.bytes / 1048576).toFixed(1)} MiB of JSON; RSS idle ${mib(idle.rss)}, after it ${mib(memory(pid).rss)}`,
+  );
 
   let peak = 0;
   for (let round = 1; round <= ROUNDS; round++) {

@@ -13,11 +13,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { PARAMS_MARK } from '../src/db/sql.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp } from '../src/server/app.js';
-import { PARAMS_MARK } from '../src/db/sql.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const FLOWS = arg('flows', 1_000_000);
@@ -27,15 +27,23 @@ const RUNS = 7;
 const QUERIES: Record<string, string> = {
   'fundsLanded: mountain towns, 2022 (F2)': '{ fundsLanded(filter: { mountain: true, period: { year: 2022 } }) { total projectCount } }',
   'fundsLanded: by town and year': '{ fundsLanded(groupBy: [TOWN, YEAR]) { total groups { area { code } year total projectCount } } }',
-  'fundsLanded: by scheme and quarter, 2021–2023': '{ fundsLanded(filter: { period: { from: "2021-01-01", to: "2023-12-31" } }, groupBy: [SCHEME, QUARTER]) { groups { scheme quarter { year quarter } total } } }',
+  'fundsLanded: by scheme and quarter, 2021–2023':
+    '{ fundsLanded(filter: { period: { from: "2021-01-01", to: "2023-12-31" } }, groupBy: [SCHEME, QUARTER]) { groups { scheme quarter { year quarter } total } } }',
   'fundsLanded: by investor': '{ fundsLanded(groupBy: [INVESTOR]) { groups { investor { creditCode } total projectCount } } }',
-  'projectTiers: platforms, 2023 Q1 (F8/F9)': '{ projectTiers(filter: { signed: { year: 2023, quarter: 1 } }, groupBy: [PLATFORM]) { groups { area { code } tiers { tier projectCount signedAmount } } } }',
-  'projectTiers: mountain, landed 2022, by quarter': '{ projectTiers(filter: { mountain: true, landed: { year: 2022 } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } tiers { projectCount } } } }',
-  'collectiveIncome: 2022 by town (F3/F7)': '{ collectiveIncome(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
-  'fundsLanded: 2022 by town (issue 10 c)': '{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { total projectCount groups { area { code } total projectCount } } }',
-  'funds: by pairing, 2022 Q3': '{ funds(filter: { period: { year: 2022, quarter: 3 } }, groupBy: [PAIRING]) { committed landed groups { pairing { code } committed landed landedShare projectCount } } }',
-  'projectTiers: one platform, 2022 Q2 (issue 10 d)': '{ projectTiers(filter: { area: { within: ["330110801"] }, signed: { year: 2022, quarter: 2 } }) { projectCount tiers { tier projectCount signedAmount } } }',
-  'collectiveIncome: mountain towns by town (issue 10 e)': '{ collectiveIncome(year: 2023, filter: { area: { mountain: true } }, groupBy: [TOWN]) { growthRate groups { area { code } growthRate } } }',
+  'projectTiers: platforms, 2023 Q1 (F8/F9)':
+    '{ projectTiers(filter: { signed: { year: 2023, quarter: 1 } }, groupBy: [PLATFORM]) { groups { area { code } tiers { tier projectCount signedAmount } } } }',
+  'projectTiers: mountain, landed 2022, by quarter':
+    '{ projectTiers(filter: { mountain: true, landed: { year: 2022 } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } tiers { projectCount } } } }',
+  'collectiveIncome: 2022 by town (F3/F7)':
+    '{ collectiveIncome(year: 2022, groupBy: [TOWN]) { total growthRate groups { area { code } total change growthRate } } }',
+  'fundsLanded: 2022 by town (issue 10 c)':
+    '{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { total projectCount groups { area { code } total projectCount } } }',
+  'funds: by pairing, 2022 Q3':
+    '{ funds(filter: { period: { year: 2022, quarter: 3 } }, groupBy: [PAIRING]) { committed landed groups { pairing { code } committed landed landedShare projectCount } } }',
+  'projectTiers: one platform, 2022 Q2 (issue 10 d)':
+    '{ projectTiers(filter: { area: { within: ["330110801"] }, signed: { year: 2022, quarter: 2 } }) { projectCount tiers { tier projectCount signedAmount } } }',
+  'collectiveIncome: mountain towns by town (issue 10 e)':
+    '{ collectiveIncome(year: 2023, filter: { area: { mountain: true } }, groupBy: [TOWN]) { growthRate groups { area { code } growthRate } } }',
 };
 
 function median(xs: number[]): number {
@@ -59,7 +67,7 @@ const db = await openDatabase({
   },
 });
 try {
-  let t = Date.now();
+  const t = Date.now();
   const seeded = await runImport(server.url, { paths: ['seeds'], limits: limitsFromEnv() });
   if (seeded.status !== 'ok') throw new Error('could not load the seed data');
   const client = new pg.Client({ connectionString: server.url });
@@ -110,7 +118,11 @@ try {
     const sent = captured.map((s) => {
       const at = s.lastIndexOf(PARAMS_MARK);
       const text = at < 0 ? s : s.slice(0, at);
-      return { name: `b${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, values: at < 0 ? [] : (JSON.parse(s.slice(at + PARAMS_MARK.length)) as unknown[]) };
+      return {
+        name: `b${createHash('sha1').update(text).digest('hex').slice(0, 24)}`,
+        text,
+        values: at < 0 ? [] : (JSON.parse(s.slice(at + PARAMS_MARK.length)) as unknown[]),
+      };
     });
     const rawMs: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
@@ -122,7 +134,9 @@ try {
     const g = median(graphql);
     console.log(`${label.padEnd(55)}${g.toFixed(1).padStart(12)}${r.toFixed(1).padStart(10)}${(g / r).toFixed(2).padStart(8)}  ${captured.length}`);
   }
-  console.log(`\nGraphQL: HTTP round trip from this process. pg: the same statements with the same parameters (prepared), sent by node-postgres from this process. Aim: ratio ≤ 1.5.`);
+  console.log(
+    `\nGraphQL: HTTP round trip from this process. pg: the same statements with the same parameters (prepared), sent by node-postgres from this process. Aim: ratio ≤ 1.5.`,
+  );
   await raw.end();
   await app.stop();
 } finally {

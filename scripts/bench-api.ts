@@ -32,14 +32,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { findFreePort } from '../src/db/embedded.js';
 import { REPLICA_APPLICATION_NAME } from '../src/db/replicas.js';
-import { dropStandbySlot, startStandby, type StandbyHandle } from '../src/db/standby.js';
-import { ROOT } from './start-command.js';
+import { dropStandbySlot, type StandbyHandle, startStandby } from '../src/db/standby.js';
 import { ApiProcess, benchLimitsEnv } from './bench/api-process.js';
-import { openBenchDatabase, SCALES, type Scale } from './bench/database.js';
-import { captureStatements, isTransactionControl, runFloor, waitIdle, type CapturedStatement } from './bench/floor.js';
+import { openBenchDatabase, type Scale, SCALES } from './bench/database.js';
+import { type CapturedStatement, captureStatements, isTransactionControl, runFloor, waitIdle } from './bench/floor.js';
 import { cpuMs, postgresCpuMs, postmasterPid, RssSampler, runLoad } from './bench/measure.js';
-import { emptyPaths, QUERIES, type BenchQuery } from './bench/queries.js';
-import { checkTargets, hasErrors, scaleLines, tableHeader, tableRow, targetLines, type QueryResult } from './bench/report.js';
+import { type BenchQuery, emptyPaths, QUERIES } from './bench/queries.js';
+import { checkTargets, hasErrors, type QueryResult, scaleLines, tableHeader, tableRow, targetLines } from './bench/report.js';
+import { ROOT } from './start-command.js';
 
 interface Args {
   scale: Scale;
@@ -102,9 +102,13 @@ const machine = {
   loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
 };
 const estimate = (args.replica ? 1 : 2) * queries.length * (args.warmup + args.seconds + 1);
-say(`scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.processes} API process${args.processes > 1 ? 'es' : ''}${args.replica ? ' reading from a streaming replica' : ''}, ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`);
+say(
+  `scale ${args.scale} (${SCALES[args.scale].projects} projects, ${SCALES[args.scale].fundFlows} fund flows), ${args.processes} API process${args.processes > 1 ? 'es' : ''}${args.replica ? ' reading from a streaming replica' : ''}, ${args.connections} connections, ${args.seconds} s per query after ${args.warmup} s of warm-up`,
+);
 say(`${queries.length} queries${args.replica ? '' : ', each also timed as raw SQL'}: at least ${Math.ceil(estimate / 60)} min of load`);
-say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`);
+say(
+  `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')}`,
+);
 
 /** The commit measured (read at the start: the tree may move on during a long run). */
 const commit = (() => {
@@ -116,7 +120,7 @@ const commit = (() => {
 })();
 const db = await openBenchDatabase({ scale: args.scale, regenerate: args.regenerate, log: say });
 const owner = new pg.Client({ connectionString: db.server.url, application_name: 'bench' });
-let apis: ApiProcess[] = [];
+const apis: ApiProcess[] = [];
 let exitCode = 0;
 const stopApis = () => Promise.all(apis.map((a) => a.stop()));
 const replicaDir = path.join(path.dirname(db.dataDir), 'replica');
@@ -165,7 +169,7 @@ try {
     replicaOwner.on('error', () => {});
     await replicaOwner.connect();
     const lsn = (await owner.query('select pg_current_wal_lsn()::text as l')).rows[0].l as string;
-    for (const until = Date.now() + 120_000; ; ) {
+    for (const until = Date.now() + 120_000; ;) {
       const { rows } = await replicaOwner.query('select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) as ok', [lsn]);
       if (rows[0].ok) break;
       if (Date.now() > until) throw new Error(`the standby did not replay the primary's WAL up to ${lsn} within 120 s`);
@@ -174,14 +178,18 @@ try {
     replicaPgPid = postmasterPid(replicaDir);
     // Note: no user or password in the URL: the API logs in to the replica as its application role (README, Read replicas).
     apiEnv.DATABASE_REPLICA_URLS = `postgres://127.0.0.1:${port}${url.pathname}`;
-    say(`standby ready and caught up in ${((Date.now() - began) / 1000).toFixed(1)} s (postmaster ${replicaPgPid}); DATABASE_REPLICA_URLS=${apiEnv.DATABASE_REPLICA_URLS}`);
+    say(
+      `standby ready and caught up in ${((Date.now() - began) / 1000).toFixed(1)} s (postmaster ${replicaPgPid}); DATABASE_REPLICA_URLS=${apiEnv.DATABASE_REPLICA_URLS}`,
+    );
   }
 
   const t0 = Date.now();
   for (let i = 0; i < args.processes; i++) {
     apis.push(await ApiProcess.start({ appUrl: db.server.appUrl, ownerUrl: db.server.url, connections: args.connections, log: say, env: apiEnv }));
   }
-  say(`API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${apis.map((a) => `pid ${a.pid}, ${a.url}`).join('; ')}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`);
+  say(
+    `API ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${apis.map((a) => `pid ${a.pid}, ${a.url}`).join('; ')}); PostgreSQL ${machine.postgres} (postmaster ${pgPid})`,
+  );
   const api = apis[0];
   const url = api.url;
   const urls = apis.map((a) => a.url);
@@ -304,7 +312,8 @@ try {
     // in (the capture and the count then disagree).
     const sendOne = async () => {
       const { status, body: answer } = await post(q);
-      if (status !== 200 || answer.errors) throw new Error(`${q.name}: the request alone failed (HTTP ${status}): ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
+      if (status !== 200 || answer.errors)
+        throw new Error(`${q.name}: the request alone failed (HTTP ${status}): ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
     };
     let alone = noStatements;
     let aloneReplica = noStatements;
@@ -328,7 +337,8 @@ try {
       alone = await countStatements();
       const kept = captured?.filter((st) => !isTransactionControl(st.text)).length;
       if (kept === undefined || kept === alone.total) break;
-      if (attempt === 3) throw new Error(`${q.name}: captured ${kept} statements from the server log, pg_stat_statements counted ${alone.total} (see scripts/bench/floor.ts)`);
+      if (attempt === 3)
+        throw new Error(`${q.name}: captured ${kept} statements from the server log, pg_stat_statements counted ${alone.total} (see scripts/bench/floor.ts)`);
     }
     const partial: Omit<QueryResult, 'targets'> = {
       name: q.name,
@@ -385,7 +395,10 @@ try {
       `sent alone after the window (pg_stat_statements, API role, transaction control left out${args.replica ? ', primary and replica together' : ''}). API CPU, PG CPU: CPU ms per request of the API process and of all PostgreSQL ` +
       `processes${args.replica ? ' of the primary; on repl: statements of that request that ran on the replica; repl CPU: CPU ms per request of the standby PostgreSQL (WAL replay included)' : ''}. RSS: the API's peak resident memory. floor/s: the same statements sent directly through pg at the same concurrency; ratio: API req/s ÷ floor req/s.`,
   );
-  if (shared) console.log(`note: the load average was up to ${Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])).toFixed(2)} before the queries: other jobs shared the machine`);
+  if (shared)
+    console.log(
+      `note: the load average was up to ${Math.max(...machine.loadAverageBefore, ...results.map((r) => r.loadAverageBefore[0])).toFixed(2)} before the queries: other jobs shared the machine`,
+    );
   if (failed.length) {
     console.log(`\nFLAGGED: ${failed.length} queries had refused or failed requests: ${failed.map((r) => r.name).join(', ')}`);
     exitCode = 1;
@@ -404,7 +417,13 @@ try {
         commit,
         machine: { ...machine, loadAverageAfter: loadAfter, sharedWithOtherJobs: shared },
         data: db.marker,
-        api: { start: 'package.json scripts.start (compiled dist/)', processes: args.processes, limits: benchLimitsEnv(args.connections), logLevel: 'info', ...(apiEnv.DATABASE_REPLICA_URLS ? { replicaUrls: apiEnv.DATABASE_REPLICA_URLS } : {}) },
+        api: {
+          start: 'package.json scripts.start (compiled dist/)',
+          processes: args.processes,
+          limits: benchLimitsEnv(args.connections),
+          logLevel: 'info',
+          ...(apiEnv.DATABASE_REPLICA_URLS ? { replicaUrls: apiEnv.DATABASE_REPLICA_URLS } : {}),
+        },
         flagged: failed.map((r) => r.name),
         results,
       },

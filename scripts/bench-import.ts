@@ -102,7 +102,10 @@ function* range<T>(n: number, f: (i: number) => T): Generator<T> {
 /** Runs `npm run import` on `input` against `url`; returns its output, exit code and wall time. */
 async function importCommand(input: string, url: string): Promise<{ code: number | null; output: string; seconds: number }> {
   const started = Date.now();
-  const child = spawn('npm', ['run', '--silent', 'import', '--', input], { env: { ...process.env, DATABASE_URL: url, IMPORT_TIMING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', '--silent', 'import', '--', input], {
+    env: { ...process.env, DATABASE_URL: url, IMPORT_TIMING: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -112,12 +115,16 @@ async function importCommand(input: string, url: string): Promise<{ code: number
 
 try {
   // 1. The input, streamed to disk.
-  let t = Date.now();
+  const t = Date.now();
   const inputDir = path.join(dir, 'input');
   await mkdir(inputDir, { mode: 0o755 });
   let input: string;
   if (FORMAT === 'csv') {
-    for (const name of SHEET_NAMES) await writeLines(path.join(inputDir, `${name}.csv`), map(sheetRows(name), (r) => `${r.join(',')}\n`));
+    for (const name of SHEET_NAMES)
+      await writeLines(
+        path.join(inputDir, `${name}.csv`),
+        map(sheetRows(name), (r) => `${r.join(',')}\n`),
+      );
     input = inputDir;
   } else {
     input = path.join(inputDir, 'bench.xlsx');
@@ -130,8 +137,13 @@ try {
     await wb.commit();
   }
   const fileRows = 2 + VILLAGES + ENTERPRISES + 2 * P + FLOWS;
-  const bytes = FORMAT === 'csv' ? (await Promise.all(SHEET_NAMES.map(async (n) => (await stat(path.join(inputDir, `${n}.csv`))).size))).reduce((a, b) => a + b, 0) : (await stat(input)).size;
-  console.log(`input (${FORMAT}): ${fileRows} rows (${P} projects, ${P} stages, ${FLOWS} fund flows, ${2 + VILLAGES} areas, ${ENTERPRISES} enterprises), ${(bytes / 1048576).toFixed(1)} MiB, written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const bytes =
+    FORMAT === 'csv'
+      ? (await Promise.all(SHEET_NAMES.map(async (n) => (await stat(path.join(inputDir, `${n}.csv`))).size))).reduce((a, b) => a + b, 0)
+      : (await stat(input)).size;
+  console.log(
+    `input (${FORMAT}): ${fileRows} rows (${P} projects, ${P} stages, ${FLOWS} fund flows, ${2 + VILLAGES} areas, ${ENTERPRISES} enterprises), ${(bytes / 1048576).toFixed(1)} MiB, written in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   // 2. The import, end to end (its own process: start, read, check, write, commit with the rollups).
   const importUrl = await freshDatabase('bench_import');
@@ -145,16 +157,38 @@ try {
   const now = '2026-01-01 00:00:00+00';
   const file = async (name: string, lines: Iterable<string>) => {
     const p = path.join(dir, `${name}.copy.csv`);
-    await writeLines(p, map(lines, (l) => `${l}\n`));
+    await writeLines(
+      p,
+      map(lines, (l) => `${l}\n`),
+    );
     return p;
   };
   const files = {
-    area: await file('area', [`1,bench,${now},${now},330110,余杭区,DISTRICT,,false,NONE`, `2,bench,${now},${now},330110109,径山镇,TOWN,1,true,NONE`, ...range(VILLAGES, (v) => `${3 + v},bench,${now},${now},${village(v)},村${v},VILLAGE,2,false,NONE`)]),
-    enterprise: await file('enterprise', range(ENTERPRISES, (e) => `${e + 1},bench,${now},${now},${credit(e)},企业${e},PRIVATE,{}`)),
-    project: await file('project', range(P, (i) => `${i + 1},bench,${now},${now},B-${i},项目${i},数字经济,${3 + (i % VILLAGES)},,${amount(i)},${date(i)}`)),
-    project_investor: await file('project_investor', range(P, (i) => `${i + 1},${i + 1},${(i % ENTERPRISES) + 1}`)),
-    project_stage: await file('project_stage', range(2 * P, (k) => (k < P ? `${k + 1},${k + 1},SIGNED,${date(k)}` : `${k + 1},${k - P + 1},LANDED,${LANDED_ON}`))),
-    fund_flow: await file('fund_flow', range(FLOWS, (k) => `${k + 1},bench,${now},${now},${(k >> 2) + 1},V-${k % 4},${FLOW_KIND[k % 4]},${flowAmount(k)},${flowDate(k)}`)),
+    area: await file('area', [
+      `1,bench,${now},${now},330110,余杭区,DISTRICT,,false,NONE`,
+      `2,bench,${now},${now},330110109,径山镇,TOWN,1,true,NONE`,
+      ...range(VILLAGES, (v) => `${3 + v},bench,${now},${now},${village(v)},村${v},VILLAGE,2,false,NONE`),
+    ]),
+    enterprise: await file(
+      'enterprise',
+      range(ENTERPRISES, (e) => `${e + 1},bench,${now},${now},${credit(e)},企业${e},PRIVATE,{}`),
+    ),
+    project: await file(
+      'project',
+      range(P, (i) => `${i + 1},bench,${now},${now},B-${i},项目${i},数字经济,${3 + (i % VILLAGES)},,${amount(i)},${date(i)}`),
+    ),
+    project_investor: await file(
+      'project_investor',
+      range(P, (i) => `${i + 1},${i + 1},${(i % ENTERPRISES) + 1}`),
+    ),
+    project_stage: await file(
+      'project_stage',
+      range(2 * P, (k) => (k < P ? `${k + 1},${k + 1},SIGNED,${date(k)}` : `${k + 1},${k - P + 1},LANDED,${LANDED_ON}`)),
+    ),
+    fund_flow: await file(
+      'fund_flow',
+      range(FLOWS, (k) => `${k + 1},bench,${now},${now},${(k >> 2) + 1},V-${k % 4},${FLOW_KIND[k % 4]},${flowAmount(k)},${flowDate(k)}`),
+    ),
   };
   // Note: COPY into the migrated schema fires the same statement triggers as the import (audit log,
   // rollups at commit); the second COPY, with triggers off (session_replication_role = replica), is the bare floor.
@@ -164,12 +198,18 @@ try {
     const started = Date.now();
     await client.query('begin');
     if (bare) await client.query(`set local session_replication_role = replica`);
-    await client.query(`copy area (id, source, created_at, updated_at, code, name, kind, parent_id, mountain, scenic_grade) from '${files.area}' with (format csv)`);
+    await client.query(
+      `copy area (id, source, created_at, updated_at, code, name, kind, parent_id, mountain, scenic_grade) from '${files.area}' with (format csv)`,
+    );
     await client.query(`copy enterprise (id, source, created_at, updated_at, credit_code, name, ownership, tags) from '${files.enterprise}' with (format csv)`);
-    await client.query(`copy project (id, source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on) from '${files.project}' with (format csv)`);
+    await client.query(
+      `copy project (id, source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on) from '${files.project}' with (format csv)`,
+    );
     await client.query(`copy project_investor (id, project_id, enterprise_id) from '${files.project_investor}' with (format csv)`);
     await client.query(`copy project_stage (id, project_id, stage, reached_on) from '${files.project_stage}' with (format csv)`);
-    await client.query(`copy fund_flow (id, source, created_at, updated_at, project_id, reference, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`);
+    await client.query(
+      `copy fund_flow (id, source, created_at, updated_at, project_id, reference, kind, amount, occurred_on) from '${files.fund_flow}' with (format csv)`,
+    );
     await client.query('commit');
     await client.end();
     return (Date.now() - started) / 1000;
@@ -181,7 +221,11 @@ try {
   const count = async (url: string) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const [r] = (await client.query(`select (select count(*) from project)::int as p, (select count(*) from project_stage)::int as s, (select count(*) from fund_flow)::int as f, (select sum(amount)::text from fund_flow) as money, (select count(*) from project_investor)::int as i`)).rows;
+    const [r] = (
+      await client.query(
+        `select (select count(*) from project)::int as p, (select count(*) from project_stage)::int as s, (select count(*) from fund_flow)::int as f, (select sum(amount)::text from fund_flow) as money, (select count(*) from project_investor)::int as i`,
+      )
+    ).rows;
     await client.end();
     return JSON.stringify(r);
   };
@@ -194,10 +238,14 @@ try {
 
   const copied = 2 + VILLAGES + ENTERPRISES + P * 4 + FLOWS;
   const internal = [...run.output.matchAll(/: (\d+) ms \(peak RSS/g)].reduce((s, m) => s + Number(m[1]), 0) / 1000;
-  console.log(`import:  ${run.seconds.toFixed(2)} s wall (${internal.toFixed(2)} s in its phases), ${Math.round(fileRows / run.seconds)} rows/s; peak RSS ${peak} MiB (limit 512)`);
+  console.log(
+    `import:  ${run.seconds.toFixed(2)} s wall (${internal.toFixed(2)} s in its phases), ${Math.round(fileRows / run.seconds)} rows/s; peak RSS ${peak} MiB (limit 512)`,
+  );
   console.log(`COPY:    ${copySeconds.toFixed(2)} s  ${Math.round(copied / copySeconds)} rows/s (${copied} table rows, triggers and rollups on)`);
   console.log(`COPY, triggers off: ${bareSeconds.toFixed(2)} s  ${Math.round(copied / bareSeconds)} rows/s (no audit log, no rollups, no foreign-key checks)`);
-  console.log(`ratio:   import takes ${(run.seconds / copySeconds).toFixed(2)}× COPY's time (aim: ≤ 5×), ${(run.seconds / bareSeconds).toFixed(2)}× the bare COPY's`);
+  console.log(
+    `ratio:   import takes ${(run.seconds / copySeconds).toFixed(2)}× COPY's time (aim: ≤ 5×), ${(run.seconds / bareSeconds).toFixed(2)}× the bare COPY's`,
+  );
 } finally {
   await server.stop();
   await rm(dir, { recursive: true, force: true });

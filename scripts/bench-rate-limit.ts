@@ -73,14 +73,23 @@ const makeKeys = async () => {
   const owner = new pg.Client({ connectionString: server.url });
   await owner.connect();
   for (const [i, key] of keys.entries()) {
-    await owner.query(`insert into api_key (prefix, hash, role, label, created_by) values ($1, $2, 'reader', $3, 'bench')`, [key.slice(0, 10), hashKey(key), `bench ${i + 1}`]);
+    await owner.query(`insert into api_key (prefix, hash, role, label, created_by) values ($1, $2, 'reader', $3, 'bench')`, [
+      key.slice(0, 10),
+      hashKey(key),
+      `bench ${i + 1}`,
+    ]);
   }
   await owner.end();
   keysMade = true;
 };
 const results = new Map<string, Figures[]>();
 const direct: string[] = [];
-say(`${rounds} round(s) × ${MODES.length} modes, ${connections} connections, ${seconds} s each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+say(
+  `${rounds} round(s) × ${MODES.length} modes, ${connections} connections, ${seconds} s each; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 try {
   for (let round = 1; round <= (directOnly ? 0 : rounds); round++) {
     for (const mode of MODES) {
@@ -131,13 +140,30 @@ if (directOnly) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const pick = (name: string, f: (x: Figures) => number) => median(results.get(name)!.map(f));
-console.log(`\n{ __typename }, ${connections} connections, ${seconds} s, median of ${rounds} round(s); load average after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`${'rate limit'.padEnd(22)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'API CPU ms'.padStart(12)}${'PG CPU ms'.padStart(11)}${'failed'.padStart(8)}`);
+console.log(
+  `\n{ __typename }, ${connections} connections, ${seconds} s, median of ${rounds} round(s); load average after ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `${'rate limit'.padEnd(22)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'API CPU ms'.padStart(12)}${'PG CPU ms'.padStart(11)}${'failed'.padStart(8)}`,
+);
 for (const mode of MODES) {
   const n = mode.name;
   console.log(
-    `${n.padEnd(22)}${pick(n, (x) => x.reqPerSec).toFixed(0).padStart(9)}${pick(n, (x) => x.p50).toFixed(2).padStart(9)}${pick(n, (x) => x.p99).toFixed(2).padStart(9)}` +
-      `${pick(n, (x) => x.apiCpu).toFixed(3).padStart(12)}${pick(n, (x) => x.pgCpu).toFixed(3).padStart(11)}${String(results.get(n)!.reduce((s, x) => s + x.failed, 0)).padStart(8)}`,
+    `${n.padEnd(22)}${pick(n, (x) => x.reqPerSec)
+      .toFixed(0)
+      .padStart(9)}${pick(n, (x) => x.p50)
+      .toFixed(2)
+      .padStart(9)}${pick(n, (x) => x.p99)
+      .toFixed(2)
+      .padStart(9)}` +
+      `${pick(n, (x) => x.apiCpu)
+        .toFixed(3)
+        .padStart(12)}${pick(n, (x) => x.pgCpu)
+        .toFixed(3)
+        .padStart(11)}${String(results.get(n)!.reduce((s, x) => s + x.failed, 0)).padStart(8)}`,
   );
 }
 for (const [off, on] of [MODES.slice(0, 2), MODES.slice(2, 4)].map((pair) => pair.map((m) => m.name))) {
@@ -151,11 +177,15 @@ printDirect();
 process.exit(0);
 
 function printDirect(): void {
-  console.log(`\nThe counter alone, in this process (the API's code: rateCounter in src/server/limits/http.ts), ${DIRECT_N} requests each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}:`);
+  console.log(
+    `\nThe counter alone, in this process (the API's code: rateCounter in src/server/limits/http.ts), ${DIRECT_N} requests each; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}:`,
+  );
   console.log(`${'run'.padEnd(40)}${'µs/request'.padStart(12)}${'CPU µs'.padStart(9)}${'PG CPU µs'.padStart(11)}${'statements/request'.padStart(20)}`);
   for (const line of direct) console.log(line);
 }
-
 
 /**
  * The counter without HTTP: `inFlight` workers each counting requests one after another for `callers`
@@ -169,7 +199,11 @@ async function directRuns(): Promise<string[]> {
   const db = await openDatabase({ url: server.appUrl, migrationUrl: server.url });
   const lines: string[] = [];
   try {
-    for (const [inFlight, callers] of [[1, 16], [16, 1], [16, 16]] as const) {
+    for (const [inFlight, callers] of [
+      [1, 16],
+      [16, 1],
+      [16, 16],
+    ] as const) {
       for (const store of [undefined, { knex: db.orm.em.getKnex('write') }]) {
         const counter = rateCounter(1_000_000_000, store);
         const prefix = `direct-${inFlight}-${callers}-${store ? 'pg' : 'mem'}-${Date.now()}`;

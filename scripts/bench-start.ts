@@ -9,7 +9,7 @@
  * /proc/<pid>/status) when idle after start and a few requests, and after N more requests (the
  * queries of queries/, in turn). `--rebuild` deletes dist/ first, so the first start compiles.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -168,7 +168,12 @@ await chmod(dir, 0o755);
 try {
   if (REBUILD && existsSync(path.join(ROOT, 'dist'))) await rm(path.join(ROOT, 'dist'), { recursive: true, force: true });
   console.log(`npm start: ${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start}`);
-  console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const dataDir = path.join(dir, 'pg');
   await measureStart('first start (new database, migrations, seed import)', dataDir);
   const later = await measureStart('later start (existing database)', dataDir);

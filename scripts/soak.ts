@@ -10,7 +10,7 @@
  * Writes need an editor key: the script creates one with `npm run keys -- create --role editor
  * --label soak` against the same data directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -199,9 +199,15 @@ const LIST_QUERIES: Operation[] = [
     query: `query MountainTowns { areas(filter: { kinds: [TOWN], mountain: true }) { totalCount nodes { code name
       children(first: 100) { totalCount nodes { name scenicGrade } } projects(first: 5) { totalCount nodes { code tier stage } } } } }`,
   },
-  { name: 'ListWorkshops', query: `query ListWorkshops { workshops(first: 50) { totalCount nodes { name type jobsCreated village { name } hostEnterprise { name } } } }` },
+  {
+    name: 'ListWorkshops',
+    query: `query ListWorkshops { workshops(first: 50) { totalCount nodes { name type jobsCreated village { name } hostEnterprise { name } } } }`,
+  },
   { name: 'ListEnterprises', query: `query ListEnterprises { enterprises(first: 60) { totalCount nodes { creditCode name ownership tags } } }` },
-  { name: 'ListFundFlows', query: `query ListFundFlows { fundFlows(first: 50) { totalCount nodes { kind amount(unit: WAN) occurredOn project { code name } } } }` },
+  {
+    name: 'ListFundFlows',
+    query: `query ListFundFlows { fundFlows(first: 50) { totalCount nodes { kind amount(unit: WAN) occurredOn project { code name } } } }`,
+  },
   {
     name: 'ListPairings',
     query: `query ListPairings { pairings(first: 40) { totalCount nodes { code scheme startDate
@@ -374,7 +380,24 @@ try {
 
   const seededData = await graphql(
     url,
-    `query SoakSetup { areas(filter: { kinds: [VILLAGE] }, first: 100) { nodes { code } } fundFlows(first: 100) { nodes { kind occurredOn project { code } } } }`,
+    `
+      query SoakSetup {
+        areas(filter: { kinds: [VILLAGE] }, first: 100) {
+          nodes {
+            code
+          }
+        }
+        fundFlows(first: 100) {
+          nodes {
+            kind
+            occurredOn
+            project {
+              code
+            }
+          }
+        }
+      }
+    `,
     headers,
   );
   const seeded: Seeded = {
@@ -433,12 +456,12 @@ try {
   console.log('');
   console.log(`soak: ${args.minutes} min, ${args.connections} connections, ${mode}`);
   console.log(`requests: ${stats.total} (${(stats.total / result.duration).toFixed(0)}/s), of which writes ${stats.writes}`);
-  console.log(`errors: ${errors} (GraphQL errors or HTTP status other than 200: ${stats.errorCount}; connection errors/timeouts: ${result.errors}/${result.timeouts})`);
+  console.log(
+    `errors: ${errors} (GraphQL errors or HTTP status other than 200: ${stats.errorCount}; connection errors/timeouts: ${result.errors}/${result.timeouts})`,
+  );
   for (const [kind, n] of [...stats.errors].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n}× ${kind}`);
   console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
-  console.log(
-    `API RSS: start ${startMem?.rss.toFixed(0)} MiB, end ${endMem?.rss.toFixed(0)} MiB, peak ${endMem?.peak.toFixed(0)} MiB`,
-  );
+  console.log(`API RSS: start ${startMem?.rss.toFixed(0)} MiB, end ${endMem?.rss.toFixed(0)} MiB, peak ${endMem?.peak.toFixed(0)} MiB`);
   console.log(`API log: ${api.requestLines} request lines (${api.serverErrorLines} with status ≥ 500); API stopped: ${how}`);
   if (api.other.length) console.log(`API also said:\n  ${api.other.slice(0, 10).join('\n  ')}`);
   if (errors > 0) exitCode = 1;

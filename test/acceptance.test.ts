@@ -122,7 +122,8 @@ describe('the seeded registry reproduces the article', () => {
       project: { host: { name: '杭州未来科技城' } },
       collectiveIncomeRecord: { village: { name: '仙佰坑村' } },
     });
-    for (const list of ['areas', 'enterprises', 'pairings', 'projects', 'fundFlows', 'workshops', 'collectiveIncomes']) expect(data[list].totalCount).toBeGreaterThan(0);
+    for (const list of ['areas', 'enterprises', 'pairings', 'projects', 'fundFlows', 'workshops', 'collectiveIncomes'])
+      expect(data[list].totalCount).toBeGreaterThan(0);
     const node = await api.data(`query($id: ID!) { node(id: $id) { id ... on Area { code } } }`, { id: data.areas.nodes[0].id });
     expect(node.node.id).toBe(data.areas.nodes[0].id);
   });

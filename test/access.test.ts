@@ -42,12 +42,23 @@ beforeAll(async () => {
   await insertEnterprises(api.orm, 3);
   const project = (code: string, host: string, investor: string) =>
     admin(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, {
-      i: { code, name: code, sector: '数字经济', hostAreaCode: host, signedAmount: '150000000', signedOn: '2023-02-01', investorCreditCodes: [investor], source: 'test' },
+      i: {
+        code,
+        name: code,
+        sector: '数字经济',
+        hostAreaCode: host,
+        signedAmount: '150000000',
+        signedOn: '2023-02-01',
+        investorCreditCodes: [investor],
+        source: 'test',
+      },
     });
   await project('P-A', V11, E1);
   await project('P-B', TOWN2, E2);
   const workshop = (name: string, village: string, host: string) =>
-    admin(`mutation($i: WorkshopInput!) { createWorkshop(input: $i) { name } }`, { i: { name, type: 'PROCESSING', villageCode: village, hostEnterpriseCreditCode: host, source: 'test' } });
+    admin(`mutation($i: WorkshopInput!) { createWorkshop(input: $i) { name } }`, {
+      i: { name, type: 'PROCESSING', villageCode: village, hostEnterpriseCreditCode: host, source: 'test' },
+    });
   await workshop('W-A', V11, E1);
   await workshop('W-B', V21, E2);
   const pairing = (code: string, lead: string, village: string) =>
@@ -57,7 +68,9 @@ beforeAll(async () => {
   await pairing('EV-A', E1, V11);
   await pairing('EV-B', E2, V21);
   const income = (village: string) =>
-    admin(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, { i: { villageCode: village, year: 2022, operatingIncome: '1000000', source: 'test' } });
+    admin(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, {
+      i: { villageCode: village, year: 2022, operatingIncome: '1000000', source: 'test' },
+    });
   await income(V11);
   await income(V21);
 });
@@ -73,8 +86,13 @@ interface Case {
   expect: Record<'admin' | 'editor' | 'area' | 'partner' | 'reader' | 'anonymous', 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED'>;
 }
 
-const ws = (name: string, village: string, host?: string) => ({ i: { name, type: 'PROCESSING', villageCode: village, hostEnterpriseCreditCode: host, source: 'test' } });
-const deleteWs = (name: string, village: string) => ({ query: `mutation($k: WorkshopKeyInput!) { deleteWorkshop(key: $k) }`, variables: { k: { villageCode: village, name } } });
+const ws = (name: string, village: string, host?: string) => ({
+  i: { name, type: 'PROCESSING', villageCode: village, hostEnterpriseCreditCode: host, source: 'test' },
+});
+const deleteWs = (name: string, village: string) => ({
+  query: `mutation($k: WorkshopKeyInput!) { deleteWorkshop(key: $k) }`,
+  variables: { k: { villageCode: village, name } },
+});
 const ALL_WRITERS = { admin: 'ok', editor: 'ok', reader: 'FORBIDDEN', anonymous: 'UNAUTHENTICATED' } as const;
 
 const CASES: Case[] = [
@@ -96,7 +114,10 @@ const CASES: Case[] = [
     name: "move E1's workshop W-A to a village of town 2 and hand it to E2",
     query: `mutation($k: WorkshopKeyInput!, $i: WorkshopInput!) { updateWorkshop(key: $k, input: $i) { name } }`,
     variables: { k: { villageCode: V11, name: 'W-A' }, i: { villageCode: V21, hostEnterpriseCreditCode: E2 } },
-    undo: { query: `mutation($k: WorkshopKeyInput!, $i: WorkshopInput!) { updateWorkshop(key: $k, input: $i) { name } }`, variables: { k: { villageCode: V21, name: 'W-A' }, i: { villageCode: V11, hostEnterpriseCreditCode: E1 } } },
+    undo: {
+      query: `mutation($k: WorkshopKeyInput!, $i: WorkshopInput!) { updateWorkshop(key: $k, input: $i) { name } }`,
+      variables: { k: { villageCode: V21, name: 'W-A' }, i: { villageCode: V11, hostEnterpriseCreditCode: E1 } },
+    },
     expect: { ...ALL_WRITERS, area: 'FORBIDDEN', partner: 'FORBIDDEN' },
   },
   {
@@ -227,7 +248,12 @@ describe('who may write what', () => {
   it('keeps the keys and the audit log to admins', async () => {
     for (const role of ['editor', 'reader'] as const) {
       const key = await api.createKey({ role });
-      for (const query of [`{ auditLog { totalCount } }`, `{ apiKeys { id } }`, `mutation { revokeApiKey(id: 1) { id } }`, `mutation { createApiKey(role: "admin", label: "x") { key } }`]) {
+      for (const query of [
+        `{ auditLog { totalCount } }`,
+        `{ apiKeys { id } }`,
+        `mutation { revokeApiKey(id: 1) { id } }`,
+        `mutation { createApiKey(role: "admin", label: "x") { key } }`,
+      ]) {
         const res = await api.gqlAs(key, query);
         expect(res.errors?.[0]?.extensions?.code, `${role}: ${query}`).toBe('FORBIDDEN');
       }
@@ -258,7 +284,11 @@ describe('who may write what', () => {
     expect(expired.errors?.[0]?.message).toBe('Unauthenticated: this API key has expired');
 
     expect((await api.gqlAs(`yhr_${'A'.repeat(43)}`, `{ areas { totalCount } }`)).errors?.[0]?.message).toBe('Unauthenticated: unknown API key');
-    const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' }, body: '{"query":"{ areas { totalCount } }"}' });
+    const res = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' },
+      body: '{"query":"{ areas { totalCount } }"}',
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
@@ -280,7 +310,11 @@ describe('who may write what', () => {
 describe('keys through the command line', () => {
   it('creates a key that works, lists it, revokes it, and the key is refused afterwards', async () => {
     const env = { DATABASE_URL: api.databaseUrl };
-    const created = await runCli('src/auth/keys.cli.ts', ['create', '--role', 'area', '--area', TOWN1, '--label', '镇1 portal', '--expires', '2099-12-31', '--as', 'tester'], env);
+    const created = await runCli(
+      'src/auth/keys.cli.ts',
+      ['create', '--role', 'area', '--area', TOWN1, '--label', '镇1 portal', '--expires', '2099-12-31', '--as', 'tester'],
+      env,
+    );
     expect(created.code).toBe(0);
     const key = created.stdout.trim().split('\n').at(-1)!;
     expect(key).toMatch(/^yhr_[A-Za-z0-9_-]{43}$/);
@@ -291,7 +325,13 @@ describe('keys through the command line', () => {
     expect(listed.code).toBe(0);
     const line = listed.stdout.split('\n').find((l) => l.includes('镇1 portal'))!;
     const [id, prefix, role, scope, label, , lastUsed, expires, state] = line.split('\t');
-    expect({ prefix, role, scope, label, state }).toEqual({ prefix: `${key.slice(0, 10)}…`, role: 'area', scope: `area ${TOWN1}`, label: '"镇1 portal"', state: 'active' });
+    expect({ prefix, role, scope, label, state }).toEqual({
+      prefix: `${key.slice(0, 10)}…`,
+      role: 'area',
+      scope: `area ${TOWN1}`,
+      label: '"镇1 portal"',
+      state: 'active',
+    });
     expect(lastUsed).not.toBe('never');
     expect(expires).toBe('2099-12-31T16:00:00.000Z');
     expect(listed.stdout).not.toContain(key);
@@ -317,17 +357,44 @@ describe('tokens of the identity provider', () => {
   it('accepts a valid token and refuses an expired one and one for another audience', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwtApi = await startTestApi({
-      auth: { jwt: { publicKey: await exportSPKI(publicKey), issuer: 'https://idp.yuhang.example', audience: 'registry', algorithms: ['ES256'], roleClaim: 'registry_role', areaClaim: 'registry_area', enterpriseClaim: 'registry_enterprise' } },
+      auth: {
+        jwt: {
+          publicKey: await exportSPKI(publicKey),
+          issuer: 'https://idp.yuhang.example',
+          audience: 'registry',
+          algorithms: ['ES256'],
+          roleClaim: 'registry_role',
+          areaClaim: 'registry_area',
+          enterpriseClaim: 'registry_enterprise',
+        },
+      },
     });
     try {
       await insertAreaTree(jwtApi.orm, 1, 1);
       const sign = (claims: Record<string, unknown>, audience = 'registry', expires: string | number = '5m') =>
-        new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject('zhang.san').setIssuer('https://idp.yuhang.example').setAudience(audience).setIssuedAt().setExpirationTime(expires).sign(privateKey);
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'ES256' })
+          .setSubject('zhang.san')
+          .setIssuer('https://idp.yuhang.example')
+          .setAudience(audience)
+          .setIssuedAt()
+          .setExpirationTime(expires)
+          .sign(privateKey);
       const write = `mutation { updateArea(code: "${TOWN1}", input: { name: "镇一" }) { name } }`;
       const valid = await jwtApi.gqlAs(await sign({ registry_role: 'editor' }), write);
       expect(valid.data).toEqual({ updateArea: { name: '镇一' } });
-      const audit = await jwtApi.gqlAs(jwtApi.adminKey, `{ auditLog(filter: { recordKind: "Area", key: "${TOWN1}" }) { nodes { actor role operation action before after } } }`);
-      expect(audit.data.auditLog.nodes[0]).toEqual({ actor: 'jwt:zhang.san', role: 'editor', operation: 'updateArea', action: 'UPDATE', before: { name: '镇1' }, after: { name: '镇一' } });
+      const audit = await jwtApi.gqlAs(
+        jwtApi.adminKey,
+        `{ auditLog(filter: { recordKind: "Area", key: "${TOWN1}" }) { nodes { actor role operation action before after } } }`,
+      );
+      expect(audit.data.auditLog.nodes[0]).toEqual({
+        actor: 'jwt:zhang.san',
+        role: 'editor',
+        operation: 'updateArea',
+        action: 'UPDATE',
+        before: { name: '镇1' },
+        after: { name: '镇一' },
+      });
 
       const expired = await jwtApi.gqlAs(await sign({ registry_role: 'editor' }, 'registry', Math.floor(Date.now() / 1000) - 60), write);
       expect(expired.status).toBe(401);
@@ -356,10 +423,25 @@ describe('the audit trail', () => {
       body: JSON.stringify({ query: `mutation { updateWorkshop(key: { villageCode: "${V11}", name: "W-A" }, input: { jobsCreated: 42 }) { jobsCreated } }` }),
     });
     expect(await http.json()).toEqual({ data: { updateWorkshop: { jobsCreated: 42 } } });
-    const log = await admin(`{ auditLog(first: 5, filter: { actor: "key:${id}" }) { totalCount nodes { actor role requestId operation action recordKind recordKey before after runId } } }`);
+    const log = await admin(
+      `{ auditLog(first: 5, filter: { actor: "key:${id}" }) { totalCount nodes { actor role requestId operation action recordKind recordKey before after runId } } }`,
+    );
     expect(log.auditLog).toEqual({
       totalCount: 1,
-      nodes: [{ actor: `key:${id}`, role: 'partner', requestId: 'portal-req-0001', operation: 'updateWorkshop', action: 'UPDATE', recordKind: 'Workshop', recordKey: `${V11}/W-A`, before: { jobs_created: 0 }, after: { jobs_created: 42 }, runId: null }],
+      nodes: [
+        {
+          actor: `key:${id}`,
+          role: 'partner',
+          requestId: 'portal-req-0001',
+          operation: 'updateWorkshop',
+          action: 'UPDATE',
+          recordKind: 'Workshop',
+          recordKey: `${V11}/W-A`,
+          before: { jobs_created: 0 },
+          after: { jobs_created: 42 },
+          runId: null,
+        },
+      ],
     });
     const tamper = await sql('select 1').then(async () => {
       try {
@@ -380,7 +462,9 @@ describe('the audit trail', () => {
       await writeFile(file, csv);
       const outcome = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv(), actor: 'cli:data-manager' });
       expect(outcome.status).toBe('ok');
-      const entries = await sql(`select actor, role, operation, action, record_kind, record_key, after, details from audit_log where run_id = $1 order by id`, [outcome.runId]);
+      const entries = await sql(`select actor, role, operation, action, record_kind, record_key, after, details from audit_log where run_id = $1 order by id`, [
+        outcome.runId,
+      ]);
       expect(entries.map((e) => [e.actor, e.role, e.operation, e.action, e.record_kind, e.record_key])).toEqual([
         ['cli:data-manager', 'operator', 'import', 'INSERT', 'Area', '330110101203'],
         ['cli:data-manager', 'operator', 'import', 'INSERT', 'Area', '330110101204'],

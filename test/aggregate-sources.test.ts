@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWorkbook } from '../scripts/seed-data/workbook.js';
 import type { AreaRow, Seed } from '../scripts/seed-data/rows.js';
+import { readWorkbook } from '../scripts/seed-data/workbook.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
 import { startTestApi, type TestApi } from './support/api.js';
@@ -198,7 +198,9 @@ describe('sources of each aggregate', () => {
     const t = tree();
     const all = await api.data(`{ workshopSummary(groupBy: [TYPE]) { ${SOURCES} } }`);
     expect(all.workshopSummary.sources).toEqual(expected(seed.workshops, false));
-    const luniao = await api.data(`{ workshopSummary(filter: { area: { within: ["330110111"] }, types: [PROCESSING, TARGETED_HIRING] }) { workshopCount ${SOURCES} } }`);
+    const luniao = await api.data(
+      `{ workshopSummary(filter: { area: { within: ["330110111"] }, types: [PROCESSING, TARGETED_HIRING] }) { workshopCount ${SOURCES} } }`,
+    );
     const records = seed.workshops.filter((w) => t.within(w.village_code, '330110111') && ['PROCESSING', 'TARGETED_HIRING'].includes(w.type));
     expect(luniao.workshopSummary.workshopCount).toBe(records.length);
     expect(luniao.workshopSummary.sources).toEqual(expected(records, false));

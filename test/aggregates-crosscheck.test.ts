@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyRegistry, insertRegistry, truncateRegistry, type Registry } from './aggregates-registry.js';
+import { emptyRegistry, insertRegistry, type Registry, truncateRegistry } from './aggregates-registry.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { creditCode } from './support/fixtures.js';
 
@@ -102,7 +102,18 @@ function randomPeriod(r: Rand): { input: Record<string, unknown>; bounds: Bounds
 const SECTORS = ['digital', 'tourism', 'life'];
 const SCHEMES = ['CITY_MOUNTAIN', 'SOE_TOWN', 'ENTERPRISE_VILLAGE', 'OTHER'];
 const STAGES = ['SIGNED', 'LANDED', 'STARTED', 'OPERATING', 'CANCELLED'];
-const BOUNDARY_AMOUNTS = ['0', '0.01', '99999999.99', '100000000', '100000000.01', '999999999.99', '1000000000', '4999999999.99', '5000000000', '12345678901.23'];
+const BOUNDARY_AMOUNTS = [
+  '0',
+  '0.01',
+  '99999999.99',
+  '100000000',
+  '100000000.01',
+  '999999999.99',
+  '1000000000',
+  '4999999999.99',
+  '5000000000',
+  '12345678901.23',
+];
 
 function generate(r: Rand): Registry {
   const reg = emptyRegistry();
@@ -120,7 +131,13 @@ function generate(r: Rand): Registry {
     const parentCode = reg.areas.find((a) => a.id === parentId)!.code;
     for (let j = 0; j < int(r, 0, 3); j++) {
       const village = chance(r, 0.7);
-      addArea(`${parentCode}${201 + j}`.padEnd(12, '0').slice(0, 12), village ? 'VILLAGE' : 'COMMUNITY', parentId, false, village ? pick(r, ['NONE', 'GRADE_2A', 'GRADE_3A']) : 'NONE');
+      addArea(
+        `${parentCode}${201 + j}`.padEnd(12, '0').slice(0, 12),
+        village ? 'VILLAGE' : 'COMMUNITY',
+        parentId,
+        false,
+        village ? pick(r, ['NONE', 'GRADE_2A', 'GRADE_3A']) : 'NONE',
+      );
     }
   }
   for (let i = 1; i <= int(r, 0, 4); i++) reg.enterprises.push({ id: i, creditCode: creditCode(i), name: `企业${i}` });
@@ -131,7 +148,15 @@ function generate(r: Rand): Registry {
   };
   for (let i = 1; i <= int(r, 0, 4); i++) {
     const [lead, partner] = [side(), side()];
-    reg.pairings.push({ id: i, code: `PR-${i}`, scheme: pick(r, SCHEMES), leadAreaId: lead.area, leadEnterpriseId: lead.enterprise, partnerAreaId: partner.area, partnerEnterpriseId: partner.enterprise });
+    reg.pairings.push({
+      id: i,
+      code: `PR-${i}`,
+      scheme: pick(r, SCHEMES),
+      leadAreaId: lead.area,
+      leadEnterpriseId: lead.enterprise,
+      partnerAreaId: partner.area,
+      partnerEnterpriseId: partner.enterprise,
+    });
   }
   for (let i = 1; i <= int(r, 0, 25); i++) {
     const signedOn = randomDay(r);
@@ -158,7 +183,10 @@ function generate(r: Rand): Registry {
       stages,
       investorIds: reg.enterprises.filter(() => chance(r, 0.35)).map((e) => e.id),
     });
-    for (const [kind, count] of [['LANDED', int(r, 0, 4)], ['COMMITMENT', int(r, 0, 2)]] as const) {
+    for (const [kind, count] of [
+      ['LANDED', int(r, 0, 4)],
+      ['COMMITMENT', int(r, 0, 2)],
+    ] as const) {
       const days = new Set<string>();
       for (let k = 0; k < count; k++) days.add(randomDay(r));
       for (const day of days) reg.flows.push({ projectId: i, kind, occurredOn: day, amount: fmt(BigInt(int(r, 1, 2 ** 31)) * BigInt(int(r, 1, 50)), 2) });
@@ -166,7 +194,8 @@ function generate(r: Rand): Registry {
   }
   for (const v of reg.areas.filter((a) => a.kind === 'VILLAGE' || a.kind === 'COMMUNITY')) {
     for (let year = 2019; year <= 2023; year++) {
-      if (chance(r, 0.7)) reg.incomes.push({ villageId: v.id, year, operatingIncome: chance(r, 0.1) ? '0' : fmt(BigInt(int(r, 0, 2 ** 31)) * BigInt(int(r, 1, 20)), 2) });
+      if (chance(r, 0.7))
+        reg.incomes.push({ villageId: v.id, year, operatingIncome: chance(r, 0.1) ? '0' : fmt(BigInt(int(r, 0, 2 ** 31)) * BigInt(int(r, 1, 20)), 2) });
     }
   }
   return reg;
@@ -275,7 +304,10 @@ class Model {
   projectTiers(f: Record<string, any>, signed: Bounds, landed: Bounds | null, dims: string[]) {
     const facts = this.reg.projects.filter(
       (p) =>
-        within(p.signedOn, signed) && this.projectMatches(p, f) && this.tierCounts(p, f) && (!landed || p.stages.some((s) => s.stage === 'LANDED' && within(s.reachedOn, landed))),
+        within(p.signedOn, signed) &&
+        this.projectMatches(p, f) &&
+        this.tierCounts(p, f) &&
+        (!landed || p.stages.some((s) => s.stage === 'LANDED' && within(s.reachedOn, landed))),
     );
     const measure = (list: Project[]) => this.tierMeasure(list);
     const groups = new Map<string, Project[]>();
@@ -383,13 +415,28 @@ function randomDims(r: Rand, all: string[]): string[] {
 
 function randomScope(r: Rand, reg: Registry): Record<string, any> {
   const f: Record<string, any> = {};
-  if (chance(r, 0.3)) f.areaCodes = subset(r, reg.areas.map((a) => a.code), 2);
+  if (chance(r, 0.3))
+    f.areaCodes = subset(
+      r,
+      reg.areas.map((a) => a.code),
+      2,
+    );
   if (chance(r, 0.2)) f.mountain = chance(r, 0.5);
   if (chance(r, 0.2)) f.schemes = subset(r, SCHEMES, 2);
-  if (chance(r, 0.15) && reg.pairings.length) f.pairingCodes = subset(r, reg.pairings.map((p) => p.code), 2);
+  if (chance(r, 0.15) && reg.pairings.length)
+    f.pairingCodes = subset(
+      r,
+      reg.pairings.map((p) => p.code),
+      2,
+    );
   if (chance(r, 0.2)) f.sectors = chance(r, 0.2) ? ['no-such-sector'] : subset(r, SECTORS, 2);
   if (chance(r, 0.2)) f.stages = subset(r, STAGES, 2);
-  if (chance(r, 0.15) && reg.enterprises.length) f.investorCreditCodes = subset(r, reg.enterprises.map((e) => e.creditCode), 2);
+  if (chance(r, 0.15) && reg.enterprises.length)
+    f.investorCreditCodes = subset(
+      r,
+      reg.enterprises.map((e) => e.creditCode),
+      2,
+    );
   return f;
 }
 
@@ -434,7 +481,10 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
         const vars = { f, g: dims };
         const res = await api.data(FUNDS, vars);
         const expected = model.fundsLanded(f, f.period ? period.bounds : { from: null, to: null }, dims);
-        const actual = { ...res.fundsLanded, groups: res.fundsLanded.groups.map((g: any) => ({ key: apiKey(dims, g), total: g.total, projectCount: g.projectCount })).sort(byKey) };
+        const actual = {
+          ...res.fundsLanded,
+          groups: res.fundsLanded.groups.map((g: any) => ({ key: apiKey(dims, g), total: g.total, projectCount: g.projectCount })).sort(byKey),
+        };
         expect(actual, where('fundsLanded', vars)).toEqual(expected);
       }
 
@@ -449,7 +499,12 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
         const vars = { f, g: dims };
         const res = await api.data(TIERS_QUERY, vars);
         const expected = model.projectTiers(f, f.signed ? signed.bounds : { from: null, to: null }, f.landed ? landed.bounds : null, dims);
-        const actual = { ...res.projectTiers, groups: res.projectTiers.groups.map((g: any) => ({ key: apiKey(dims, g), projectCount: g.projectCount, signedAmount: g.signedAmount, tiers: g.tiers })).sort(byKey) };
+        const actual = {
+          ...res.projectTiers,
+          groups: res.projectTiers.groups
+            .map((g: any) => ({ key: apiKey(dims, g), projectCount: g.projectCount, signedAmount: g.signedAmount, tiers: g.tiers }))
+            .sort(byKey),
+        };
         expect(actual, where('projectTiers', vars)).toEqual(expected);
       }
 
@@ -475,7 +530,12 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
       const villageCodes = reg.areas.filter((a) => a.kind === 'VILLAGE' || a.kind === 'COMMUNITY').map((a) => a.code);
       for (let i = 0; i < 20; i++) {
         const f: Record<string, any> = {};
-        if (chance(r, 0.3)) f.areaCodes = subset(r, reg.areas.map((a) => a.code), 2);
+        if (chance(r, 0.3))
+          f.areaCodes = subset(
+            r,
+            reg.areas.map((a) => a.code),
+            2,
+          );
         if (chance(r, 0.2) && villageCodes.length) f.villageCodes = subset(r, villageCodes, 3);
         if (chance(r, 0.2)) f.kinds = subset(r, ['VILLAGE', 'COMMUNITY']);
         if (chance(r, 0.2)) f.scenicGrades = subset(r, ['NONE', 'GRADE_2A', 'GRADE_3A'], 2);
@@ -512,7 +572,9 @@ describe(`aggregates against plain arithmetic on random registries (AGG_SEED=${S
         const expectedEnterprises = [...reg.enterprises]
           .sort((a, b) => (a.creditCode < b.creditCode ? -1 : 1))
           .map((e) => {
-            const own = reg.projects.filter((p) => p.investorIds.includes(e.id) && within(p.signedOn, signedBounds) && model.projectMatches(p, tf) && model.tierCounts(p, tf));
+            const own = reg.projects.filter(
+              (p) => p.investorIds.includes(e.id) && within(p.signedOn, signedBounds) && model.projectMatches(p, tf) && model.tierCounts(p, tf),
+            );
             return { creditCode: e.creditCode, projectTiers: model.tierMeasure(own) };
           });
         expect(res.enterprises.nodes, where('Enterprise shortcuts', vars)).toEqual(expectedEnterprises);
@@ -530,7 +592,13 @@ function periodBoundsOf(p: Record<string, any>): Bounds {
 }
 
 /** Checks the API's group order: by the measure asked for (nulls last), ties and KEY by area code then mountain first. */
-function checkIncomeOrder(order: string, dims: string[], actual: { key: string; total: string }[], expected: Map<string, { _change: bigint; _comparablePrev: bigint; comparableVillageCount: number; total: string }>, message: string) {
+function checkIncomeOrder(
+  order: string,
+  dims: string[],
+  actual: { key: string; total: string }[],
+  expected: Map<string, { _change: bigint; _comparablePrev: bigint; comparableVillageCount: number; total: string }>,
+  message: string,
+) {
   const keyCompare = (a: string, b: string) => {
     const pa = a.split('|').slice(1);
     const pb = b.split('|').slice(1);

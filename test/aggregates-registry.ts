@@ -2,9 +2,25 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 
 /** A registry as plain rows with explicit ids, for the aggregate tests (money as decimal strings in yuan). */
 export interface Registry {
-  areas: { id: number; code: string; name: string; kind: 'DISTRICT' | 'PLATFORM' | 'TOWN' | 'VILLAGE' | 'COMMUNITY'; parentId: number | null; mountain: boolean; scenicGrade: string }[];
+  areas: {
+    id: number;
+    code: string;
+    name: string;
+    kind: 'DISTRICT' | 'PLATFORM' | 'TOWN' | 'VILLAGE' | 'COMMUNITY';
+    parentId: number | null;
+    mountain: boolean;
+    scenicGrade: string;
+  }[];
   enterprises: { id: number; creditCode: string; name: string }[];
-  pairings: { id: number; code: string; scheme: string; leadAreaId: number | null; leadEnterpriseId: number | null; partnerAreaId: number | null; partnerEnterpriseId: number | null }[];
+  pairings: {
+    id: number;
+    code: string;
+    scheme: string;
+    leadAreaId: number | null;
+    leadEnterpriseId: number | null;
+    partnerAreaId: number | null;
+    partnerEnterpriseId: number | null;
+  }[];
   projects: {
     id: number;
     code: string;
@@ -54,9 +70,21 @@ export async function insertRegistry(orm: MikroORM, r: Registry): Promise<void> 
     const sorted = [...r.areas].sort((a, b) => depthOf(a.id) - depthOf(b.id));
     await insert(
       'area',
-      sorted.map((a) => ({ ...base, id: a.id, code: a.code, name: a.name, kind: a.kind, parent_id: a.parentId, mountain: a.mountain, scenic_grade: a.scenicGrade })),
+      sorted.map((a) => ({
+        ...base,
+        id: a.id,
+        code: a.code,
+        name: a.name,
+        kind: a.kind,
+        parent_id: a.parentId,
+        mountain: a.mountain,
+        scenic_grade: a.scenicGrade,
+      })),
     );
-    await insert('enterprise', r.enterprises.map((e) => ({ ...base, id: e.id, credit_code: e.creditCode, name: e.name, ownership: 'PRIVATE', tags: [] })));
+    await insert(
+      'enterprise',
+      r.enterprises.map((e) => ({ ...base, id: e.id, credit_code: e.creditCode, name: e.name, ownership: 'PRIVATE', tags: [] })),
+    );
     await insert(
       'pairing',
       r.pairings.map((p) => ({
@@ -73,12 +101,34 @@ export async function insertRegistry(orm: MikroORM, r: Registry): Promise<void> 
     );
     await insert(
       'project',
-      r.projects.map((p) => ({ ...base, id: p.id, code: p.code, name: `项目${p.code}`, sector: p.sector, host_id: p.hostId, pairing_id: p.pairingId, signed_amount: p.signedAmount, signed_on: p.signedOn })),
+      r.projects.map((p) => ({
+        ...base,
+        id: p.id,
+        code: p.code,
+        name: `项目${p.code}`,
+        sector: p.sector,
+        host_id: p.hostId,
+        pairing_id: p.pairingId,
+        signed_amount: p.signedAmount,
+        signed_on: p.signedOn,
+      })),
     );
-    await insert('project_stage', r.projects.flatMap((p) => p.stages.map((s) => ({ project_id: p.id, stage: s.stage, reached_on: s.reachedOn }))));
-    await insert('project_investor', r.projects.flatMap((p) => p.investorIds.map((e) => ({ project_id: p.id, enterprise_id: e }))));
-    await insert('fund_flow', r.flows.map((f) => ({ ...base, project_id: f.projectId, kind: f.kind, amount: f.amount, occurred_on: f.occurredOn })));
-    await insert('collective_income', r.incomes.map((i) => ({ ...base, village_id: i.villageId, year: i.year, operating_income: i.operatingIncome })));
+    await insert(
+      'project_stage',
+      r.projects.flatMap((p) => p.stages.map((s) => ({ project_id: p.id, stage: s.stage, reached_on: s.reachedOn }))),
+    );
+    await insert(
+      'project_investor',
+      r.projects.flatMap((p) => p.investorIds.map((e) => ({ project_id: p.id, enterprise_id: e }))),
+    );
+    await insert(
+      'fund_flow',
+      r.flows.map((f) => ({ ...base, project_id: f.projectId, kind: f.kind, amount: f.amount, occurred_on: f.occurredOn })),
+    );
+    await insert(
+      'collective_income',
+      r.incomes.map((i) => ({ ...base, village_id: i.villageId, year: i.year, operating_income: i.operatingIncome })),
+    );
     for (const table of ['area', 'enterprise', 'pairing', 'project']) {
       await tx.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`);
     }

@@ -11,8 +11,13 @@ import { creditCode } from './support/fixtures.js';
  */
 function fixture(): Registry {
   const r = emptyRegistry();
-  const area = (id: number, code: string, kind: Registry['areas'][number]['kind'], parentId: number | null, extra: { mountain?: boolean; scenicGrade?: string } = {}) =>
-    r.areas.push({ id, code, name: `区域${code}`, kind, parentId, mountain: extra.mountain ?? false, scenicGrade: extra.scenicGrade ?? 'NONE' });
+  const area = (
+    id: number,
+    code: string,
+    kind: Registry['areas'][number]['kind'],
+    parentId: number | null,
+    extra: { mountain?: boolean; scenicGrade?: string } = {},
+  ) => r.areas.push({ id, code, name: `区域${code}`, kind, parentId, mountain: extra.mountain ?? false, scenicGrade: extra.scenicGrade ?? 'NONE' });
   area(1, '330110', 'DISTRICT', null);
   area(2, '330110800', 'PLATFORM', 1);
   area(3, '330110800001', 'COMMUNITY', 2);
@@ -30,9 +35,39 @@ function fixture(): Registry {
   );
   const signed = (on: string) => ({ stage: 'SIGNED', reachedOn: on });
   r.projects.push(
-    { id: 1, code: 'P1', hostId: 5, pairingId: 1, sector: 'tourism', signedAmount: '100000000', signedOn: '2022-02-10', stages: [signed('2022-02-10'), { stage: 'LANDED', reachedOn: '2022-03-01' }], investorIds: [1, 2] },
-    { id: 2, code: 'P2', hostId: 4, pairingId: 1, sector: 'digital', signedAmount: '5000000000', signedOn: '2023-01-15', stages: [signed('2023-01-15'), { stage: 'LANDED', reachedOn: '2023-02-01' }], investorIds: [1] },
-    { id: 3, code: 'P3', hostId: 2, pairingId: null, sector: 'digital', signedAmount: '999999999.99', signedOn: '2023-03-31', stages: [signed('2023-03-31')], investorIds: [] },
+    {
+      id: 1,
+      code: 'P1',
+      hostId: 5,
+      pairingId: 1,
+      sector: 'tourism',
+      signedAmount: '100000000',
+      signedOn: '2022-02-10',
+      stages: [signed('2022-02-10'), { stage: 'LANDED', reachedOn: '2022-03-01' }],
+      investorIds: [1, 2],
+    },
+    {
+      id: 2,
+      code: 'P2',
+      hostId: 4,
+      pairingId: 1,
+      sector: 'digital',
+      signedAmount: '5000000000',
+      signedOn: '2023-01-15',
+      stages: [signed('2023-01-15'), { stage: 'LANDED', reachedOn: '2023-02-01' }],
+      investorIds: [1],
+    },
+    {
+      id: 3,
+      code: 'P3',
+      hostId: 2,
+      pairingId: null,
+      sector: 'digital',
+      signedAmount: '999999999.99',
+      signedOn: '2023-03-31',
+      stages: [signed('2023-03-31')],
+      investorIds: [],
+    },
     {
       id: 4,
       code: 'P4',
@@ -44,7 +79,17 @@ function fixture(): Registry {
       stages: [signed('2023-04-01'), { stage: 'LANDED', reachedOn: '2023-05-01' }, { stage: 'CANCELLED', reachedOn: '2023-06-01' }],
       investorIds: [2],
     },
-    { id: 5, code: 'P5', hostId: 3, pairingId: null, sector: 'life', signedAmount: '99999999.99', signedOn: '2022-12-31', stages: [signed('2022-12-31'), { stage: 'LANDED', reachedOn: '2022-12-31' }], investorIds: [] },
+    {
+      id: 5,
+      code: 'P5',
+      hostId: 3,
+      pairingId: null,
+      sector: 'life',
+      signedAmount: '99999999.99',
+      signedOn: '2022-12-31',
+      stages: [signed('2022-12-31'), { stage: 'LANDED', reachedOn: '2022-12-31' }],
+      investorIds: [],
+    },
   );
   r.flows.push(
     { projectId: 1, kind: 'LANDED', amount: '30000000.5', occurredOn: '2022-03-01' },
@@ -229,7 +274,9 @@ describe('projectTiers', () => {
   });
 
   it('returns zeros, not an error, when nothing matches', async () => {
-    const res = await api.data(`{ projectTiers(filter: { sectors: ["none"] }, groupBy: [TOWN]) { projectCount signedAmount tiers { projectCount signedAmount } groups { projectCount } } }`);
+    const res = await api.data(
+      `{ projectTiers(filter: { sectors: ["none"] }, groupBy: [TOWN]) { projectCount signedAmount tiers { projectCount signedAmount } groups { projectCount } } }`,
+    );
     expect(res.projectTiers).toEqual({
       projectCount: 0,
       signedAmount: '0',
@@ -288,9 +335,36 @@ describe('collectiveIncome(year)', () => {
     const res = await api.data(`{ collectiveIncome(year: 2022, groupBy: [TOWN]) { groups {
       area { code } total change growthRate average villagesInScope villageCount missingCurrent { code } } } }`);
     expect(res.collectiveIncome.groups).toEqual([
-      { area: { code: '330110101' }, total: '130000000', change: '15000000', growthRate: '0.1304', average: '65000000', villagesInScope: 2, villageCount: 2, missingCurrent: [] },
-      { area: { code: '330110102' }, total: '1000000', change: null, growthRate: null, average: '1000000', villagesInScope: 1, villageCount: 1, missingCurrent: [] },
-      { area: { code: '330110103' }, total: '0', change: null, growthRate: null, average: null, villagesInScope: 1, villageCount: 0, missingCurrent: [{ code: '330110103201' }] },
+      {
+        area: { code: '330110101' },
+        total: '130000000',
+        change: '15000000',
+        growthRate: '0.1304',
+        average: '65000000',
+        villagesInScope: 2,
+        villageCount: 2,
+        missingCurrent: [],
+      },
+      {
+        area: { code: '330110102' },
+        total: '1000000',
+        change: null,
+        growthRate: null,
+        average: '1000000',
+        villagesInScope: 1,
+        villageCount: 1,
+        missingCurrent: [],
+      },
+      {
+        area: { code: '330110103' },
+        total: '0',
+        change: null,
+        growthRate: null,
+        average: null,
+        villagesInScope: 1,
+        villageCount: 0,
+        missingCurrent: [{ code: '330110103201' }],
+      },
       { area: null, total: '500000', change: '500000', growthRate: null, average: '500000', villagesInScope: 1, villageCount: 1, missingCurrent: [] },
     ]);
   });
@@ -333,7 +407,15 @@ describe('funds (committed against landed) and the new group dimensions', () => 
       none: funds(filter: { sectors: ["none"] }) { committed landed landedShare projectCount }
     }`);
     expect(res).toEqual({
-      all: { committed: '100000000', landed: '765001235.06', landedShare: '7.65', pct: '765', projectCount: 4, committedProjectCount: 1, landedProjectCount: 4 },
+      all: {
+        committed: '100000000',
+        landed: '765001235.06',
+        landedShare: '7.65',
+        pct: '765',
+        projectCount: 4,
+        committedProjectCount: 1,
+        landedProjectCount: 4,
+      },
       y2022: { committed: '100000000', landed: '50001235.06' },
       none: { committed: '0', landed: '0', landedShare: null, projectCount: 0 },
     });
@@ -405,8 +487,20 @@ describe('funds (committed against landed) and the new group dimensions', () => 
       ],
       groupCount: 4,
       groups: [
-        { area: { code: '330110101' }, years: [{ year: 2021, total: '115000000', growthRate: null }, { year: 2022, total: '130000000', growthRate: '0.1304' }] },
-        { area: { code: '330110102' }, years: [{ year: 2021, total: '0', growthRate: null }, { year: 2022, total: '1000000', growthRate: null }] },
+        {
+          area: { code: '330110101' },
+          years: [
+            { year: 2021, total: '115000000', growthRate: null },
+            { year: 2022, total: '130000000', growthRate: '0.1304' },
+          ],
+        },
+        {
+          area: { code: '330110102' },
+          years: [
+            { year: 2021, total: '0', growthRate: null },
+            { year: 2022, total: '1000000', growthRate: null },
+          ],
+        },
       ],
     });
     expect(res.projects.nodes).toEqual([
@@ -440,8 +534,16 @@ describe('per-record shortcuts', () => {
       { code: 'EV-1', fundsLanded: { total: '5000000', projectCount: 1 } },
     ]);
     expect(res.enterprises.nodes).toEqual([
-      { creditCode: creditCode(1), projectTiers: { projectCount: 2, tiers: [{ projectCount: 2 }, { projectCount: 1 }, { projectCount: 1 }] }, q1: { projectCount: 1 } },
-      { creditCode: creditCode(2), projectTiers: { projectCount: 1, tiers: [{ projectCount: 1 }, { projectCount: 0 }, { projectCount: 0 }] }, q1: { projectCount: 0 } }, // P1; P4 is cancelled
+      {
+        creditCode: creditCode(1),
+        projectTiers: { projectCount: 2, tiers: [{ projectCount: 2 }, { projectCount: 1 }, { projectCount: 1 }] },
+        q1: { projectCount: 1 },
+      },
+      {
+        creditCode: creditCode(2),
+        projectTiers: { projectCount: 1, tiers: [{ projectCount: 1 }, { projectCount: 0 }, { projectCount: 0 }] },
+        q1: { projectCount: 0 },
+      }, // P1; P4 is cancelled
     ]);
   });
 
@@ -456,7 +558,12 @@ describe('per-record shortcuts', () => {
       const before = api.statements();
       const res = await api.gql(query);
       expect(res.errors).toBeUndefined();
-      return { statements: api.statements() - before, areas: res.data.areas.nodes.length, pairings: res.data.pairings.nodes.length, enterprises: res.data.enterprises.nodes.length };
+      return {
+        statements: api.statements() - before,
+        areas: res.data.areas.nodes.length,
+        pairings: res.data.pairings.nodes.length,
+        enterprises: res.data.enterprises.nodes.length,
+      };
     };
     const small = await measure();
     await insertRegistry(api.orm, growth());
@@ -478,13 +585,29 @@ function growth(): Registry {
     const townId = 100 + t * 3;
     r.areas.push({ id: townId, code: `330111${String(100 + t)}`, name: `新镇${t}`, kind: 'TOWN', parentId: 1, mountain: t % 2 === 0, scenicGrade: 'NONE' });
     for (let v = 1; v <= 2; v++) {
-      r.areas.push({ id: townId + v, code: `330111${String(100 + t)}${200 + v}`, name: `新村${t}-${v}`, kind: 'VILLAGE', parentId: townId, mountain: false, scenicGrade: 'NONE' });
+      r.areas.push({
+        id: townId + v,
+        code: `330111${String(100 + t)}${200 + v}`,
+        name: `新村${t}-${v}`,
+        kind: 'VILLAGE',
+        parentId: townId,
+        mountain: false,
+        scenicGrade: 'NONE',
+      });
       r.incomes.push({ villageId: townId + v, year: 2022, operatingIncome: String(1000000 * (t + v)) });
       if (v === 1) r.incomes.push({ villageId: townId + v, year: 2021, operatingIncome: String(900000 * (t + v)) });
     }
     const enterpriseId = 100 + t;
     r.enterprises.push({ id: enterpriseId, creditCode: creditCode(enterpriseId), name: `企业${enterpriseId}` });
-    r.pairings.push({ id: 100 + t, code: `SOE-${t}`, scheme: 'SOE_TOWN', leadAreaId: null, leadEnterpriseId: enterpriseId, partnerAreaId: townId, partnerEnterpriseId: null });
+    r.pairings.push({
+      id: 100 + t,
+      code: `SOE-${t}`,
+      scheme: 'SOE_TOWN',
+      leadAreaId: null,
+      leadEnterpriseId: enterpriseId,
+      partnerAreaId: townId,
+      partnerEnterpriseId: null,
+    });
     for (let k = 0; k < 3; k++) {
       const id = 100 + t * 3 + k;
       r.projects.push({
@@ -495,7 +618,10 @@ function growth(): Registry {
         sector: 'digital',
         signedAmount: String(400000000 * (k + 1)),
         signedOn: '2023-02-02',
-        stages: [{ stage: 'SIGNED', reachedOn: '2023-02-02' }, { stage: 'LANDED', reachedOn: '2023-03-03' }],
+        stages: [
+          { stage: 'SIGNED', reachedOn: '2023-02-02' },
+          { stage: 'LANDED', reachedOn: '2023-03-03' },
+        ],
         investorIds: [enterpriseId, 1],
       });
       r.flows.push({ projectId: id, kind: 'LANDED', amount: '1234567.89', occurredOn: '2022-06-06' });

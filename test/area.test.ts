@@ -30,9 +30,12 @@ describe('areas', () => {
     expect(first.areas.totalCount).toBe(3);
     expect(first.areas.nodes.map((n: { code: string }) => n.code)).toEqual(['330110', '330110109']);
     expect(first.areas.pageInfo.hasNextPage).toBe(true);
-    const next = await api.data(`query($after: String) { areas(first: 2, after: $after, filter: { within: "330110" }) { pageInfo { hasNextPage hasPreviousPage } nodes { code } } }`, {
-      after: first.areas.pageInfo.endCursor,
-    });
+    const next = await api.data(
+      `query($after: String) { areas(first: 2, after: $after, filter: { within: "330110" }) { pageInfo { hasNextPage hasPreviousPage } nodes { code } } }`,
+      {
+        after: first.areas.pageInfo.endCursor,
+      },
+    );
     expect(next.areas).toEqual({ pageInfo: { hasNextPage: false, hasPreviousPage: true }, nodes: [{ code: '330110109201' }] });
     const last = await api.data(`{ areas(last: 1, orderBy: [{ field: NAME, direction: DESC }]) { nodes { name } } }`);
     expect(last.areas.nodes).toEqual([{ name: '余杭区' }]);
@@ -67,7 +70,9 @@ describe('areas', () => {
   });
 
   it('updates only the given fields and deletes a leaf', async () => {
-    const upd = await api.data(`mutation { updateArea(code: "330110109201", input: { name: "径山村（新）", scenicGrade: GRADE_3A }) { name kind scenicGrade parent { code } } }`);
+    const upd = await api.data(
+      `mutation { updateArea(code: "330110109201", input: { name: "径山村（新）", scenicGrade: GRADE_3A }) { name kind scenicGrade parent { code } } }`,
+    );
     expect(upd.updateArea).toEqual({ name: '径山村（新）', kind: 'VILLAGE', scenicGrade: 'GRADE_3A', parent: { code: '330110109' } });
     const del = await api.data(`mutation { deleteArea(code: "330110109201") }`);
     const node = await api.data(`query($id: ID!) { node(id: $id) { id } }`, { id: del.deleteArea });

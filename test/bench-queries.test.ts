@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSchema, type EnumValueNode, type GraphQLEnumType, Kind, type ListValueNode, type OperationDefinitionNode, parse, validate } from 'graphql';
 import pg from 'pg';
-import { buildSchema, Kind, parse, validate, type EnumValueNode, type GraphQLEnumType, type ListValueNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { benchLimitsEnv } from '../scripts/bench/api-process.js';
 import { configure } from '../scripts/bench/database.js';
 import { captureStatements, parseLog, parseParameters, runFloor, statementsOf } from '../scripts/bench/floor.js';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { emptyPaths, QUERIES } from '../scripts/bench/queries.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { DEFAULT_LIMITS, limitConfigFromEnv } from '../src/server/limits/config.js';
 import { measureQuery } from '../src/server/limits/measure.js';
 
@@ -36,7 +36,14 @@ describe('the queries of npm run bench:api', () => {
     for (const key of ['maxDepth', 'maxTokens', 'maxAliases', 'maxCost', 'maxNodes'] as const) expect(limits[key]).toBe(DEFAULT_LIMITS[key]);
     for (const q of QUERIES) {
       const m = measureQuery(schema, q.query);
-      expect({ name: q.name, depth: m.depth <= limits.maxDepth, tokens: m.tokens <= limits.maxTokens, aliases: m.aliases <= limits.maxAliases, cost: m.cost <= limits.maxCost, nodes: m.nodes <= limits.maxNodes }).toEqual({
+      expect({
+        name: q.name,
+        depth: m.depth <= limits.maxDepth,
+        tokens: m.tokens <= limits.maxTokens,
+        aliases: m.aliases <= limits.maxAliases,
+        cost: m.cost <= limits.maxCost,
+        nodes: m.nodes <= limits.maxNodes,
+      }).toEqual({
         name: q.name,
         depth: true,
         tokens: true,
@@ -80,7 +87,10 @@ describe('the queries of npm run bench:api', () => {
 
   it('find empty answers', () => {
     const q = QUERIES.find((x) => x.name === 'b-nested')!;
-    expect(emptyPaths(q, { areas: { nodes: [] }, projects: { nodes: [{ fundFlows: { nodes: [{}] } }] } })).toEqual(['areas.nodes', 'areas.nodes.0.children.nodes']);
+    expect(emptyPaths(q, { areas: { nodes: [] }, projects: { nodes: [{ fundFlows: { nodes: [{}] } }] } })).toEqual([
+      'areas.nodes',
+      'areas.nodes.0.children.nodes',
+    ]);
     const c = QUERIES.find((x) => x.name.startsWith('c-'))!;
     expect(emptyPaths(c, { fundsLanded: { total: '0', groups: [{}] } })).toEqual(['fundsLanded.total']);
     expect(emptyPaths(c, { fundsLanded: { total: '12.5', groups: [{}] } })).toEqual([]);
@@ -127,13 +137,17 @@ describe('the floor capture of npm run bench:api', () => {
       await owner.connect();
       await owner.query(`create table t (id int, name text); insert into t values (1, 'a'), (2, 'it''s'), (3, 'c'); grant select on t to registry_app`);
       await app.connect();
-      const captured = await captureStatements(owner, (s) => (sink = s), async () => {
-        await app.query(`select count(*)\n\tfrom t where name <> 'x'`);
-        await app.query('select name from t where id = $1 and name <> $2', [2, "it's"]);
-        await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[1, 3]] });
-        await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[2]] });
-        await owner.query('select 1 as not_the_api');
-      });
+      const captured = await captureStatements(
+        owner,
+        (s) => (sink = s),
+        async () => {
+          await app.query(`select count(*)\n\tfrom t where name <> 'x'`);
+          await app.query('select name from t where id = $1 and name <> $2', [2, "it's"]);
+          await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[1, 3]] });
+          await app.query({ name: 'by_ids', text: 'select name from t where id = any($1::int[])', values: [[2]] });
+          await owner.query('select 1 as not_the_api');
+        },
+      );
       expect(captured.map(({ pid: _pid, ...s }) => s)).toEqual([
         { text: `select count(*)\n\tfrom t where name <> 'x'` },
         { name: undefined, text: 'select name from t where id = $1 and name <> $2', values: ['2', "it's"] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableHeader, tableRow, type QueryResult } from '../scripts/bench/report.js';
+import { type QueryResult, tableHeader, tableRow } from '../scripts/bench/report.js';
 
 const result: QueryResult = {
   name: 'a-projects-page',
@@ -41,7 +41,14 @@ describe('the table of npm run bench:api', () => {
     const row = cells(
       tableRow({
         ...result,
-        replica: { statementsAlone: 2, statementsAlonePrimary: 0, statementCalls: [], statementsPerRequestUnderLoad: 1.99, statementsPerRequestUnderLoadPrimary: 0, pgCpuMsPerRequest: 0.8 },
+        replica: {
+          statementsAlone: 2,
+          statementsAlonePrimary: 0,
+          statementCalls: [],
+          statementsPerRequestUnderLoad: 1.99,
+          statementsPerRequestUnderLoadPrimary: 0,
+          pgCpuMsPerRequest: 0.8,
+        },
       }),
     );
     expect(row[header.indexOf('PG CPU')]).toBe('0.02');

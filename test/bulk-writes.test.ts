@@ -149,9 +149,13 @@ describe('area ancestors under bulk writes', () => {
     // One row first: the triggers' statements are planned in this session with one-row transition tables.
     await db.query(`update fund_flow set amount = amount + 1 where id = (select min(id) from fund_flow)`);
     await db.query(`update project set sector = '工业' where code = 'P1'`);
-    await timed(`update ${PROJECTS * FLOWS} fund flows in one statement`, () => db.query(`update fund_flow set amount = amount + 0.01, occurred_on = occurred_on + 40`));
+    await timed(`update ${PROJECTS * FLOWS} fund flows in one statement`, () =>
+      db.query(`update fund_flow set amount = amount + 0.01, occurred_on = occurred_on + 40`),
+    );
     await timed(`move ${PROJECTS} projects to other villages in one statement`, () =>
-      db.query(`update project p set host_id = (select id from area where code = '330110' || lpad((1 + (p.id + 7) % $1::int)::text, 3, '0') || '001')`, [TOWNS]),
+      db.query(`update project p set host_id = (select id from area where code = '330110' || lpad((1 + (p.id + 7) % $1::int)::text, 3, '0') || '001')`, [
+        TOWNS,
+      ]),
     );
     expect(await audited()).toBe(before + 2 + PROJECTS * FLOWS + PROJECTS);
     const diffs = await timed('compare every rollup with its recomputation', () => checkRollups(api.databaseUrl));

@@ -78,7 +78,9 @@ describe('collective incomes', () => {
     expect(a.createCollectiveIncome).toEqual({ operatingIncome: '1234567.89', wan: '123.456789', yi: '0.0123456789', businessIncome: null });
     const b = await api.data(q, { input: { villageCode: '330110110203', year: 2022, operatingIncome: '7.1亿', source: 'illustrative' } });
     expect(b.createCollectiveIncome).toEqual({ operatingIncome: '710000000', wan: '71000', yi: '7.1', businessIncome: null });
-    const read = await api.data(`{ collectiveIncomeRecord(key: { villageCode: "330110110202", year: 2022 }) { operatingIncome yi: operatingIncome(unit: YI) } }`);
+    const read = await api.data(
+      `{ collectiveIncomeRecord(key: { villageCode: "330110110202", year: 2022 }) { operatingIncome yi: operatingIncome(unit: YI) } }`,
+    );
     expect(read.collectiveIncomeRecord).toEqual({ operatingIncome: '1234567.89', yi: '0.0123456789' });
   });
 
@@ -103,7 +105,11 @@ describe('collective incomes', () => {
   });
 
   it('filters by area subtree, year, year range and village codes, latest year first, and pages with cursors', async () => {
-    for (const [year, amount] of [[2020, '1'], [2021, '2'], [2022, '3']] as const) {
+    for (const [year, amount] of [
+      [2020, '1'],
+      [2021, '2'],
+      [2022, '3'],
+    ] as const) {
       await api.data(CREATE, { input: { villageCode: '330110109201', year, operatingIncome: amount, source: 'illustrative' } });
     }
     const q = `query($filter: CollectiveIncomeFilter, $first: Int, $after: String) {
@@ -112,7 +118,10 @@ describe('collective incomes', () => {
     expect(town.collectiveIncomes.totalCount).toBe(4);
     expect(town.collectiveIncomes.nodes.map((n: { year: number }) => n.year)).toEqual([2022, 2022, 2022, 2021]);
     expect(years(await api.data(q, { filter: { within: '330110', year: 2021 } })).sort()).toEqual(['330110109201/2021', '330110110201/2021']);
-    expect(years(await api.data(q, { filter: { years: { from: 2020, to: 2021 }, villageCodes: ['330110109201'] } }))).toEqual(['330110109201/2021', '330110109201/2020']);
+    expect(years(await api.data(q, { filter: { years: { from: 2020, to: 2021 }, villageCodes: ['330110109201'] } }))).toEqual([
+      '330110109201/2021',
+      '330110109201/2020',
+    ]);
     expect(years(await api.data(q, { filter: { years: { to: 2020 } } }))).toEqual(['330110109201/2020']);
 
     const first = await api.data(q, { first: 4 });
@@ -121,15 +130,28 @@ describe('collective incomes', () => {
     expect(rest.collectiveIncomes.pageInfo.hasNextPage).toBe(false);
     expect(new Set([...years(first), ...years(rest)]).size).toBe(7);
 
-    const top = await api.data(`{ collectiveIncomes(first: 1, orderBy: [{ field: OPERATING_INCOME, direction: DESC }]) { nodes { village { code } operatingIncome(unit: YI) } } }`);
+    const top = await api.data(
+      `{ collectiveIncomes(first: 1, orderBy: [{ field: OPERATING_INCOME, direction: DESC }]) { nodes { village { code } operatingIncome(unit: YI) } } }`,
+    );
     expect(top.collectiveIncomes.nodes).toEqual([{ village: { code: '330110110203' }, operatingIncome: '7.1' }]);
   });
 
   it('lists a village’s own rows on Area.collectiveIncomes, latest year first; a town has none of its own', async () => {
-    const res = await api.data(`{ areas(filter: { codes: ["330110109", "330110109201"] }) { nodes { code collectiveIncomes(first: 2) { totalCount nodes { year operatingIncome } } } } }`);
+    const res = await api.data(
+      `{ areas(filter: { codes: ["330110109", "330110109201"] }) { nodes { code collectiveIncomes(first: 2) { totalCount nodes { year operatingIncome } } } } }`,
+    );
     expect(res.areas.nodes).toEqual([
       { code: '330110109', collectiveIncomes: { totalCount: 0, nodes: [] } },
-      { code: '330110109201', collectiveIncomes: { totalCount: 3, nodes: [{ year: 2022, operatingIncome: '3' }, { year: 2021, operatingIncome: '2' }] } },
+      {
+        code: '330110109201',
+        collectiveIncomes: {
+          totalCount: 3,
+          nodes: [
+            { year: 2022, operatingIncome: '3' },
+            { year: 2021, operatingIncome: '2' },
+          ],
+        },
+      },
     ]);
   });
 
@@ -160,14 +182,21 @@ describe('collective incomes', () => {
   it('answers a nested areas → workshops → host enterprise / collective incomes query with the same number of statements at two data sizes', async () => {
     const conn = api.orm.em.fork().getConnection();
     const enterprise = makeCreditCode('91330110000000003');
-    await conn.execute(`insert into enterprise (source, created_at, updated_at, credit_code, name, ownership, tags) values ('test', now(), now(), ?, '小咖资本', 'PRIVATE', '{}')`, [enterprise]);
+    await conn.execute(
+      `insert into enterprise (source, created_at, updated_at, credit_code, name, ownership, tags) values ('test', now(), now(), ?, '小咖资本', 'PRIVATE', '{}')`,
+      [enterprise],
+    );
     const workshop = `mutation($input: WorkshopInput!) { createWorkshop(input: $input) { name } }`;
-    await api.data(workshop, { input: { name: '村团长', type: 'LIVE_COMMERCE', villageCode: '330110110201', hostEnterpriseCreditCode: enterprise, source: 'x' } });
+    await api.data(workshop, {
+      input: { name: '村团长', type: 'LIVE_COMMERCE', villageCode: '330110110201', hostEnterpriseCreditCode: enterprise, source: 'x' },
+    });
 
     const query = `{ areas(first: 100) { nodes { code
       workshops { totalCount nodes { name hostEnterprise { name } } }
       collectiveIncomes { nodes { year operatingIncome(unit: WAN) } } } } }`;
-    type Result = { areas: { nodes: { workshops: { totalCount: number; nodes: { hostEnterprise: { name: string } | null }[] }; collectiveIncomes: { nodes: unknown[] } }[] } };
+    type Result = {
+      areas: { nodes: { workshops: { totalCount: number; nodes: { hostEnterprise: { name: string } | null }[] }; collectiveIncomes: { nodes: unknown[] } }[] };
+    };
     const measure = async () => {
       const before = api.statements();
       const data = await api.data<Result>(query);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort, SECRETS_FILE } from '../src/db/embedded.js';
 import { createKeyWithCli } from './support/cli.js';
-import { gql, probe, sleep, startApi, stopLeftoverPostgres, type RunningApi } from './support/start-command.js';
+import { gql, probe, type RunningApi, sleep, startApi, stopLeftoverPostgres } from './support/start-command.js';
 
 const apis: RunningApi[] = [];
 const dirs: string[] = [];
@@ -42,7 +42,9 @@ async function ownerClient(dataDir: string): Promise<pg.Client> {
  */
 async function blockedOnLock(client: pg.Client): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where application_name = 'yuhang-registry' and wait_event_type = 'Lock'`);
+    const { rows } = await client.query(
+      `select count(*)::int as n from pg_stat_activity where application_name = 'yuhang-registry' and wait_event_type = 'Lock'`,
+    );
     if (rows[0].n > 0) return;
     await sleep(50);
   }
@@ -81,7 +83,12 @@ describe('the start command', () => {
     const port = await findFreePort();
     const api = await startApi({ PG_DATA_DIR: dataDir, SEED: 'false' }, port);
     apis.push(api);
-    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '', MIGRATION_DATABASE_URL: '' }, ['--role', 'editor', '--label', 'shutdown test']);
+    const key = await createKeyWithCli({ PG_DATA_DIR: dataDir, DATABASE_URL: '', MIGRATION_DATABASE_URL: '' }, [
+      '--role',
+      'editor',
+      '--label',
+      'shutdown test',
+    ]);
     const created = await gql(port, `mutation { createArea(input: { code: "339998", name: "在途", kind: DISTRICT, source: "test" }) { code } }`, key);
     expect(created.body).toEqual({ data: { createArea: { code: '339998' } } });
 

@@ -1,11 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import {
-  CREDIT_CODE_ALPHABET,
-  creditCodeCheckChar,
-  makeCreditCode,
-  normalizeCreditCode,
-  validateCreditCode,
-} from '../src/enterprise/credit-code.js';
+import { describe, expect, it } from 'vitest';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar, makeCreditCode, normalizeCreditCode, validateCreditCode } from '../src/enterprise/credit-code.js';
 
 /** Small deterministic PRNG (mulberry32) so property checks are reproducible. */
 function rng(seed: number): () => number {
@@ -69,9 +63,7 @@ describe('validateCreditCode', () => {
   it('reports each disallowed letter I, O, Z, S and V with its position', () => {
     for (const bad of ['I', 'O', 'Z', 'S', 'V']) {
       const code = '9111' + bad + '000600037341L';
-      expect(validateCreditCode(code)).toBe(
-        `character 5 '${bad}' is not allowed (allowed: 0-9 and A-H, J-N, P-R, T, U, W-Y)`,
-      );
+      expect(validateCreditCode(code)).toBe(`character 5 '${bad}' is not allowed (allowed: 0-9 and A-H, J-N, P-R, T, U, W-Y)`);
     }
   });
 

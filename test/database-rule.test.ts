@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { progressReporter } from '../src/import/progress.js';
-import { runCli, type CliResult } from './support/cli.js';
+import { type CliResult, runCli } from './support/cli.js';
 
 const IMPORT = 'src/import/import.cli.ts';
 const NO_DATABASE = { DATABASE_URL: '', MIGRATION_DATABASE_URL: '' };
@@ -36,7 +36,10 @@ const said = (r: CliResult) => `\n--- exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
 /** Starts a command and resolves when its stderr first matches `ready`, then with its result. */
 function startCli(script: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): { ready: Promise<void>; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let signal: () => void = () => {};
@@ -157,7 +160,10 @@ describe('progress', () => {
     await mkdir(target, { recursive: true });
     const command = `${JSON.stringify(process.execPath)} --import @swc-node/register/esm-register ${IMPORT} seeds`;
     // `script` runs the command on a real pseudo-terminal, so stderr is a TTY.
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...embedded(), COLUMNS: '120' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, ...embedded(), COLUMNS: '120' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

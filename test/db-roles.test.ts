@@ -89,7 +89,9 @@ describe('the embedded database is not an open door', () => {
       expect((await connectError(withPassword(server.appUrl, 'postgres')))?.code).toBe('28P01');
 
       await withClient(server.url, async (client) => {
-        const settings = await client.query(`select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets, current_setting('password_encryption') as enc`);
+        const settings = await client.query(
+          `select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets, current_setting('password_encryption') as enc`,
+        );
         expect(settings.rows[0]).toEqual({ listen: '127.0.0.1', sockets: '', enc: 'scram-sha-256' });
         const hba = await client.query(`select distinct address, auth_method from pg_hba_file_rules where type like 'host%'`);
         for (const rule of hba.rows) {
@@ -99,7 +101,9 @@ describe('the embedded database is not an open door', () => {
         const trust = await client.query(`select count(*)::int as n from pg_hba_file_rules where auth_method in ('trust', 'peer', 'ident')`);
         expect(trust.rows[0].n).toBe(0);
         // passwords are stored as SCRAM verifiers, never as given
-        const stored = await client.query(`select rolname, left(rolpassword, 14) as kind from pg_authid where rolname in ('postgres', $1) order by rolname`, [APP_ROLE]);
+        const stored = await client.query(`select rolname, left(rolpassword, 14) as kind from pg_authid where rolname in ('postgres', $1) order by rolname`, [
+          APP_ROLE,
+        ]);
         expect(stored.rows).toEqual([
           { rolname: 'postgres', kind: 'SCRAM-SHA-256$' },
           { rolname: APP_ROLE, kind: 'SCRAM-SHA-256$' },
@@ -132,11 +136,15 @@ describe('the embedded database is not an open door', () => {
 
       // A stand-in audit_log when the auth migration is not in this build; grants applied again as at start.
       await withClient(db.ownerUrl, async (owner) => {
-        await owner.query(`create table if not exists audit_log (id bigint generated always as identity primary key, note text not null default 'x', at timestamptz not null default now())`);
+        await owner.query(
+          `create table if not exists audit_log (id bigint generated always as identity primary key, note text not null default 'x', at timestamptz not null default now())`,
+        );
       });
       await applyGrants(db.ownerUrl, APP_ROLE);
       const auditColumn = await withClient(db.ownerUrl, async (owner) => {
-        const { rows } = await owner.query(`select column_name from information_schema.columns where table_name = 'audit_log' and is_identity = 'NO' order by ordinal_position limit 1`);
+        const { rows } = await owner.query(
+          `select column_name from information_schema.columns where table_name = 'audit_log' and is_identity = 'NO' order by ordinal_position limit 1`,
+        );
         return rows[0].column_name as string;
       });
 
@@ -144,7 +152,15 @@ describe('the embedded database is not an open door', () => {
         const role = await app.query(
           `select rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolreplication, rolbypassrls, rolcanlogin from pg_roles where rolname = current_user`,
         );
-        expect(role.rows[0]).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolinherit: false, rolreplication: false, rolbypassrls: false, rolcanlogin: true });
+        expect(role.rows[0]).toEqual({
+          rolsuper: false,
+          rolcreatedb: false,
+          rolcreaterole: false,
+          rolinherit: false,
+          rolreplication: false,
+          rolbypassrls: false,
+          rolcanlogin: true,
+        });
         const owned = await app.query(
           `select (select count(*) from pg_class where relowner = r.oid)::int as relations,
                   (select count(*) from pg_namespace where nspowner = r.oid)::int as schemas,
@@ -163,7 +179,12 @@ describe('the embedded database is not an open door', () => {
         expect(await sqlState(app, 'drop table area')).toBe('42501');
         expect(await sqlState(app, 'truncate area')).toBe('42501');
         // data tables: read and write
-        expect(await sqlState(app, `insert into area (code, name, kind, source, created_at, updated_at) values ('339970', '权限测试', 'DISTRICT', 'test', now(), now())`)).toBeUndefined();
+        expect(
+          await sqlState(
+            app,
+            `insert into area (code, name, kind, source, created_at, updated_at) values ('339970', '权限测试', 'DISTRICT', 'test', now(), now())`,
+          ),
+        ).toBeUndefined();
         expect((await app.query(`select name from area where code = '339970'`)).rows).toEqual([{ name: '权限测试' }]);
         expect(await sqlState(app, `update area set name = '权限测试2' where code = '339970'`)).toBeUndefined();
         expect(await sqlState(app, `delete from area where code = '339970'`)).toBeUndefined();

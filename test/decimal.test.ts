@@ -1,15 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import {
-  DecimalError,
-  addYuan,
-  compareYuan,
-  parseYuan,
-  ratio,
-  roundDecimal,
-  subYuan,
-  sumYuan,
-  toUnit,
-} from '../src/common/decimal.js';
+import { describe, expect, it } from 'vitest';
+import { addYuan, compareYuan, DecimalError, parseYuan, ratio, roundDecimal, subYuan, sumYuan, toUnit } from '../src/common/decimal.js';
 
 describe('parseYuan', () => {
   it('returns canonical strings for plain amounts', () => {

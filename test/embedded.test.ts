@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFreePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 
 interface PgClient {
@@ -100,11 +100,10 @@ describe('embedded postgres', () => {
     const dir = await tempDir();
     const dataDir = path.join(dir, 'data');
     try {
-      const child = spawn(
-        process.execPath,
-        ['--import', '@swc-node/register/esm-register', 'test/fixtures/embedded-child.ts', dataDir],
-        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/fixtures/embedded-child.ts', dataDir], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

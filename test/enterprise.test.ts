@@ -27,7 +27,13 @@ const problemsOf = (res: { errors?: { extensions?: Record<string, any> }[] }) =>
 describe('enterprises', () => {
   it('creates an enterprise from a lower-case full-width credit code, trimming and de-duplicating its tags', async () => {
     const res = await api.data(CREATE, {
-      input: { creditCode: ` ${fullWidth(HUALI.toLowerCase())} `, name: '华立集团', ownership: 'PRIVATE', tags: [' 乡创 ', '乡创', '数字经济'], source: 'test' },
+      input: {
+        creditCode: ` ${fullWidth(HUALI.toLowerCase())} `,
+        name: '华立集团',
+        ownership: 'PRIVATE',
+        tags: [' 乡创 ', '乡创', '数字经济'],
+        source: 'test',
+      },
     });
     expect(res.createEnterprise).toMatchObject({ creditCode: HUALI, name: '华立集团', ownership: 'PRIVATE', tags: ['乡创', '数字经济'], source: 'test' });
     const read = await api.data(`query($c: String!) { enterprise(creditCode: $c) { id name tags } }`, { c: HUALI.toLowerCase() });
@@ -41,19 +47,30 @@ describe('enterprises', () => {
     await api.data(CREATE, { input: { creditCode: XIAOKA, name: '小咖资本', ownership: 'PRIVATE', tags: ['乡创'], source: 'test' } });
 
     const names = async (filter: string, extra = '') =>
-      (await api.data(`{ enterprises(filter: ${filter} ${extra}) { totalCount nodes { name } } }`)).enterprises as { totalCount: number; nodes: { name: string }[] };
+      (await api.data(`{ enterprises(filter: ${filter} ${extra}) { totalCount nodes { name } } }`)).enterprises as {
+        totalCount: number;
+        nodes: { name: string }[];
+      };
     expect((await names('{ tag: "乡创" }', 'orderBy: [{ field: CREDIT_CODE }]')).nodes.map((n) => n.name)).toEqual(['未来村庄集团', '小咖资本', '华立集团']);
     expect(await names('{ ownerships: [STATE_OWNED] }')).toEqual({ totalCount: 1, nodes: [{ name: '区文旅集团' }] });
-    expect((await names('{ nameContains: "集团", tag: "乡创" }', 'orderBy: [{ field: NAME, direction: DESC }]')).nodes).toEqual([{ name: '未来村庄集团' }, { name: '华立集团' }]);
+    expect((await names('{ nameContains: "集团", tag: "乡创" }', 'orderBy: [{ field: NAME, direction: DESC }]')).nodes).toEqual([
+      { name: '未来村庄集团' },
+      { name: '华立集团' },
+    ]);
     expect((await names(`{ creditCodes: ["${XIAOKA.toLowerCase()}", "${WENLV}"] }`)).totalCount).toBe(2);
     expect((await names('{ tag: "数字" }')).totalCount).toBe(0);
 
-    const first = await api.data(`{ enterprises(first: 3, orderBy: [{ field: CREDIT_CODE }]) { totalCount pageInfo { hasNextPage endCursor } nodes { creditCode } } }`);
+    const first = await api.data(
+      `{ enterprises(first: 3, orderBy: [{ field: CREDIT_CODE }]) { totalCount pageInfo { hasNextPage endCursor } nodes { creditCode } } }`,
+    );
     expect(first.enterprises.totalCount).toBe(4);
     expect(first.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode)).toEqual([WENLV, FUTURE_VILLAGE, XIAOKA]);
-    const next = await api.data(`query($after: String) { enterprises(first: 3, after: $after, orderBy: [{ field: CREDIT_CODE }]) { pageInfo { hasNextPage hasPreviousPage } nodes { creditCode } } }`, {
-      after: first.enterprises.pageInfo.endCursor,
-    });
+    const next = await api.data(
+      `query($after: String) { enterprises(first: 3, after: $after, orderBy: [{ field: CREDIT_CODE }]) { pageInfo { hasNextPage hasPreviousPage } nodes { creditCode } } }`,
+      {
+        after: first.enterprises.pageInfo.endCursor,
+      },
+    );
     expect(next.enterprises).toEqual({ pageInfo: { hasNextPage: false, hasPreviousPage: true }, nodes: [{ creditCode: HUALI }] });
   });
 
@@ -77,7 +94,11 @@ describe('enterprises', () => {
     const expected = WENLV[17]!;
     const wrong = CREDIT_CODE_ALPHABET[(CREDIT_CODE_ALPHABET.indexOf(expected) + 1) % 31]!;
     const res = await api.gql(CREATE, { input: { creditCode: WENLV.slice(0, 17) + wrong, name: 'x', ownership: 'OTHER', source: 'test' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode', rule: `check character should be '${expected}', got '${wrong}'` });
+    expect(res.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.creditCode',
+      rule: `check character should be '${expected}', got '${wrong}'`,
+    });
     const letterI = await api.gql(CREATE, { input: { creditCode: `91330110I${WENLV.slice(9)}`, name: 'x', ownership: 'OTHER', source: 'test' } });
     expect(letterI.errors?.[0].extensions?.rule).toMatch(/^character 9 'I' is not allowed/);
   });
@@ -95,16 +116,29 @@ describe('enterprises', () => {
 
   it('refuses a second enterprise with the same credit code, naming the field', async () => {
     const res = await api.gql(CREATE, { input: { creditCode: HUALI.toLowerCase(), name: 'again', ownership: 'PRIVATE', source: 'test' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode', rule: `an enterprise with credit code ${HUALI} already exists` });
+    expect(res.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.creditCode',
+      rule: `an enterprise with credit code ${HUALI} already exists`,
+    });
   });
 
   it('updates only the given fields, clears tags with null and can change the credit code', async () => {
-    const upd = await api.data(`mutation($c: String!) { updateEnterprise(creditCode: $c, input: { name: "小咖资本（杭州）", tags: null }) { creditCode name ownership tags source } }`, { c: XIAOKA });
+    const upd = await api.data(
+      `mutation($c: String!) { updateEnterprise(creditCode: $c, input: { name: "小咖资本（杭州）", tags: null }) { creditCode name ownership tags source } }`,
+      { c: XIAOKA },
+    );
     expect(upd.updateEnterprise).toEqual({ creditCode: XIAOKA, name: '小咖资本（杭州）', ownership: 'PRIVATE', tags: [], source: 'test' });
     const moved = creditCode(4);
-    const recode = await api.data(`mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { creditCode name } }`, { c: XIAOKA, n: moved });
+    const recode = await api.data(
+      `mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { creditCode name } }`,
+      { c: XIAOKA, n: moved },
+    );
     expect(recode.updateEnterprise).toEqual({ creditCode: moved, name: '小咖资本（杭州）' });
-    const clash = await api.gql(`mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { name } }`, { c: moved, n: WENLV });
+    const clash = await api.gql(`mutation($c: String!, $n: CreditCode!) { updateEnterprise(creditCode: $c, input: { creditCode: $n }) { name } }`, {
+      c: moved,
+      n: WENLV,
+    });
     expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.creditCode' });
     const missing = await api.gql(`mutation { updateEnterprise(creditCode: "${XIAOKA}", input: { name: "x" }) { name } }`);
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'creditCode' });
@@ -116,7 +150,14 @@ describe('enterprises', () => {
     await api.data(area, { input: { code: '330110109', name: '径山镇', kind: 'TOWN', parentCode: '330110', mountain: true, source: 'test' } });
     await api.data(area, { input: { code: '330110109201', name: '径山村', kind: 'VILLAGE', parentCode: '330110109', source: 'test' } });
     await api.data(`mutation($input: PairingInput!) { createPairing(input: $input) { code } }`, {
-      input: { code: 'EV-HUALI', scheme: 'ENTERPRISE_VILLAGE', leadEnterpriseCreditCode: HUALI, partnerAreaCode: '330110109201', startDate: '2022-01-01', source: 'test' },
+      input: {
+        code: 'EV-HUALI',
+        scheme: 'ENTERPRISE_VILLAGE',
+        leadEnterpriseCreditCode: HUALI,
+        partnerAreaCode: '330110109201',
+        startDate: '2022-01-01',
+        source: 'test',
+      },
     });
 
     const res = await api.gql(`mutation { deleteEnterprise(creditCode: "${HUALI}") }`);

@@ -41,7 +41,9 @@ afterAll(async () => api?.close());
 
 describe('fund flows', () => {
   it('records a fund flow and reads back its project and amount: 710000000 yuan is "7.1" 亿', async () => {
-    const res = await api.data(CREATE, { input: { projectCode: 'LN-001', kind: 'LANDED', occurredOn: '2022-06-30', amount: '710000000', source: '余杭区委宣传部, 2023' } });
+    const res = await api.data(CREATE, {
+      input: { projectCode: 'LN-001', kind: 'LANDED', occurredOn: '2022-06-30', amount: '710000000', source: '余杭区委宣传部, 2023' },
+    });
     expect(res.createFundFlow).toMatchObject({
       kind: 'LANDED',
       occurredOn: '2022-06-30',
@@ -56,7 +58,9 @@ describe('fund flows', () => {
   });
 
   it('keeps money exact: "1234567.89" and "3.5亿" come back exactly in yuan, 万 and 亿', async () => {
-    const a = await api.data(CREATE, { input: { projectCode: 'LN-002', kind: 'COMMITMENT', occurredOn: '2022-01-10', amount: '1234567.89', source: 'illustrative' } });
+    const a = await api.data(CREATE, {
+      input: { projectCode: 'LN-002', kind: 'COMMITMENT', occurredOn: '2022-01-10', amount: '1234567.89', source: 'illustrative' },
+    });
     expect(a.createFundFlow).toMatchObject({ yuan: '1234567.89', wan: '123.456789', yi: '0.0123456789' });
     const b = await api.data(CREATE, { input: { projectCode: 'LN-002', kind: 'LANDED', occurredOn: '2022-03-01', amount: '3.5亿', source: 'illustrative' } });
     expect(b.createFundFlow).toMatchObject({ yuan: '350000000', wan: '35000', yi: '3.5' });
@@ -82,7 +86,9 @@ describe('fund flows', () => {
   it('refuses a second flow of the same kind for the same project on the same day when neither has its own reference', async () => {
     const res = await api.gql(CREATE, { input: { projectCode: 'LN-001', kind: 'LANDED', occurredOn: '2022-06-30', amount: '1', source: 'x' } });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
-    expect(res.errors?.[0].message).toContain('project LN-001 already has a fund flow with reference LANDED-2022-06-30: give this flow its own reference (凭证号)');
+    expect(res.errors?.[0].message).toContain(
+      'project LN-001 already has a fund flow with reference LANDED-2022-06-30: give this flow its own reference (凭证号)',
+    );
   });
 
   it('filters by project codes, host area subtree, kinds and date range, by date then kind, and pages with cursors', async () => {
@@ -102,7 +108,10 @@ describe('fund flows', () => {
       'LN-002/LANDED/2022-03-01',
       'LN-001/LANDED/2022-06-30',
     ]);
-    expect(flows(await api.data(q, { filter: { projectCodes: ['JS-001', 'LN-001'], kinds: ['LANDED'] } }))).toEqual(['LN-001/LANDED/2022-06-30', 'JS-001/LANDED/2023-02-01']);
+    expect(flows(await api.data(q, { filter: { projectCodes: ['JS-001', 'LN-001'], kinds: ['LANDED'] } }))).toEqual([
+      'LN-001/LANDED/2022-06-30',
+      'JS-001/LANDED/2023-02-01',
+    ]);
     expect(flows(await api.data(q, { filter: { within: '330110', occurredOn: { from: '2022-03-01', to: '2022-12-31' } } }))).toEqual([
       'JS-001/COMMITMENT/2022-03-01',
       'LN-002/LANDED/2022-03-01',
@@ -181,9 +190,13 @@ describe('fund flows', () => {
       api
         .data(`{ funds(groupBy: [PROJECT]) { groups { project { code } landed } } }`)
         .then((r) => (r.funds.groups as { project: { code: string }; landed: string }[]).find((g) => g.project.code === 'REF-1')!.landed);
-    const created = await api.data(CREATE, { input: { projectCode: 'REF-1', reference: ' 记-0612 ', kind: 'LANDED', occurredOn: '2022-06-12', amount: '300万', source: 'x' } });
+    const created = await api.data(CREATE, {
+      input: { projectCode: 'REF-1', reference: ' 记-0612 ', kind: 'LANDED', occurredOn: '2022-06-12', amount: '300万', source: 'x' },
+    });
     expect(created.createFundFlow).toMatchObject({ kind: 'LANDED', occurredOn: '2022-06-12', yuan: '3000000' });
-    const moved = await api.data(`mutation { updateFundFlow(key: { projectCode: "REF-1", reference: "记-0612" }, input: { occurredOn: "2022-06-21" }) { reference occurredOn amount } }`);
+    const moved = await api.data(
+      `mutation { updateFundFlow(key: { projectCode: "REF-1", reference: "记-0612" }, input: { occurredOn: "2022-06-21" }) { reference occurredOn amount } }`,
+    );
     expect(moved.updateFundFlow).toEqual({ reference: '记-0612', occurredOn: '2022-06-21', amount: '3000000' });
     const list = await api.data(`{ fundFlows(filter: { projectCodes: ["REF-1"] }) { totalCount nodes { reference occurredOn } } }`);
     expect(list.fundFlows).toEqual({ totalCount: 1, nodes: [{ reference: '记-0612', occurredOn: '2022-06-21' }] });
@@ -193,10 +206,18 @@ describe('fund flows', () => {
     await api.data(CREATE, { input: { projectCode: 'REF-1', reference: '记-0613', kind: 'LANDED', occurredOn: '2022-06-21', amount: '1万', source: 'x' } });
     expect(await landed()).toBe('3010000');
     const ambiguous = await api.gql(`{ fundFlow(key: { projectCode: "REF-1", kind: LANDED, occurredOn: "2022-06-21" }) { id } }`);
-    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'key.reference', rule: 'project REF-1 has several LANDED flows on 2022-06-21: name one by its reference' });
-    const taken = await api.gql(CREATE, { input: { projectCode: 'REF-1', reference: '记-0613', kind: 'COMMITMENT', occurredOn: '2022-01-10', amount: '1', source: 'x' } });
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'key.reference',
+      rule: 'project REF-1 has several LANDED flows on 2022-06-21: name one by its reference',
+    });
+    const taken = await api.gql(CREATE, {
+      input: { projectCode: 'REF-1', reference: '记-0613', kind: 'COMMITMENT', occurredOn: '2022-01-10', amount: '1', source: 'x' },
+    });
     expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
-    const bad = await api.gql(CREATE, { input: { projectCode: 'REF-1', reference: 'x'.repeat(65), kind: 'LANDED', occurredOn: '2022-06-22', amount: '1', source: 'x' } });
+    const bad = await api.gql(CREATE, {
+      input: { projectCode: 'REF-1', reference: 'x'.repeat(65), kind: 'LANDED', occurredOn: '2022-06-22', amount: '1', source: 'x' },
+    });
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reference', rule: 'must be at most 64 characters' });
     const none = await api.gql(`{ fundFlow(key: { projectCode: "REF-1" }) { id } }`);
     expect(none.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'key.reference', rule: 'give the reference, or kind and occurredOn' });
@@ -205,12 +226,18 @@ describe('fund flows', () => {
   it('warns, without refusing, about landed money on a project that has not landed or after it was cancelled', async () => {
     await insertProject('WARN-1', '未落地项目', '330110109');
     const warnings = (reference: string) =>
-      api.data(`query($r: String!) { fundFlow(key: { projectCode: "WARN-1", reference: $r }) { warnings } }`, { r: reference }).then((r) => r.fundFlow.warnings as string[]);
-    const res = await api.data(`mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-1", kind: LANDED, occurredOn: "2022-03-01", amount: "100", source: "x" }) { warnings } }`);
+      api
+        .data(`query($r: String!) { fundFlow(key: { projectCode: "WARN-1", reference: $r }) { warnings } }`, { r: reference })
+        .then((r) => r.fundFlow.warnings as string[]);
+    const res = await api.data(
+      `mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-1", kind: LANDED, occurredOn: "2022-03-01", amount: "100", source: "x" }) { warnings } }`,
+    );
     expect(res.createFundFlow.warnings).toEqual([
       'landed money on project WARN-1, which has not landed (no 落地 stage recorded): record its 落地 stage, or enter the flow as 承诺 if the money is only committed',
     ]);
-    await api.data(`mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-2", kind: COMMITMENT, occurredOn: "2022-01-10", amount: "100", source: "x" }) { id } }`);
+    await api.data(
+      `mutation { createFundFlow(input: { projectCode: "WARN-1", reference: "V-2", kind: COMMITMENT, occurredOn: "2022-01-10", amount: "100", source: "x" }) { id } }`,
+    );
     expect(await warnings('V-2')).toEqual([]);
     await api.data(`mutation { setProjectStage(code: "WARN-1", stage: LANDED, reachedOn: "2022-02-01") { code } }`);
     expect(await warnings('V-1')).toEqual([]);

@@ -3,8 +3,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded.js';
 import { prepareStart } from '../scripts/start-command.js';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../src/db/embedded.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,10 +5,10 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/keys.js';
-import { openDatabase, type Database } from '../src/db/database.js';
+import { type Database, openDatabase } from '../src/db/database.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
-import { startApp, type RunningApp } from '../src/server/app.js';
-import { httpConfigFromEnv, httpErrorHandler, httpGuards, notFoundHandler, type HttpConfig } from '../src/server/http.js';
+import { type RunningApp, startApp } from '../src/server/app.js';
+import { type HttpConfig, httpConfigFromEnv, httpErrorHandler, httpGuards, notFoundHandler } from '../src/server/http.js';
 import { createTestDatabase } from './support/database.js';
 
 type LogLine = Record<string, any>;
@@ -128,8 +128,7 @@ describe('CORS', () => {
       method: 'OPTIONS',
       headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-request-id' },
     });
-  const post = (url: string, origin: string) =>
-    fetch(url, { method: 'POST', headers: { ...json, origin }, body: JSON.stringify({ query: '{ __typename }' }) });
+  const post = (url: string, origin: string) => fetch(url, { method: 'POST', headers: { ...json, origin }, body: JSON.stringify({ query: '{ __typename }' }) });
 
   it('sends no CORS headers at all when no origin is configured, and still answers OPTIONS with 204', async () => {
     const api = await startHttpApp({ corsOrigins: [] });
@@ -206,7 +205,12 @@ describe('CORS', () => {
 describe('malformed requests', () => {
   const cases: { name: string; path?: string; init: RequestInit; status: number[]; code: string }[] = [
     { name: 'invalid JSON', init: { method: 'POST', headers: json, body: '{"query": "{ __typename }"' }, status: [400], code: 'BAD_REQUEST' },
-    { name: 'a text/plain body', init: { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }, status: [400, 415], code: 'BAD_REQUEST' },
+    {
+      name: 'a text/plain body',
+      init: { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' },
+      status: [400, 415],
+      code: 'BAD_REQUEST',
+    },
     {
       name: 'an XML body with a preflight header',
       init: { method: 'POST', headers: { 'content-type': 'application/xml', 'apollo-require-preflight': 'true' }, body: '<query/>' },
@@ -281,7 +285,12 @@ describe('malformed requests', () => {
       expect(text).not.toContain('.ts');
       const [line, ...more] = await api.log.of(id);
       expect(more).toEqual([]);
-      expect(line).toMatchObject({ level: 50, status: 500, path, err: { message: expect.stringContaining(logged), stack: expect.stringContaining('http.test.ts') } });
+      expect(line).toMatchObject({
+        level: 50,
+        status: 500,
+        path,
+        err: { message: expect.stringContaining(logged), stack: expect.stringContaining('http.test.ts') },
+      });
     }
     const teapot = await fetch(`${api.base}/teapot`);
     expect(teapot.status).toBe(418);
@@ -356,11 +365,19 @@ describe('request log', () => {
         headers: { ...json, ...auth },
         body: JSON.stringify({ query: 'mutation Bad($code: String!) { deleteArea(code: $code) }', variables: { code: `${secret}` } }),
       }),
-      get: await send('get', `/graphql?query=${encodeURIComponent('query ByGet($c: String!) { area(code: $c) { name } }')}&variables=${encodeURIComponent(JSON.stringify({ c: secret }))}`, {
-        method: 'GET',
-        headers: { 'apollo-require-preflight': 'true', ...auth },
+      get: await send(
+        'get',
+        `/graphql?query=${encodeURIComponent('query ByGet($c: String!) { area(code: $c) { name } }')}&variables=${encodeURIComponent(JSON.stringify({ c: secret }))}`,
+        {
+          method: 'GET',
+          headers: { 'apollo-require-preflight': 'true', ...auth },
+        },
+      ),
+      invalidJson: await send('invalidJson', '/graphql', {
+        method: 'POST',
+        headers: { ...json, ...auth },
+        body: `{"query": "{ area(code: \\"${secret}\\") { name } }", `,
       }),
-      invalidJson: await send('invalidJson', '/graphql', { method: 'POST', headers: { ...json, ...auth }, body: `{"query": "{ area(code: \\"${secret}\\") { name } }", ` }),
       tooLarge: await send('tooLarge', '/graphql', {
         method: 'POST',
         headers: { ...json, ...auth },
@@ -375,7 +392,12 @@ describe('request log', () => {
       const found = await api.log.of(id);
       expect(found, name).toHaveLength(1);
       lines[name] = found[0];
-      expect(found[0]).toMatchObject({ msg: 'request', reqId: id, credential: name === 'notFound' ? null : `key:${row.id}`, status: statuses[name as keyof typeof statuses] });
+      expect(found[0]).toMatchObject({
+        msg: 'request',
+        reqId: id,
+        credential: name === 'notFound' ? null : `key:${row.id}`,
+        status: statuses[name as keyof typeof statuses],
+      });
       expect(found[0].ms).toBeGreaterThanOrEqual(0);
       expect(found[0].ms).toBeLessThan(30_000);
     }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode } from '../src/enterprise/credit-code.js';
 import { limitsFromEnv } from '../src/import/limits.js';
-import { runImport, type ImportOutcome } from '../src/import/run.js';
+import { type ImportOutcome, runImport } from '../src/import/run.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { snapshotDatabase } from './support/snapshot.js';
 
@@ -24,8 +24,17 @@ beforeAll(async () => {
   // The areas and enterprises the projects refer to, already in the registry.
   const base = path.join(tmp, 'base');
   await writeCsvFiles(base, {
-    areas: [['行政区划代码', '名称', '类型', '上级代码', '来源'], ['330110', '余杭区', '区', '', 't'], ['330110109', '径山镇', '镇', '330110', 't'], ['330110109201', '径山村', '村', '330110109', 't']],
-    enterprises: [['统一社会信用代码', '名称', '所有制', '来源'], [E(1), '甲公司', '民营', 't'], [E(2), '乙公司', '国有', 't']],
+    areas: [
+      ['行政区划代码', '名称', '类型', '上级代码', '来源'],
+      ['330110', '余杭区', '区', '', 't'],
+      ['330110109', '径山镇', '镇', '330110', 't'],
+      ['330110109201', '径山村', '村', '330110109', 't'],
+    ],
+    enterprises: [
+      ['统一社会信用代码', '名称', '所有制', '来源'],
+      [E(1), '甲公司', '民营', 't'],
+      [E(2), '乙公司', '国有', 't'],
+    ],
   });
   const outcome = await importFiles([base]);
   expect(outcome.status, JSON.stringify(outcome.problems.problems.slice(0, 3))).toBe('ok');
@@ -64,7 +73,8 @@ describe('imports larger than one batch', () => {
     projects.commit();
     const flows = wb.addWorksheet('fund_flows');
     flows.addRow(FLOW_HEADER).commit();
-    for (let i = 0; i < 2 * PROJECTS; i++) flows.addRow([`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', '100万', i % 2 ? '2023-06-01' : '2023-01-15', 't']).commit();
+    for (let i = 0; i < 2 * PROJECTS; i++)
+      flows.addRow([`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', '100万', i % 2 ? '2023-06-01' : '2023-01-15', 't']).commit();
     // The last two rows (2 * PROJECTS + 2 and + 3): an unknown project, and an amount of 0.
     flows.addRow(['bt-nope', 'V-9', '承诺', '5', '2023-02-01', 't']).commit();
     flows.addRow(['BT-1', 'V-9', '承诺', '0', '2023-02-02', 't']).commit();
@@ -76,11 +86,29 @@ describe('imports larger than one batch', () => {
     expect(outcome.status).toBe('rejected');
     const errors = outcome.problems.problems.filter((p) => p.severity === 'error');
     expect(errors).toHaveLength(3);
-    expect(errors).toEqual(expect.arrayContaining([
-      { severity: 'error', file: 'last-batch.xlsx', sheet: 'projects', row: PROJECTS + 2, column: '项目编号', value: 'BT-0', rule: 'duplicate key: already in projects row 2' },
-      { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 2, column: '项目编号', value: 'bt-nope', rule: 'no project has code BT-NOPE (not in the projects sheet or the registry)' },
-      { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 3, column: '金额', value: '0', rule: 'must be more than 0' },
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        {
+          severity: 'error',
+          file: 'last-batch.xlsx',
+          sheet: 'projects',
+          row: PROJECTS + 2,
+          column: '项目编号',
+          value: 'BT-0',
+          rule: 'duplicate key: already in projects row 2',
+        },
+        {
+          severity: 'error',
+          file: 'last-batch.xlsx',
+          sheet: 'fund_flows',
+          row: 2 * PROJECTS + 2,
+          column: '项目编号',
+          value: 'bt-nope',
+          rule: 'no project has code BT-NOPE (not in the projects sheet or the registry)',
+        },
+        { severity: 'error', file: 'last-batch.xlsx', sheet: 'fund_flows', row: 2 * PROJECTS + 3, column: '金额', value: '0', rule: 'must be more than 0' },
+      ]),
+    );
     expect(outcome.problems.errors).toBe(3);
     // Every row was read and checked; the broken ones are counted as rejected.
     expect(outcome.rows).toBe(PROJECTS + 1 + 2 * PROJECTS + 2);
@@ -90,7 +118,8 @@ describe('imports larger than one batch', () => {
 
   it('counts created, updated and unchanged rows right across batches, investors and stages included', async () => {
     const dir = path.join(tmp, 'counts');
-    const flowRows = (n: number, amount: (i: number) => string) => Array.from({ length: 2 * n }, (_, i) => [`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', amount(i), i % 2 ? '2023-06-01' : '2023-01-15', 't']);
+    const flowRows = (n: number, amount: (i: number) => string) =>
+      Array.from({ length: 2 * n }, (_, i) => [`BT-${i >> 1}`, `V-${i % 2}`, i % 2 ? '落地' : '承诺', amount(i), i % 2 ? '2023-06-01' : '2023-01-15', 't']);
     const stageRows = (n: number) => Array.from({ length: n }, (_, i) => [`BT-${i}`, '落地', '2023-05-01']);
     await writeCsvFiles(dir, {
       projects: [PROJECT_HEADER, ...Array.from({ length: PROJECTS }, (_, i) => projectRow(i))],
@@ -130,8 +159,12 @@ describe('imports larger than one batch', () => {
       const q = async (text: string) => (await client.query(text)).rows[0];
       expect(await q(`select count(*)::int as n from project where code like 'BT-%'`)).toEqual({ n: PROJECTS + 40 });
       expect(await q(`select count(*)::int as n from project where name like '新名%'`)).toEqual({ n: 30 });
-      expect(await q(`select count(*)::int as n from project_investor pi join enterprise e on e.id = pi.enterprise_id where e.credit_code = '${E(2)}'`)).toEqual({ n: 20 });
-      expect(await q(`select count(*)::int as n from project_stage where stage = 'SIGNED' and project_id in (select id from project where code like 'BT-%')`)).toEqual({ n: PROJECTS + 40 });
+      expect(
+        await q(`select count(*)::int as n from project_investor pi join enterprise e on e.id = pi.enterprise_id where e.credit_code = '${E(2)}'`),
+      ).toEqual({ n: 20 });
+      expect(
+        await q(`select count(*)::int as n from project_stage where stage = 'SIGNED' and project_id in (select id from project where code like 'BT-%')`),
+      ).toEqual({ n: PROJECTS + 40 });
       expect(await q(`select sum(amount) = ${2 * PROJECTS * 100 + reamounted.size * 100} as ok from fund_flow`)).toEqual({ ok: true });
     } finally {
       await client.end();
@@ -155,7 +188,11 @@ describe('imports larger than one batch', () => {
         ['RU-2', '项目', long, '330110109201', '100', '2023-01-15', E(1), 't'],
         ['RU-3', '项目', '文旅', '330110', '100', '2023-01-15', E(1), 't'],
       ],
-      project_stages: [['项目编号', '阶段', '日期'], ['RU-1', '落地', '2023-03-01'], ['RU-1', '开工', '2023-02-01']],
+      project_stages: [
+        ['项目编号', '阶段', '日期'],
+        ['RU-1', '落地', '2023-03-01'],
+        ['RU-1', '开工', '2023-02-01'],
+      ],
     });
     const outcome = await runImport(api.databaseUrl, { paths: [dir], limits: limitsFromEnv(), dryRun: true });
     expect(outcome.status).toBe('rejected');
@@ -176,9 +213,18 @@ describe('imports larger than one batch', () => {
     expect(staged.status, JSON.stringify(staged.problems.problems.slice(0, 3))).toBe('ok');
     expect(counts(staged)).toEqual({ projects: [3_000, 0, 0, 0] });
     // … 3,000 enterprises (held in memory) do not.
-    await writeCsvFiles(dir, { enterprises: [['统一社会信用代码', '名称', '所有制', '来源'], ...Array.from({ length: 3_000 }, (_, i) => [E(1_000 + i), `企业${i}`, '民营', 't'])] });
+    await writeCsvFiles(dir, {
+      enterprises: [['统一社会信用代码', '名称', '所有制', '来源'], ...Array.from({ length: 3_000 }, (_, i) => [E(1_000 + i), `企业${i}`, '民营', 't'])],
+    });
     const held = await runImport(api.databaseUrl, { paths: [dir], limits, dryRun: true });
     expect(held.status).toBe('rejected');
-    expect(held.problems.problems).toEqual([expect.objectContaining({ file: 'enterprises.csv', rule: expect.stringMatching(/^more than 1000 rows of areas, enterprises, .* \(IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted\)$/) })]);
+    expect(held.problems.problems).toEqual([
+      expect.objectContaining({
+        file: 'enterprises.csv',
+        rule: expect.stringMatching(
+          /^more than 1000 rows of areas, enterprises, .* \(IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted\)$/,
+        ),
+      }),
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import { openDatabase } from '../src/db/database.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import type { Problem } from '../src/import/problems.js';
 import { outcomeLines, reportCsv } from '../src/import/report.js';
-import { runImport, type ImportOutcome } from '../src/import/run.js';
+import { type ImportOutcome, runImport } from '../src/import/run.js';
 import { README_SHEET, templateWorkbook } from '../src/import/template.js';
 import { csvText, damage, duplicateEntryWorkbook, encryptedWorkbook, gb18030, plainCompoundFile, put, utf16le } from './support/corrupt-files.js';
 import { createTestDatabase } from './support/database.js';
@@ -31,7 +31,11 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'registry-corrupt-'));
   await chmod(dir, 0o755);
   // The district and a mountain town every case below refers to.
-  const base = await put(dir, 'base-areas.csv', csvText([AREA_HEADERS, ['330110', '余杭区', '区', '', 'test'], ['330110109', '径山镇', '镇', '330110', 'test']]));
+  const base = await put(
+    dir,
+    'base-areas.csv',
+    csvText([AREA_HEADERS, ['330110', '余杭区', '区', '', 'test'], ['330110109', '径山镇', '镇', '330110', 'test']]),
+  );
   const outcome = await importFiles([base]);
   expect(outcome.status, errorsOf(outcome).join('\n')).toBe('ok');
 });
@@ -45,7 +49,8 @@ function importFiles(paths: string[], extra: { dryRun?: boolean } = {}): Promise
   return runImport(db.url, { paths, limits: limitsFromEnv(), ...extra });
 }
 
-const errorsOf = (o: ImportOutcome) => o.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}!${p.sheet}!${p.row}!${p.column}!${p.value}!${p.rule}`);
+const errorsOf = (o: ImportOutcome) =>
+  o.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}!${p.sheet}!${p.row}!${p.column}!${p.value}!${p.rule}`);
 const problemsOf = (o: ImportOutcome, severity: Problem['severity']) => o.problems.problems.filter((p) => p.severity === severity);
 
 async function areaNames(codes: string[]): Promise<Record<string, string>> {
@@ -110,7 +115,12 @@ describe('CSV files', () => {
     const outcome = await importFiles([fixed]);
     expect(outcome.status, errorsOf(outcome).join('\n')).toBe('ok');
     expect(outcome.summaries.find((s) => s.sheet === 'areas')).toMatchObject({ created: 4, rejected: 0 });
-    expect(await areaNames(['330110109207', '330110109208', '330110109209', '330110109210'])).toEqual({ '330110109207': '甲村', '330110109208': '乙村', '330110109209': '丙村', '330110109210': '丁村' });
+    expect(await areaNames(['330110109207', '330110109208', '330110109209', '330110109210'])).toEqual({
+      '330110109207': '甲村',
+      '330110109208': '乙村',
+      '330110109209': '丙村',
+      '330110109210': '丁村',
+    });
   });
 
   it('reads UTF-16 tab-separated text (Excel\'s "Unicode text") with Chinese names intact', async () => {
@@ -135,14 +145,24 @@ describe('CSV files', () => {
 
 describe('XLSX workbooks', () => {
   it('refuses a workbook whose ZIP holds the same part twice, as Excel does', async () => {
-    const file = await put(dir, 'twice.xlsx', duplicateEntryWorkbook([AREA_HEADERS, ['330110109215', '一村', '村', '330110109', 'test']], [AREA_HEADERS, ['330110109216', '二村', '村', '330110109', 'test']]));
+    const file = await put(
+      dir,
+      'twice.xlsx',
+      duplicateEntryWorkbook(
+        [AREA_HEADERS, ['330110109215', '一村', '村', '330110109', 'test']],
+        [AREA_HEADERS, ['330110109216', '二村', '村', '330110109', 'test']],
+      ),
+    );
     const p = await expectRefusedAt([file], { file: 'twice.xlsx', row: null });
     expect(p.rule).toMatch(/two entries named xl\/worksheets\/sheet1\.xml.*Excel refuses/);
   });
 
   it('refuses two sheets whose names mean the same record kind, naming both', async () => {
     const wb = new ExcelJS.Workbook();
-    for (const [name, code] of [['areas', '330110109217'], ['区域', '330110109218']] as const) {
+    for (const [name, code] of [
+      ['areas', '330110109217'],
+      ['区域', '330110109218'],
+    ] as const) {
       const ws = wb.addWorksheet(name);
       ws.addRow(AREA_HEADERS);
       ws.addRow([code, '某村', '村', '330110109', 'test']);
@@ -163,7 +183,7 @@ describe('XLSX workbooks', () => {
     expect(q.rule).toMatch(/old Excel 97–2003 \(\.xls\)/);
   });
 
-  it('finds the header below title rows, says where, and keeps Excel\'s row numbers', async () => {
+  it("finds the header below title rows, says where, and keeps Excel's row numbers", async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('区域');
     ws.addRow(['2023年余杭区区域表']);
@@ -199,7 +219,15 @@ describe('XLSX workbooks', () => {
     expect(outcome.status).toBe('rejected');
     const errors = problemsOf(outcome, 'error');
     expect(errors).toContainEqual(expect.objectContaining({ sheet: 'projects', row: 2, column: '签约金额', value: '-7.1亿', rule: 'must be 0 or more' }));
-    expect(errors).toContainEqual(expect.objectContaining({ sheet: 'fund_flows', row: 2, column: '项目编号', value: 'p-404', rule: 'no project has code P-404 (not in the projects sheet or the registry)' }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        sheet: 'fund_flows',
+        row: 2,
+        column: '项目编号',
+        value: 'p-404',
+        rule: 'no project has code P-404 (not in the projects sheet or the registry)',
+      }),
+    );
   });
 });
 
@@ -222,7 +250,12 @@ describe("the template's instructions sheet", () => {
     const again = await importFiles([renamed]);
     expect(again.status, errorsOf(again).join('\n')).toBe('ok');
     expect(problemsOf(again, 'warning')).toEqual([]);
-    expect(again.sources.filter((s) => s.skipped === 'instructions').map((s) => s.sheet).sort()).toEqual(['Sheet9', '填表说明'].sort());
+    expect(
+      again.sources
+        .filter((s) => s.skipped === 'instructions')
+        .map((s) => s.sheet)
+        .sort(),
+    ).toEqual(['Sheet9', '填表说明'].sort());
 
     // A sheet that is neither a record kind nor instructions is still reported.
     wb.addWorksheet('Sheet2').addRow(['随便', '什么']);
@@ -235,7 +268,12 @@ describe("the template's instructions sheet", () => {
 
 describe('counts', () => {
   it('reports created, updated and unchanged per sheet every time, in the output, the --report file and the audit log', async () => {
-    const rows = [AREA_HEADERS, ['330110109222', '北村', '村', '330110109', 'test'], ['330110109223', '中村', '村', '330110109', 'test'], ['330110109224', '新村', '村', '330110109', 'test']];
+    const rows = [
+      AREA_HEADERS,
+      ['330110109222', '北村', '村', '330110109', 'test'],
+      ['330110109223', '中村', '村', '330110109', 'test'],
+      ['330110109224', '新村', '村', '330110109', 'test'],
+    ];
     const file = await put(dir, 'areas-counts.csv', csvText(rows));
     const first = await importFiles([file]);
     expect(first.summaries).toEqual([{ sheet: 'areas', created: 3, updated: 0, unchanged: 0, rejected: 0 }]);
@@ -268,7 +306,11 @@ describe('counts', () => {
   });
 
   it('counts a dry run the same way without writing', async () => {
-    const file = await put(dir, 'areas-dry.csv', csvText([AREA_HEADERS, ['330110109225', '试村', '村', '330110109', 'test'], ['330110109222', '北村（改）', '村', '330110109', 'test']]));
+    const file = await put(
+      dir,
+      'areas-dry.csv',
+      csvText([AREA_HEADERS, ['330110109225', '试村', '村', '330110109', 'test'], ['330110109222', '北村（改）', '村', '330110109', 'test']]),
+    );
     const before = await snapshotDatabase(db.url);
     const outcome = await importFiles([file], { dryRun: true });
     expect(outcome.summaries).toEqual([{ sheet: 'areas', created: 1, updated: 0, unchanged: 1, rejected: 0 }]);
@@ -284,14 +326,25 @@ describe('units and landed money', () => {
     const bad = await put(dir, 'projects-units.csv', csvText([PROJECT_HEADERS, ['U-1', '单位项目', '文旅', '330110109', '5000万元', '2023-01-05', 'test']]));
     const p = await expectRefusedAt([bad], { sheet: 'projects', row: 2, column: '签约金额(亿元)', value: '5000万元' });
     expect(p.rule).toMatch(/unit 万元 contradicts the header's unit 亿元/);
-    const good = await put(dir, 'projects-units.csv', csvText([PROJECT_HEADERS, ['U-1', '单位项目', '文旅', '330110109', '7.1亿', '2023-01-05', 'test'], ['U-2', '单位项目二', '文旅', '330110109', '0.5', '2023-01-06', 'test']]));
+    const good = await put(
+      dir,
+      'projects-units.csv',
+      csvText([
+        PROJECT_HEADERS,
+        ['U-1', '单位项目', '文旅', '330110109', '7.1亿', '2023-01-05', 'test'],
+        ['U-2', '单位项目二', '文旅', '330110109', '0.5', '2023-01-06', 'test'],
+      ]),
+    );
     const outcome = await importFiles([good]);
     expect(outcome.status, errorsOf(outcome).join('\n')).toBe('ok');
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
       // 7.1亿 and 0.5 (亿元, from the header) in yuan, compared as numbers by PostgreSQL.
-      const { rows } = await client.query(`select code, signed_amount = $1::numeric as seven, signed_amount = $2::numeric as half from project where code in ('U-1', 'U-2') order by code`, ['710000000', '50000000']);
+      const { rows } = await client.query(
+        `select code, signed_amount = $1::numeric as seven, signed_amount = $2::numeric as half from project where code in ('U-1', 'U-2') order by code`,
+        ['710000000', '50000000'],
+      );
       expect(rows).toEqual([
         { code: 'U-1', seven: true, half: false },
         { code: 'U-2', seven: false, half: true },
@@ -325,8 +378,20 @@ describe('units and landed money', () => {
     const outcome = await importFiles([file]);
     expect(outcome.status, errorsOf(outcome).join('\n')).toBe('ok');
     expect(problemsOf(outcome, 'warning')).toEqual([
-      expect.objectContaining({ sheet: 'fund_flows', row: 2, column: '资金类型', value: '落地', rule: expect.stringMatching(/^landed money on project L-1, which has not landed/) }),
-      expect.objectContaining({ sheet: 'fund_flows', row: 4, column: '资金类型', value: '到位', rule: 'landed money dated 2023-07-01, on or after project L-2 was cancelled (取消 2023-06-30)' }),
+      expect.objectContaining({
+        sheet: 'fund_flows',
+        row: 2,
+        column: '资金类型',
+        value: '落地',
+        rule: expect.stringMatching(/^landed money on project L-1, which has not landed/),
+      }),
+      expect.objectContaining({
+        sheet: 'fund_flows',
+        row: 4,
+        column: '资金类型',
+        value: '到位',
+        rule: 'landed money dated 2023-07-01, on or after project L-2 was cancelled (取消 2023-06-30)',
+      }),
     ]);
     expect(outcome.summaries.find((s) => s.sheet === 'fund_flows')).toMatchObject({ created: 5 });
     expect(outcomeLines(outcome, false).at(-1)).toMatch(/^imported: .*; 2 warnings \(not blocking\)$/);

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { outcomeLines, reportCsv } from '../src/import/report.js';
-import { runImport, type ImportOutcome } from '../src/import/run.js';
+import { type ImportOutcome, runImport } from '../src/import/run.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { csvText, put } from './support/corrupt-files.js';
 import { AREA_HEADERS } from './support/hostile-files.js';
@@ -22,7 +22,8 @@ let dir: string;
 
 const FLOW_HEADERS = ['项目编号', '凭证号', '资金类型', '金额', '日期', '来源'];
 
-const errorsOf = (o: ImportOutcome) => o.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}!${p.sheet}!${p.row}!${p.column}!${p.value}!${p.rule}`);
+const errorsOf = (o: ImportOutcome) =>
+  o.problems.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}!${p.sheet}!${p.row}!${p.column}!${p.value}!${p.rule}`);
 
 function importFiles(paths: string[], extra: { replaceProjectFlows?: boolean; dryRun?: boolean } = {}): Promise<ImportOutcome> {
   return runImport(api.databaseUrl, { paths, limits: limitsFromEnv(), ...extra });
@@ -58,7 +59,12 @@ async function flowsOf(codes: string[]): Promise<string[]> {
 /** Committed and landed money per project, from the API's `funds` aggregate. */
 async function fundsByProject(): Promise<Record<string, { committed: string; landed: string }>> {
   const res = await api.data(`{ funds(groupBy: [PROJECT]) { groups { project { code } committed landed } } }`);
-  return Object.fromEntries((res.funds.groups as { project: { code: string }; committed: string; landed: string }[]).map((g) => [g.project.code, { committed: g.committed, landed: g.landed }]));
+  return Object.fromEntries(
+    (res.funds.groups as { project: { code: string }; committed: string; landed: string }[]).map((g) => [
+      g.project.code,
+      { committed: g.committed, landed: g.landed },
+    ]),
+  );
 }
 
 beforeAll(async () => {
@@ -74,7 +80,11 @@ beforeAll(async () => {
       ...['FA', 'FB', 'FC', 'FD'].map((code) => [code, `项目${code}`, '文旅', '330110109', '1亿', '2022-01-10', 'test']),
     ]),
   );
-  const stages = await put(dir, 'project_stages.csv', csvText([['项目编号', '阶段', '日期'], ...['FA', 'FB', 'FC', 'FD'].map((code) => [code, '落地', '2022-02-01'])]));
+  const stages = await put(
+    dir,
+    'project_stages.csv',
+    csvText([['项目编号', '阶段', '日期'], ...['FA', 'FB', 'FC', 'FD'].map((code) => [code, '落地', '2022-02-01'])]),
+  );
   const outcome = await importFiles([areas, projects, stages]);
   expect(outcome.status, errorsOf(outcome).join('\n')).toBe('ok');
 });
@@ -104,12 +114,25 @@ describe('fund flows keyed by their reference (凭证号)', () => {
   it('refuses a file without the 凭证号 column, and a reference given twice for one project, naming where', async () => {
     const folder = path.join(dir, 'no-reference');
     await mkdir(folder, { mode: 0o755 });
-    const file = await put(folder, 'fund_flows.csv', csvText([['项目编号', '资金类型', '金额', '日期', '来源'], ['FD', '落地', '1万', '2022-06-01', 'test']]));
+    const file = await put(
+      folder,
+      'fund_flows.csv',
+      csvText([
+        ['项目编号', '资金类型', '金额', '日期', '来源'],
+        ['FD', '落地', '1万', '2022-06-01', 'test'],
+      ]),
+    );
     const before = await snapshotDatabase(api.databaseUrl);
     const missing = await importFiles([file]);
     expect(missing.status).toBe('rejected');
-    expect(errorsOf(missing)).toEqual(['fund_flows.csv!fund_flows!1!凭证号!null!required column is missing (凭证号 or reference) (looked for the header in rows 1–2)']);
-    const twice = await put(folder, 'fund_flows-twice.csv', csvText([FLOW_HEADERS, ['FD', 'V-9', '落地', '1万', '2022-06-01', 'test'], ['FD', 'V-9', '落地', '2万', '2022-06-02', 'test']]));
+    expect(errorsOf(missing)).toEqual([
+      'fund_flows.csv!fund_flows!1!凭证号!null!required column is missing (凭证号 or reference) (looked for the header in rows 1–2)',
+    ]);
+    const twice = await put(
+      folder,
+      'fund_flows-twice.csv',
+      csvText([FLOW_HEADERS, ['FD', 'V-9', '落地', '1万', '2022-06-01', 'test'], ['FD', 'V-9', '落地', '2万', '2022-06-02', 'test']]),
+    );
     const dup = await importFiles([twice]);
     expect(errorsOf(dup)).toEqual(['fund_flows-twice.csv!fund_flows!3!凭证号!FD / V-9!duplicate key: already in fund_flows row 2']);
     expect(await snapshotDatabase(api.databaseUrl)).toEqual(before);
@@ -140,7 +163,9 @@ describe('--replace-project-flows, for sources without references', () => {
     // Before: FA had 2 flows, FB 1 (all with references the export does not have): all 3 go, 4 come.
     expect(outcome.summaries.find((s) => s.sheet === 'fund_flows')).toMatchObject({ created: 4, updated: 0, unchanged: 0, removed: 3, replacedProjects: 2 });
     expect(outcomeLines(outcome, false)).toContain('fund_flows: replaced the flows of 2 projects: 3 removed, 4 created, 0 updated, 0 unchanged');
-    expect(reportCsv(outcome, false)).toContain('replaced,,fund_flows,,,,"fund_flows: replaced the flows of 2 projects: 3 removed, 4 created, 0 updated, 0 unchanged"');
+    expect(reportCsv(outcome, false)).toContain(
+      'replaced,,fund_flows,,,,"fund_flows: replaced the flows of 2 projects: 3 removed, 4 created, 0 updated, 0 unchanged"',
+    );
     expect(await flowsOf(['FA', 'FB'])).toEqual([
       'FA/COMMITMENT-2022-01-10/COMMITMENT/2022-01-10/100000000.00',
       'FA/LANDED-2022-03-01/LANDED/2022-03-01/12000000.00',
@@ -164,7 +189,15 @@ describe('--replace-project-flows, for sources without references', () => {
     const before = await snapshotDatabase(api.databaseUrl);
     const folder = path.join(dir, 'replace-bad');
     await mkdir(folder, { mode: 0o755 });
-    const file = await put(folder, 'fund_flows.csv', csvText([['项目编号', '资金类型', '金额', '日期', '来源'], ['FA', '落地', '1万', '2022-06-01', 'x'], ['FB', '落地', '0', '2022-06-01', 'x']]));
+    const file = await put(
+      folder,
+      'fund_flows.csv',
+      csvText([
+        ['项目编号', '资金类型', '金额', '日期', '来源'],
+        ['FA', '落地', '1万', '2022-06-01', 'x'],
+        ['FB', '落地', '0', '2022-06-01', 'x'],
+      ]),
+    );
     const outcome = await importFiles([file], { replaceProjectFlows: true });
     expect(outcome.status).toBe('rejected');
     expect(errorsOf(outcome)).toEqual(['fund_flows.csv!fund_flows!3!金额!0!must be more than 0']);

@@ -13,7 +13,10 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'registry-heap-'));
   await chmod(dir, 0o755);
   reporter = path.join(dir, 'heap.mjs');
-  await writeFile(reporter, `import v8 from 'node:v8';\nprocess.stderr.write(\`heap limit \${Math.round(v8.getHeapStatistics().heap_size_limit / 1048576)} MiB\\n\`);\n`);
+  await writeFile(
+    reporter,
+    `import v8 from 'node:v8';\nprocess.stderr.write(\`heap limit \${Math.round(v8.getHeapStatistics().heap_size_limit / 1048576)} MiB\\n\`);\n`,
+  );
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -22,7 +25,12 @@ afterAll(async () => {
 /** The heap limit of the import's process under `npm run import` (the last process to report it: npm's own comes first). */
 async function importHeapMiB(nodeOptions: string): Promise<number> {
   const child = spawn('npm', ['run', '--silent', 'import', '--', path.join(dir, 'nothing.csv')], {
-    env: { ...process.env, PG_DATA_DIR: path.join(dir, 'no-database'), DATABASE_URL: '', NODE_OPTIONS: `${nodeOptions} --import ${pathToFileURL(reporter).href}`.trim() },
+    env: {
+      ...process.env,
+      PG_DATA_DIR: path.join(dir, 'no-database'),
+      DATABASE_URL: '',
+      NODE_OPTIONS: `${nodeOptions} --import ${pathToFileURL(reporter).href}`.trim(),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

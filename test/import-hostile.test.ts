@@ -23,7 +23,6 @@ const MEMORY_LIMIT_KIB = 512 * 1024;
 /** Room for the test itself around the child's run (making the file, counting rows). */
 const TEST_TIMEOUT_MS = TIME_LIMIT_MS + 30_000;
 
-
 let db: { url: string; drop(): Promise<void> };
 let dir: string;
 let rssReporter: string;
@@ -54,7 +53,15 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=384', '--import', pathToFileURL(rssReporter).href, '--import', '@swc-node/register/esm-register', 'src/import/import.cli.ts', ...args],
+    [
+      '--max-old-space-size=384',
+      '--import',
+      pathToFileURL(rssReporter).href,
+      '--import',
+      '@swc-node/register/esm-register',
+      'src/import/import.cli.ts',
+      ...args,
+    ],
     { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const out: Buffer[] = [];
@@ -137,17 +144,45 @@ const TOO_MUCH = /too (large|many|big)|more than|limit|IMPORT_MAX_/i;
 const ROW_LIMIT = new RegExp(`more than ${limitsFromEnv().maxRows} rows.*IMPORT_MAX_ROWS`);
 
 const CASES: Case[] = [
-  { title: 'refuses random bytes named .xlsx, saying it is not a workbook', make: (d) => hostile.writeRandomBytes(d, 'random.xlsx'), reason: /not an \.xlsx workbook/ },
-  { title: 'refuses random bytes named .csv, saying it is binary', make: (d) => hostile.writeRandomBytes(d, 'random-areas.csv'), reason: /binary file, not a CSV/ },
-  { title: 'refuses a Word document renamed to .xlsx, saying the workbook part is missing', make: (d) => hostile.writeRenamedDocx(d), reason: /not a valid \.xlsx workbook.*xl\/workbook\.xml is missing/ },
-  { title: 'refuses an .xlsx workbook renamed to .csv, saying it is a ZIP archive', make: (d) => hostile.writeWorkbookNamedCsv(d, 'workbook-areas.csv'), reason: /ZIP archive.*not a CSV/ },
+  {
+    title: 'refuses random bytes named .xlsx, saying it is not a workbook',
+    make: (d) => hostile.writeRandomBytes(d, 'random.xlsx'),
+    reason: /not an \.xlsx workbook/,
+  },
+  {
+    title: 'refuses random bytes named .csv, saying it is binary',
+    make: (d) => hostile.writeRandomBytes(d, 'random-areas.csv'),
+    reason: /binary file, not a CSV/,
+  },
+  {
+    title: 'refuses a Word document renamed to .xlsx, saying the workbook part is missing',
+    make: (d) => hostile.writeRenamedDocx(d),
+    reason: /not a valid \.xlsx workbook.*xl\/workbook\.xml is missing/,
+  },
+  {
+    title: 'refuses an .xlsx workbook renamed to .csv, saying it is a ZIP archive',
+    make: (d) => hostile.writeWorkbookNamedCsv(d, 'workbook-areas.csv'),
+    reason: /ZIP archive.*not a CSV/,
+  },
   { title: 'refuses a workbook cut in half, saying it is truncated', make: (d) => hostile.writeTruncatedWorkbook(d), reason: /truncated/ },
-  { title: 'refuses an old Excel .xls file, asking for .xlsx', make: (d) => hostile.writeOleFile(d, 'old.xls'), reason: /\(\.xls\) files are not supported.*save it as \.xlsx/ },
-  { title: 'refuses an old Excel file renamed to .xlsx, saying it is an .xls file', make: (d) => hostile.writeOleFile(d, 'old-renamed.xlsx'), reason: /old Excel 97–2003 \(\.xls\)/ },
+  {
+    title: 'refuses an old Excel .xls file, asking for .xlsx',
+    make: (d) => hostile.writeOleFile(d, 'old.xls'),
+    reason: /\(\.xls\) files are not supported.*save it as \.xlsx/,
+  },
+  {
+    title: 'refuses an old Excel file renamed to .xlsx, saying it is an .xls file',
+    make: (d) => hostile.writeOleFile(d, 'old-renamed.xlsx'),
+    reason: /old Excel 97–2003 \(\.xls\)/,
+  },
   { title: 'refuses an empty .xlsx file, saying it is empty', make: (d) => hostile.writeEmptyFile(d, 'empty.xlsx'), reason: /the file is empty/ },
   { title: 'refuses an empty .csv file, saying it is empty', make: (d) => hostile.writeEmptyFile(d, 'empty-areas.csv'), reason: /the file is empty/ },
   { title: 'refuses a two-byte .xlsx file, saying it is not a workbook', make: (d) => hostile.writeTinyFile(d, 'tiny.xlsx'), reason: /not an \.xlsx workbook/ },
-  { title: 'refuses a decompression bomb of 2 GiB of empty rows within bounded time and memory, writing nothing', make: (d) => hostile.writeRowBomb(d), reason: BOMB },
+  {
+    title: 'refuses a decompression bomb of 2 GiB of empty rows within bounded time and memory, writing nothing',
+    make: (d) => hostile.writeRowBomb(d),
+    reason: BOMB,
+  },
   {
     title: 'refuses a decompression bomb of 2 GiB of spaces within bounded time and memory, writing nothing',
     make: (d) => hostile.writeWhitespaceBomb(d),
@@ -169,7 +204,11 @@ const CASES: Case[] = [
     make: (d) => hostile.writeManyRowsWorkbook(d),
     reason: /IMPORT_MAX_INFLATED_MB|IMPORT_MAX_ROWS/,
   },
-  { title: 'refuses a workbook cell of 5 MB (inline string), naming the character limit', make: (d) => hostile.writeHugeInlineCell(d), reason: /longer than 32767 characters.*IMPORT_MAX_CELL_CHARS/ },
+  {
+    title: 'refuses a workbook cell of 5 MB (inline string), naming the character limit',
+    make: (d) => hostile.writeHugeInlineCell(d),
+    reason: /longer than 32767 characters.*IMPORT_MAX_CELL_CHARS/,
+  },
   {
     title: 'refuses a workbook cell of 5 MB (shared string), naming the character limit',
     make: (d) => hostile.writeHugeSharedCell(d),
@@ -180,8 +219,16 @@ const CASES: Case[] = [
     make: (d) => hostile.writeMalformedXml(d),
     reason: /malformed XML|corrupt/i,
   },
-  { title: 'refuses a billion-laughs DOCTYPE in a sheet without expanding it', make: (d) => hostile.writeBillionLaughs(d, 'laughs.xlsx', 'sheet'), reason: /DOCTYPE declarations are not allowed/ },
-  { title: 'refuses a billion-laughs DOCTYPE in the workbook part without expanding it', make: (d) => hostile.writeBillionLaughs(d, 'laughs-workbook.xlsx', 'workbook'), reason: /DOCTYPE declarations are not allowed/ },
+  {
+    title: 'refuses a billion-laughs DOCTYPE in a sheet without expanding it',
+    make: (d) => hostile.writeBillionLaughs(d, 'laughs.xlsx', 'sheet'),
+    reason: /DOCTYPE declarations are not allowed/,
+  },
+  {
+    title: 'refuses a billion-laughs DOCTYPE in the workbook part without expanding it',
+    make: (d) => hostile.writeBillionLaughs(d, 'laughs-workbook.xlsx', 'workbook'),
+    reason: /DOCTYPE declarations are not allowed/,
+  },
   {
     title: 'refuses a 1 MB workbook of 48 million tiny cells, within every limit, without running out of memory',
     make: (d) => hostile.writeManyCellsWorkbook(d),
@@ -200,13 +247,19 @@ beforeAll(async () => {
   await chmod(dir, 0o755);
   rssReporter = await hostile.writeRssReporter(dir);
   // Migrate once up front, so no case's time includes it.
-  const migrate = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/db/migrate.cli.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, stdio: 'ignore' });
+  const migrate = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/db/migrate.cli.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: db.url },
+    stdio: 'ignore',
+  });
   const code = await new Promise((resolve) => migrate.on('close', resolve));
   expect(code).toBe(0);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'mikro_orm%' order by 1`);
+    const { rows } = await client.query(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'mikro_orm%' order by 1`,
+    );
     dataTables = rows.map((r) => r.table_name);
   } finally {
     await client.end();
@@ -297,48 +350,53 @@ describe('legitimate files that are too large', () => {
 describe('the --report CSV', () => {
   const HOSTILE_VALUES = [`=cmd|' /C calc'!A0`, '+1', '-1', '@SUM(1)'];
 
-  it('escapes cells that start with =, +, - or @ so that Excel never runs a formula from the report', async () => {
-    // Each value lands in 类型 (an enum: always a problem) and, where it is no valid code, in
-    // 行政区划代码 or 上级代码 too; the second file's own name starts with "=".
-    const csv = (rows: string[][]) => `${[hostile.AREA_HEADERS, ...rows].map((r) => r.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\n')}\n`;
-    const [cmd, plus, minus, at] = HOSTILE_VALUES;
-    const first = path.join(dir, 'areas.csv');
-    await writeFile(
-      first,
-      csv([
-        [cmd, plus, cmd, at, 'test'],
-        [plus, minus, plus, cmd, 'test'],
-        ['330110', at, minus, plus, 'test'],
-        [at, cmd, at, '330110', minus],
-      ]),
-    );
-    const second = path.join(dir, '=1+2 areas.csv');
-    await writeFile(second, csv([['330111', 'x', '=HYPERLINK("http://example.com")', '', 'test']]));
-    const report = path.join(dir, 'out.csv');
-    const run = await runCli([first, second, '--report', report]);
-    record('report CSV with formula-like cells', run);
-    const seen = `\n--- output (exit ${run.code}) ---\n${clip(run.output)}\n---`;
-    expect(run.code, seen).toBe(1);
-    expect(run.output, seen).not.toMatch(/^\s+at /m);
-    expect(run.output, seen).toContain(`problems written to ${report}`);
-    expect(await writtenRows()).toEqual({});
+  it(
+    'escapes cells that start with =, +, - or @ so that Excel never runs a formula from the report',
+    async () => {
+      // Each value lands in 类型 (an enum: always a problem) and, where it is no valid code, in
+      // 行政区划代码 or 上级代码 too; the second file's own name starts with "=".
+      const csv = (rows: string[][]) =>
+        `${[hostile.AREA_HEADERS, ...rows].map((r) => r.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\n')}\n`;
+      const [cmd, plus, minus, at] = HOSTILE_VALUES;
+      const first = path.join(dir, 'areas.csv');
+      await writeFile(
+        first,
+        csv([
+          [cmd, plus, cmd, at, 'test'],
+          [plus, minus, plus, cmd, 'test'],
+          ['330110', at, minus, plus, 'test'],
+          [at, cmd, at, '330110', minus],
+        ]),
+      );
+      const second = path.join(dir, '=1+2 areas.csv');
+      await writeFile(second, csv([['330111', 'x', '=HYPERLINK("http://example.com")', '', 'test']]));
+      const report = path.join(dir, 'out.csv');
+      const run = await runCli([first, second, '--report', report]);
+      record('report CSV with formula-like cells', run);
+      const seen = `\n--- output (exit ${run.code}) ---\n${clip(run.output)}\n---`;
+      expect(run.code, seen).toBe(1);
+      expect(run.output, seen).not.toMatch(/^\s+at /m);
+      expect(run.output, seen).toContain(`problems written to ${report}`);
+      expect(await writtenRows()).toEqual({});
 
-    const text = await readFile(report, 'utf8');
-    expect(text.startsWith('\ufeff')).toBe(true);
-    const records: string[][] = parse(text.slice(1), { relax_column_count: false });
-    const [header, ...rows] = records;
-    expect(header[0]).toBe('severity 级别');
-    expect(rows.length).toBeGreaterThanOrEqual(8);
-    // Every field, not only values: none may begin with a formula character.
-    for (const field of records.flat()) expect(field, `field ${JSON.stringify(field)}`).not.toMatch(/^[=+\-@\t\r]/);
-    // Each hostile value is in the report, and escaped with a leading apostrophe.
-    const fields = rows.flat();
-    for (const v of [...HOSTILE_VALUES, '=HYPERLINK("http://example.com")', '=1+2 areas.csv']) {
-      const holding = fields.filter((f) => f.includes(v));
-      expect(holding.length, `the report holds ${v}`).toBeGreaterThan(0);
-      for (const f of holding.filter((f) => f.replace(/^'/, '').startsWith(v))) expect(f, `field ${JSON.stringify(f)}`).toBe(`'${v}`);
-    }
-    // And in the raw text no line or field starts with one (the check above parsed it; this one does not).
-    for (const line of text.slice(1).split('\r\n')) expect(line).not.toMatch(/^[=+\-@]|,[=+\-@]|,"[=+\-@]/);
-  }, TEST_TIMEOUT_MS);
+      const text = await readFile(report, 'utf8');
+      expect(text.startsWith('\ufeff')).toBe(true);
+      const records: string[][] = parse(text.slice(1), { relax_column_count: false });
+      const [header, ...rows] = records;
+      expect(header[0]).toBe('severity 级别');
+      expect(rows.length).toBeGreaterThanOrEqual(8);
+      // Every field, not only values: none may begin with a formula character.
+      for (const field of records.flat()) expect(field, `field ${JSON.stringify(field)}`).not.toMatch(/^[=+\-@\t\r]/);
+      // Each hostile value is in the report, and escaped with a leading apostrophe.
+      const fields = rows.flat();
+      for (const v of [...HOSTILE_VALUES, '=HYPERLINK("http://example.com")', '=1+2 areas.csv']) {
+        const holding = fields.filter((f) => f.includes(v));
+        expect(holding.length, `the report holds ${v}`).toBeGreaterThan(0);
+        for (const f of holding.filter((f) => f.replace(/^'/, '').startsWith(v))) expect(f, `field ${JSON.stringify(f)}`).toBe(`'${v}`);
+      }
+      // And in the raw text no line or field starts with one (the check above parsed it; this one does not).
+      for (const line of text.slice(1).split('\r\n')) expect(line).not.toMatch(/^[=+\-@]|,[=+\-@]|,"[=+\-@]/);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

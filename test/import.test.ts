@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCreditCode } from '../src/enterprise/credit-code.js';
 import { limitsFromEnv } from '../src/import/limits.js';
-import { runImport, type ImportOutcome } from '../src/import/run.js';
+import { type ImportOutcome, runImport } from '../src/import/run.js';
 import { templateWorkbook } from '../src/import/template.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { snapshotDatabase } from './support/snapshot.js';
@@ -58,7 +58,11 @@ describe('importing spreadsheets', () => {
       /^collective_incomes!2!村代码!330110!must be a VILLAGE or COMMUNITY/,
       /^collective_incomes!2!经营性收入!100!must equal 经营收入 businessIncome \+ 发包及上交收入 contractingIncome \+ 投资收益 investmentIncome = 6$/,
     ];
-    for (const re of expected) expect(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`).toBe(true);
+    for (const re of expected)
+      expect(
+        problems.some((p) => re.test(p)),
+        `${re} in\n${problems.join('\n')}`,
+      ).toBe(true);
     expect(counts(outcome).projects[3]).toBe(2);
     expect(await snapshotDatabase(api.databaseUrl)).toEqual(before);
   });
@@ -66,7 +70,9 @@ describe('importing spreadsheets', () => {
   it('imports a good workbook: forward references, units, formulas, Excel dates, full-width digits and English headers', async () => {
     const outcome = await importFiles([`${FIX}/good.xlsx`]);
     expect(outcome.problems.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(outcome.problems.problems).toContainEqual(expect.objectContaining({ severity: 'warning', sheet: 'enterprises', column: 'remarks', rule: 'unknown column, ignored' }));
+    expect(outcome.problems.problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', sheet: 'enterprises', column: 'remarks', rule: 'unknown column, ignored' }),
+    );
     expect(outcome.status).toBe('ok');
     expect(counts(outcome)).toEqual({
       areas: [4, 0, 0, 0],
@@ -94,7 +100,12 @@ describe('importing spreadsheets', () => {
       stage: 'STARTED',
       investors: expect.arrayContaining([{ creditCode: E1 }, { creditCode: E2 }]),
       pairing: { code: 'CM-330110109' },
-      fundFlows: { nodes: [{ kind: 'COMMITMENT', amount: '1234567.89', occurredOn: '2022-03-15' }, { kind: 'LANDED', amount: '4500000', occurredOn: '2022-05-01' }] },
+      fundFlows: {
+        nodes: [
+          { kind: 'COMMITMENT', amount: '1234567.89', occurredOn: '2022-03-15' },
+          { kind: 'LANDED', amount: '4500000', occurredOn: '2022-05-01' },
+        ],
+      },
     });
     expect(data.p2).toEqual({ signedAmount: '1250000000', signedOn: '2023-01-05' });
     expect(data.p3).toEqual({ signedAmount: '1234567.89', signedOn: '2023-03-31', pairing: { code: 'SOE-330110109' } });
@@ -104,7 +115,9 @@ describe('importing spreadsheets', () => {
       { year: 2021, operatingIncome: '1000000', investmentIncome: null, subsidyIncome: null },
       { year: 2022, operatingIncome: '1150000', investmentIncome: '-50000', subsidyIncome: '300000' },
     ]);
-    expect(data.workshops.nodes).toEqual([{ name: '村团长', type: 'LIVE_COMMERCE', jobsCreated: 120, lowIncomeJobs: 30, incomeGainPerPerson: '15000', hostEnterprise: { name: '区文旅集团' } }]);
+    expect(data.workshops.nodes).toEqual([
+      { name: '村团长', type: 'LIVE_COMMERCE', jobsCreated: 120, lowIncomeJobs: 30, incomeGainPerPerson: '15000', hostEnterprise: { name: '区文旅集团' } },
+    ]);
   });
 
   it('changes nothing when the same file is imported again, not even updatedAt', async () => {
@@ -134,7 +147,9 @@ describe('importing spreadsheets', () => {
     const before = await snapshotDatabase(api.databaseUrl);
     const outcome = await importFiles([`${FIX}/bad-at-end.xlsx`]);
     expect(outcome.status).toBe('rejected');
-    expect(outcome.problems.problems).toEqual([expect.objectContaining({ sheet: 'workshops', row: 3, column: '其中低收入人数', rule: 'must not exceed jobsCreated (10)' })]);
+    expect(outcome.problems.problems).toEqual([
+      expect.objectContaining({ sheet: 'workshops', row: 3, column: '其中低收入人数', rule: 'must not exceed jobsCreated (10)' }),
+    ]);
     expect(await snapshotDatabase(api.databaseUrl)).toEqual(before);
   });
 
@@ -150,12 +165,19 @@ describe('importing spreadsheets', () => {
   it('reads a folder of GB18030 CSV files named in Chinese, with a unit in a header', async () => {
     const outcome = await importFiles([`${FIX}/gb18030`]);
     expect(outcome.status).toBe('ok');
-    const data = await api.data(`{ area(code: "330110112201") { name scenicGrade parent { name mountain } collectiveIncomes { nodes { year operatingIncome } } } }`);
+    const data = await api.data(
+      `{ area(code: "330110112201") { name scenicGrade parent { name mountain } collectiveIncomes { nodes { year operatingIncome } } } }`,
+    );
     expect(data.area).toEqual({
       name: '仙佰坑村',
       scenicGrade: 'GRADE_3A',
       parent: { name: '鸬鸟镇', mountain: true },
-      collectiveIncomes: { nodes: [{ year: 2022, operatingIncome: '13505000' }, { year: 2021, operatingIncome: '12000000' }] },
+      collectiveIncomes: {
+        nodes: [
+          { year: 2022, operatingIncome: '13505000' },
+          { year: 2021, operatingIncome: '12000000' },
+        ],
+      },
     });
     const district = await api.data(`{ area(code: "330110") { source } }`);
     expect(district.area.source).toBe('余杭区委宣传部, 2023');
@@ -203,7 +225,8 @@ describe('importing spreadsheets', () => {
 
   it('runs as a command: exit 1 for rejected input with the problems printed, 0 for a clean import', async () => {
     const env = { ...process.env, DATABASE_URL: api.databaseUrl };
-    const run = (args: string[]) => spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/import/import.cli.ts', ...args], { env, encoding: 'utf8' });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/import/import.cli.ts', ...args], { env, encoding: 'utf8' });
     const report = path.join(tmp, 'report.csv');
     const bad = run([`${FIX}/bad.xlsx`, '--report', report]);
     expect(bad.status).toBe(1);

@@ -47,12 +47,28 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
   it('G1: talent resources passed 36万 at the end of 2023 Q1 (at least 360,000, district)', async () => {
     const { nodes } = (await ask('G1')).indicatorValues;
     expect(nodes).toHaveLength(1);
-    expect(nodes[0]).toMatchObject({ value: '360000', qualifier: 'AT_LEAST', qualifierWord: '突破', display: '突破36万人', period: '2023-03-31', area: { code: '330110' }, source: ARTICLE });
+    expect(nodes[0]).toMatchObject({
+      value: '360000',
+      qualifier: 'AT_LEAST',
+      qualifierWord: '突破',
+      display: '突破36万人',
+      period: '2023-03-31',
+      area: { code: '330110' },
+      source: ARTICLE,
+    });
   });
 
   it('G2: 5,770 overseas high-level talents, a cumulative stock at 2023-03-31', async () => {
     const [v] = (await ask('G2')).indicatorValues.nodes;
-    expect(v).toMatchObject({ value: '5770', qualifier: 'EXACT', qualifierWord: null, display: '5770名', periodKind: 'DATE', periodEnd: '2023-03-31', indicator: { measure: 'STOCK', unitWord: '名' } });
+    expect(v).toMatchObject({
+      value: '5770',
+      qualifier: 'EXACT',
+      qualifierWord: null,
+      display: '5770名',
+      periodKind: 'DATE',
+      periodEnd: '2023-03-31',
+      indicator: { measure: 'STOCK', unitWord: '名' },
+    });
   });
 
   it('G3: four provincial laboratories, with their names', async () => {
@@ -64,7 +80,14 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
 
   it('G4: technology trade of 22.39亿元 in 2023 Q1 is 2,239,000,000 元', async () => {
     const [v] = (await ask('G4')).indicatorValues.nodes;
-    expect(v).toMatchObject({ value: '2239000000', qualifier: 'EXACT', display: '22.39亿元', period: '2023-Q1', periodLabel: '2023年一季度', indicator: { unit: 'YUAN' } });
+    expect(v).toMatchObject({
+      value: '2239000000',
+      qualifier: 'EXACT',
+      display: '22.39亿元',
+      period: '2023-Q1',
+      periodLabel: '2023年一季度',
+      indicator: { unit: 'YUAN' },
+    });
   });
 
   it('G5: 405 R&D centres in 2023 Q1, +55.77% over a 2022 Q1 value derived from that rate and marked so', async () => {
@@ -75,7 +98,14 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
     expect(earlier).toMatchObject({ period: '2022-Q1', value: '260', derived: true, growth: null });
     expect(earlier.derivation).toMatch(/55\.77%/);
     expect(latest).toMatchObject({ period: '2023-Q1', value: '405', derived: false, display: '405家' });
-    expect(latest.growth).toEqual({ rate: '55.77', display: '+55.77%', change: '145', basedOnDerived: true, qualified: false, previous: expect.objectContaining({ period: '2022-Q1', value: '260', derived: true }) });
+    expect(latest.growth).toEqual({
+      rate: '55.77',
+      display: '+55.77%',
+      change: '145',
+      basedOnDerived: true,
+      qualified: false,
+      previous: expect.objectContaining({ period: '2022-Q1', value: '260', derived: true }),
+    });
   });
 
   it('G6: 2.3万 jobs pushed through the job database is 23,000', async () => {
@@ -120,7 +150,13 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
   it('G12: 鸬鸟镇’s partner enterprises and farmers took over 3,000万 in 2022 (at least 30,000,000 元)', async () => {
     const { nodes } = (await ask('G12')).indicatorValues;
     expect(nodes).toHaveLength(1);
-    expect(nodes[0]).toMatchObject({ value: '30000000', qualifier: 'AT_LEAST', qualifierWord: '超', display: '超3000万元', area: { code: '330110111', name: '鸬鸟镇' } });
+    expect(nodes[0]).toMatchObject({
+      value: '30000000',
+      qualifier: 'AT_LEAST',
+      qualifierWord: '超',
+      display: '超3000万元',
+      area: { code: '330110111', name: '鸬鸟镇' },
+    });
   });
 
   it('G13: the pilot selection (2022-06) and the six-year ranking are programme events with dates and sources', async () => {
@@ -133,7 +169,9 @@ describe('the seeded registry reproduces the article’s monitoring figures', ()
   });
 
   it('lists programmes with their policy documents', async () => {
-    const data = await api.data(`{ programme(code: "TALENT_ENCLAVE") { nameZh documents { title } indicators { code } } programmes(first: 50) { totalCount } }`);
+    const data = await api.data(
+      `{ programme(code: "TALENT_ENCLAVE") { nameZh documents { title } indicators { code } } programmes(first: 50) { totalCount } }`,
+    );
     expect(data.programme.documents.map((d: any) => d.title)).toEqual(['《杭州市余杭区“人才飞地”高层次人才一体化互认实施方案(试行)》']);
     expect(data.programme.indicators).toEqual([{ code: 'OVERSEAS_TALENT' }]);
     expect(data.programmes.totalCount).toBe(12);
@@ -215,20 +253,40 @@ const CREATE_VALUE = `mutation($i: IndicatorValueInput!) { createIndicatorValue(
 
 describe('writing indicators and values', () => {
   beforeAll(async () => {
-    await api.data(CREATE_INDICATOR, { i: { code: 'T_INCOME', nameZh: '测试收入', nameEn: 'Test income', unit: 'YUAN', measure: 'FLOW', additive: true, source: 'test' } });
-    await api.data(CREATE_INDICATOR, { i: { code: 'T_RATE', nameZh: '测试比率', nameEn: 'Test rate', unit: 'PERCENT', measure: 'FLOW', additive: false, source: 'test' } });
-    await api.data(CREATE_INDICATOR, { i: { code: 'T_STOCK', nameZh: '测试存量', nameEn: 'Test stock', unit: 'REN', measure: 'STOCK', additive: true, breakdownComplete: true, source: 'test' } });
-    await api.data(CREATE_INDICATOR, { i: { code: 'T_STOCK_A', nameZh: '测试存量甲', nameEn: 'Part A', unit: 'REN', measure: 'STOCK', additive: true, parent: 'T_STOCK', source: 'test' } });
+    await api.data(CREATE_INDICATOR, {
+      i: { code: 'T_INCOME', nameZh: '测试收入', nameEn: 'Test income', unit: 'YUAN', measure: 'FLOW', additive: true, source: 'test' },
+    });
+    await api.data(CREATE_INDICATOR, {
+      i: { code: 'T_RATE', nameZh: '测试比率', nameEn: 'Test rate', unit: 'PERCENT', measure: 'FLOW', additive: false, source: 'test' },
+    });
+    await api.data(CREATE_INDICATOR, {
+      i: { code: 'T_STOCK', nameZh: '测试存量', nameEn: 'Test stock', unit: 'REN', measure: 'STOCK', additive: true, breakdownComplete: true, source: 'test' },
+    });
+    await api.data(CREATE_INDICATOR, {
+      i: { code: 'T_STOCK_A', nameZh: '测试存量甲', nameEn: 'Part A', unit: 'REN', measure: 'STOCK', additive: true, parent: 'T_STOCK', source: 'test' },
+    });
   });
 
   it('takes the qualifier from the source’s word and keeps the word', async () => {
-    const v = await api.data(CREATE_VALUE, { i: { indicator: 'T_INCOME', area: '330110111', period: '2021', value: '12.5万', qualifierWord: '余', source: 'test' } });
-    expect(v.createIndicatorValue).toEqual({ value: '125000', qualifier: 'AT_LEAST', qualifierWord: '余', display: '12.5余万元', derived: false, period: '2021', periodKind: 'YEAR' });
+    const v = await api.data(CREATE_VALUE, {
+      i: { indicator: 'T_INCOME', area: '330110111', period: '2021', value: '12.5万', qualifierWord: '余', source: 'test' },
+    });
+    expect(v.createIndicatorValue).toEqual({
+      value: '125000',
+      qualifier: 'AT_LEAST',
+      qualifierWord: '余',
+      display: '12.5余万元',
+      derived: false,
+      period: '2021',
+      periodKind: 'YEAR',
+    });
   });
 
   it('derives growth over the same period a year earlier from the two stored values', async () => {
     await api.data(CREATE_VALUE, { i: { indicator: 'T_INCOME', area: '330110111', period: '2022年', value: '150000', source: 'test' } });
-    const data = await api.data(`{ indicatorValue(key: { indicator: "T_INCOME", area: "330110111", period: "2022" }) { growth { rate display change basedOnDerived qualified } } }`);
+    const data = await api.data(
+      `{ indicatorValue(key: { indicator: "T_INCOME", area: "330110111", period: "2022" }) { growth { rate display change basedOnDerived qualified } } }`,
+    );
     // (150000 − 125000) / 125000 = 20%; the earlier value is 余 (at least), so the rate is only indicative.
     expect(data.indicatorValue.growth).toEqual({ rate: '20', display: '+20%', change: '25000', basedOnDerived: false, qualified: true });
   });
@@ -243,7 +301,9 @@ describe('writing indicators and values', () => {
   it('gives the remainder of a complete breakdown', async () => {
     await api.data(CREATE_VALUE, { i: { indicator: 'T_STOCK', area: '330110', period: '2022-12-31', value: '100', source: 'test' } });
     await api.data(CREATE_VALUE, { i: { indicator: 'T_STOCK_A', area: '330110', period: '2022-12-31', value: '60', source: 'test' } });
-    const data = await api.data(`{ indicatorValue(key: { indicator: "T_STOCK", area: "330110", period: "2022-12-31" }) { breakdown { complete remainder parts { value } } } }`);
+    const data = await api.data(
+      `{ indicatorValue(key: { indicator: "T_STOCK", area: "330110", period: "2022-12-31" }) { breakdown { complete remainder parts { value } } } }`,
+    );
     expect(data.indicatorValue.breakdown).toEqual({ complete: true, remainder: '40', parts: [{ value: '60' }] });
   });
 
@@ -264,7 +324,10 @@ describe('writing indicators and values', () => {
     const res = await api.gql(CREATE_VALUE, { i: { area: '330110', period: '2019', value: '1', source: 'test', ...fields } });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const problems = res.errors![0]!.extensions!.problems as { field: string; rule: string }[];
-    expect(problems.some((p) => p.field === field && rule.test(p.rule)), JSON.stringify(problems)).toBe(true);
+    expect(
+      problems.some((p) => p.field === field && rule.test(p.rule)),
+      JSON.stringify(problems),
+    ).toBe(true);
   });
 
   it('puts a workshop in a programme, takes it out, and refuses an unknown programme naming the field', async () => {
@@ -273,7 +336,9 @@ describe('writing indicators and values', () => {
       i: { ...key, type: 'PROCESSING', programmeCode: 'LUNIAO_SIX_VILLAGES', source: 'test' },
     });
     expect(made.createWorkshop.programme).toEqual({ code: 'LUNIAO_SIX_VILLAGES' });
-    const cleared = await api.data(`mutation($k: WorkshopKeyInput!) { updateWorkshop(key: $k, input: { programmeCode: null }) { programme { code } } }`, { k: key });
+    const cleared = await api.data(`mutation($k: WorkshopKeyInput!) { updateWorkshop(key: $k, input: { programmeCode: null }) { programme { code } } }`, {
+      k: key,
+    });
     expect(cleared.updateWorkshop.programme).toBeNull();
     const bad = await api.gql(`mutation($k: WorkshopKeyInput!) { updateWorkshop(key: $k, input: { programmeCode: "NOPE" }) { name } }`, { k: key });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.programmeCode' });
@@ -332,7 +397,9 @@ describe('importing indicator sheets', () => {
     await wb.xlsx.writeFile(file);
     const first = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
     expect(first.problems.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const data = await api.data(`{ indicatorValue(key: { indicator: "T_IMPORT2", area: "330110", period: "2022-Q1" }) { value qualifierWord display indicator { programme { code } } } }`);
+    const data = await api.data(
+      `{ indicatorValue(key: { indicator: "T_IMPORT2", area: "330110", period: "2022-Q1" }) { value qualifierWord display indicator { programme { code } } } }`,
+    );
     expect(data.indicatorValue).toEqual({ value: '400000', qualifierWord: '余', display: '40余万元', indicator: { programme: { code: 'RURAL_TALENT' } } });
     const second = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
     expect(second.summaries.find((s) => s.sheet === 'indicator_values')).toMatchObject({ created: 0, updated: 0, unchanged: 1 });

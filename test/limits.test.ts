@@ -1,7 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { readdir, readFile } from 'node:fs/promises';
-import { getIntrospectionQuery, parse, getOperationAST, type GraphQLSchema } from 'graphql';
+import { getIntrospectionQuery, getOperationAST, type GraphQLSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
@@ -110,7 +110,19 @@ describe('defaults leave the shipped queries ample room', () => {
   });
 
   it('each default is at least twice what the most demanding of them (and a full introspection query) needs', () => {
-    const all = [...shipped, { name: 'introspection', query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }) }];
+    const all = [
+      ...shipped,
+      {
+        name: 'introspection',
+        query: getIntrospectionQuery({
+          descriptions: true,
+          specifiedByUrl: true,
+          directiveIsRepeatable: true,
+          schemaDescription: true,
+          inputValueDeprecation: true,
+        }),
+      },
+    ];
     const need = { tokens: 0, depth: 0, aliases: 0, directives: 0, cost: 0, nodes: 0 };
     for (const { query } of all) {
       const m = measureQuery(schema, query);
@@ -153,7 +165,7 @@ describe('refused before any SQL runs, each with its own code and message', () =
     refusal(await withoutSql(api, () => post(api.url, { query: creates(30) })), 400, 'TOO_MANY_ALIASES');
     // The issue's 100 aliased createArea do not even get parsed (2,400 tokens).
     refusal(await withoutSql(api, () => post(api.url, { query: creates(100) })), 400, 'TOO_MANY_TOKENS');
-    expect((await api.data(`{ a: area(code: "339900") { code } b: area(code: "339929") { code } }`))).toEqual({ a: null, b: null });
+    expect(await api.data(`{ a: area(code: "339900") { code } b: area(code: "339929") { code } }`)).toEqual({ a: null, b: null });
   });
 
   it('depth bomb: 20 levels of parent is refused (QUERY_TOO_DEEP)', async () => {
@@ -201,17 +213,19 @@ describe('refused before any SQL runs, each with its own code and message', () =
     expect(e.message).toBe(`The request body is larger than the limit of ${DEFAULT_LIMITS.maxBodyKb} KiB`);
     // Without Content-Length (chunked), the body is cut at the limit.
     const chunks = [JSON.stringify({ query }).slice(0, 1024 * 1024), 'x'.repeat(1024 * 1024)];
-    const answer = await withoutSql(api, () =>
-      new Promise<Answer>((resolve, reject) => {
-        const req = http.request(api.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text) }));
-        });
-        req.on('error', reject);
-        for (const c of chunks) req.write(c);
-        req.end();
-      }),
+    const answer = await withoutSql(
+      api,
+      () =>
+        new Promise<Answer>((resolve, reject) => {
+          const req = http.request(api.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text) }));
+          });
+          req.on('error', reject);
+          for (const c of chunks) req.write(c);
+          req.end();
+        }),
     );
     refusal(answer, 413, 'PAYLOAD_TOO_LARGE');
     // Compressed: the limit applies to what it inflates to (a 2 MiB bomb in 2 KiB of gzip).
@@ -237,7 +251,9 @@ describe('refused before any SQL runs, each with its own code and message', () =
     expect(e.extensions).toMatchObject({ field: 'first', rule: 'must be between 1 and 100', path: 'areas' });
     // Nested: without the check the outer page would be read first.
     e = refusal(
-      await withoutSql(api, () => post(api.url, { query: `query($n: Int) { areas(first: 5) { nodes { towns: children(first: $n) { totalCount } } } }`, variables: { n: 1_000_000 } })),
+      await withoutSql(api, () =>
+        post(api.url, { query: `query($n: Int) { areas(first: 5) { nodes { towns: children(first: $n) { totalCount } } } }`, variables: { n: 1_000_000 } }),
+      ),
       400,
       'BAD_USER_INPUT',
     );
@@ -268,7 +284,13 @@ describe('refused before any SQL runs, each with its own code and message', () =
     const passed = await post(api.url, { query: atLimit, variables: { n: 100, m: 3, k: 99 } });
     expect(passed.body.errors).toBeUndefined();
     expect(passed.body.data.areas.nodes.length).toBeGreaterThan(0);
-    const e2 = refusal(await withoutSql(api, () => post(api.url, { query: `${atLimit.slice(0, -1)} one: areas(first: 1) { totalCount } }`, variables: { n: 100, m: 3, k: 99 } })), 400, 'QUERY_TOO_LARGE');
+    const e2 = refusal(
+      await withoutSql(api, () =>
+        post(api.url, { query: `${atLimit.slice(0, -1)} one: areas(first: 1) { totalCount } }`, variables: { n: 100, m: 3, k: 99 } }),
+      ),
+      400,
+      'QUERY_TOO_LARGE',
+    );
     expect(e2.extensions.nodes).toBe(50_001);
     expect(e2.message).toContain('up to 50001 nodes');
     // Default page sizes (20) count too.
@@ -277,7 +299,11 @@ describe('refused before any SQL runs, each with its own code and message', () =
   });
 
   it('a batch (JSON array) is refused (BATCH_NOT_ALLOWED)', async () => {
-    const e = refusal(await withoutSql(api, () => post(api.url, [{ query: '{ areas { totalCount } }' }, { query: '{ projects { totalCount } }' }])), 400, 'BATCH_NOT_ALLOWED');
+    const e = refusal(
+      await withoutSql(api, () => post(api.url, [{ query: '{ areas { totalCount } }' }, { query: '{ projects { totalCount } }' }])),
+      400,
+      'BATCH_NOT_ALLOWED',
+    );
     expect(e.message).toMatch(/^Batched requests/);
   });
 
@@ -305,10 +331,13 @@ describe('node counting (GitHub style)', () => {
   it('multiplies along each path and sums over the operation, through fragments, aliases and inline fragments', () => {
     expect(count(`{ areas(first: 10) { nodes { code } } }`).nodes).toBe(10n);
     expect(count(`{ areas { totalCount } }`).nodes).toBe(20n);
-    expect(count(`{ areas(first: 10) { edges { node { children(first: 5) { nodes { code } } } } } projects(last: 7) { totalCount } }`).nodes).toBe(10n + 50n + 7n);
-    expect(count(`{ a: areas(first: 10) { nodes { ...F } } b: areas(first: 2) { nodes { ...F ...F } } } fragment F on Area { children(first: 3) { totalCount } }`).nodes).toBe(
-      10n + 30n + 2n + 2n * 6n,
+    expect(count(`{ areas(first: 10) { edges { node { children(first: 5) { nodes { code } } } } } projects(last: 7) { totalCount } }`).nodes).toBe(
+      10n + 50n + 7n,
     );
+    expect(
+      count(`{ a: areas(first: 10) { nodes { ...F } } b: areas(first: 2) { nodes { ...F ...F } } } fragment F on Area { children(first: 3) { totalCount } }`)
+        .nodes,
+    ).toBe(10n + 30n + 2n + 2n * 6n);
     expect(count(`{ node(id: "x") { ... on Area { projects(first: 4) { nodes { fundFlows(first: 5) { totalCount } } } } } }`).nodes).toBe(4n + 20n);
     expect(count(`query($n: Int = 7, $m: Int) { areas(first: $n) { nodes { children(first: $m) { totalCount } } } }`).nodes).toBe(7n + 7n * 20n);
     expect(count(`query($n: Int = 7) { areas(first: $n) { totalCount } }`, { n: 3 }).nodes).toBe(3n);
@@ -397,7 +426,10 @@ describe('memory bounded under abuse', () => {
       }),
     );
     const statuses = answers.map((a) => a.status);
-    expect(statuses.every((s) => s === 200 || s === 503 || s === 429), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 503 || s === 429),
+      JSON.stringify(statuses),
+    ).toBe(true);
     const ok = answers.filter((a) => a.status === 200);
     expect(ok.length).toBeGreaterThan(0);
     for (const a of ok) {
@@ -475,7 +507,10 @@ describe('nodes in flight (MAX_NODES_IN_FLIGHT)', () => {
   const soon = () => performance.now() + 10_000;
   const settled = async <T>(p: Promise<T>) => {
     let done = false;
-    void p.then(() => (done = true), () => (done = true));
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
     await new Promise((r) => setTimeout(r, 10));
     return done;
   };
@@ -522,7 +557,12 @@ describe('configuration', () => {
       const two = await post(batching.url, [{ query: '{ areas { totalCount } }' }, { query: '{ projects { totalCount } }' }]);
       expect(two.status).toBe(200);
       expect(two.body).toEqual([{ data: { areas: { totalCount: 0 } } }, { data: { projects: { totalCount: 0 } } }]);
-      const three = await withoutSql(batching, () => post(batching.url, Array.from({ length: 3 }, () => ({ query: '{ areas { totalCount } }' }))));
+      const three = await withoutSql(batching, () =>
+        post(
+          batching.url,
+          Array.from({ length: 3 }, () => ({ query: '{ areas { totalCount } }' })),
+        ),
+      );
       expect(refusal(three, 400, 'BATCH_NOT_ALLOWED').message).toBe('Too many operations in one batch: 3 (the limit is 2).');
     } finally {
       await batching.close();

@@ -1,11 +1,11 @@
-import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsConfigFromEnv, metricsEnabled, resolveMetricsConfig } from '../src/server/metrics/config.js';
-import { runCli } from './support/cli.js';
 import { startTestApi, type TestApi } from './support/api.js';
+import { runCli } from './support/cli.js';
 
 /** Metrics over real HTTP: who may read them, and that they move with the requests this test sends. */
 const KEY = 'metrics-key-for-the-test-0123456789';
@@ -122,7 +122,10 @@ describe('what the metrics count', () => {
     const before = await scrape();
     for (let i = 0; i < 3; i++) expect((await api.gqlAs(null, 'query F10 { pairings { totalCount } }')).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await api.gqlAs(null, '{ __typename }')).status).toBe(200);
-    const anonymousWrite = await api.gqlAs(null, 'mutation MetricsWrite { createArea(input: { code: "339950", name: "无权", kind: DISTRICT, source: "metrics test" }) { code } }');
+    const anonymousWrite = await api.gqlAs(
+      null,
+      'mutation MetricsWrite { createArea(input: { code: "339950", name: "无权", kind: DISTRICT, source: "metrics test" }) { code } }',
+    );
     expect(anonymousWrite.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     // Limits: depth, body size, batch, and the rate limit of another address (50 a minute).
     const deep = `{ areas { nodes { ${'children { nodes { '.repeat(12)}code${' } }'.repeat(12)} } } }`;
@@ -153,7 +156,9 @@ describe('what the metrics count', () => {
     // Every limit has its line from the start, at 0 until it refuses something.
     expect(after.has(refused('OVERLOADED'))).toBe(true);
     // The duration sums grew by the requests' time (positive, less than the test took).
-    expect(value(after, 'registry_graphql_request_duration_seconds_sum{operation="F10",outcome="ok"}')).toBeGreaterThan(value(before, 'registry_graphql_request_duration_seconds_sum{operation="F10",outcome="ok"}'));
+    expect(value(after, 'registry_graphql_request_duration_seconds_sum{operation="F10",outcome="ok"}')).toBeGreaterThan(
+      value(before, 'registry_graphql_request_duration_seconds_sum{operation="F10",outcome="ok"}'),
+    );
   });
 
   it('keeps operation names bounded: names beyond the cap are counted as `other`', async () => {
@@ -162,7 +167,9 @@ describe('what the metrics count', () => {
       for (let i = 1; i <= 10; i++) expect((await capped.gqlAs(null, `query Name${i} { __typename }`)).status).toBe(200);
       await capped.gqlAs(null, 'query F2 { __typename }');
       const m = parse((await get(capped.metricsUrl!)).text);
-      const operations = [...m.keys()].filter((k) => k.startsWith('registry_graphql_request_duration_seconds_count{')).map((k) => /operation="([^"]*)"/.exec(k)![1]);
+      const operations = [...m.keys()]
+        .filter((k) => k.startsWith('registry_graphql_request_duration_seconds_count{'))
+        .map((k) => /operation="([^"]*)"/.exec(k)![1]);
       expect(operations.sort()).toEqual(['F2', 'Name1', 'Name2', 'Name3', 'other']);
       expect(value(m, count('other', 'ok'))).toBe(7);
       // Names of queries/ are always their own (F2 is one), whatever the cap.
@@ -190,8 +197,14 @@ describe('what the metrics count', () => {
     const calls = 'registry_rollup_maintenance_calls_total{function="area_ancestry_refresh"}';
     const seconds = 'registry_rollup_maintenance_seconds_total{function="area_ancestry_refresh"}';
     // Two writes of areas: each statement recomputes the ancestors of the areas it touched.
-    for (const [code, name] of [['339951', '度量甲'], ['339952', '度量乙']]) {
-      const res = await api.gqlAs(api.adminKey, `mutation { createArea(input: { code: "${code}", name: "${name}", kind: DISTRICT, source: "metrics test" }) { code } }`);
+    for (const [code, name] of [
+      ['339951', '度量甲'],
+      ['339952', '度量乙'],
+    ]) {
+      const res = await api.gqlAs(
+        api.adminKey,
+        `mutation { createArea(input: { code: "${code}", name: "${name}", kind: DISTRICT, source: "metrics test" }) { code } }`,
+      );
       expect(res.errors).toBeUndefined();
     }
     // PostgreSQL publishes a backend's function statistics when it goes idle (within about a second).
@@ -207,7 +220,10 @@ describe('what the metrics count', () => {
 
   it('counts committed import runs and their rows, which a separate process wrote', async () => {
     const file = path.join(tmp, 'areas.csv');
-    await writeFile(file, 'code,name,kind,parent_code,source\n339960,度量区,区,,metrics test\n339960101,度量镇,镇,339960,metrics test\n339960102,度量二镇,镇,339960,metrics test\n');
+    await writeFile(
+      file,
+      'code,name,kind,parent_code,source\n339960,度量区,区,,metrics test\n339960101,度量镇,镇,339960,metrics test\n339960102,度量二镇,镇,339960,metrics test\n',
+    );
     const env = { DATABASE_URL: api.databaseUrl, MIGRATION_DATABASE_URL: '', LOG_LEVEL: 'silent' };
     const before = await scrape();
     const first = await runCli('src/import/import.cli.ts', [file], env);

@@ -4,12 +4,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
-import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded.js';
+import { type EmbeddedPostgresHandle, findFreePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { startApp } from '../src/server/app.js';
 import { createKeyWithCli } from './support/cli.js';
 import { createTestDatabase } from './support/database.js';
-import { gql, isAlive, postmasterPid, probe, sleep, startApi, stopLeftoverPostgres, type GqlResult, type RunningApi } from './support/start-command.js';
+import { gql, type GqlResult, isAlive, postmasterPid, probe, type RunningApi, sleep, startApi, stopLeftoverPostgres } from './support/start-command.js';
 
 const apis: RunningApi[] = [];
 const servers: EmbeddedPostgresHandle[] = [];
@@ -32,7 +32,8 @@ async function tempDir(prefix: string): Promise<string> {
 }
 
 const COUNT = `{ areas(first: 100) { totalCount nodes { code name } } }`;
-const create = (code: string, name: string) => `mutation { createArea(input: { code: "${code}", name: "${name}", kind: DISTRICT, source: "outage test" }) { code } }`;
+const create = (code: string, name: string) =>
+  `mutation { createArea(input: { code: "${code}", name: "${name}", kind: DISTRICT, source: "outage test" }) { code } }`;
 
 /** What a client may see while the database is away: a clear code, nothing of the inside. */
 function expectCleanUnavailable(result: GqlResult): void {
@@ -65,9 +66,12 @@ describe('statement timeout', () => {
     await holder.connect();
     try {
       // Every API connection carries both limits.
-      const settings = await db.orm.em.fork().getConnection().execute<{ st: string; idle: string }[]>(
-        `select current_setting('statement_timeout') as st, current_setting('idle_in_transaction_session_timeout') as idle`,
-      );
+      const settings = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ st: string; idle: string }[]>(
+          `select current_setting('statement_timeout') as st, current_setting('idle_in_transaction_session_timeout') as idle`,
+        );
       expect(settings[0]).toEqual({ st: '300ms', idle: '30s' });
 
       // A table lock held elsewhere makes the API's statement wait past its limit.

@@ -69,13 +69,43 @@ describe('pairings', () => {
 
   it('creates pairings and resolves lead and partner to the right member of the Party union', async () => {
     const cm = await api.data(CREATE, {
-      input: { code: 'CM-330110109', scheme: 'CITY_MOUNTAIN', leadAreaCode: PLATFORM, partnerAreaCode: JINGSHAN, startDate: '2021-06-01', note: ' 1+5 ', source: 'test' },
+      input: {
+        code: 'CM-330110109',
+        scheme: 'CITY_MOUNTAIN',
+        leadAreaCode: PLATFORM,
+        partnerAreaCode: JINGSHAN,
+        startDate: '2021-06-01',
+        note: ' 1+5 ',
+        source: 'test',
+      },
     });
     expect(cm.createPairing).toEqual({ code: 'CM-330110109', scheme: 'CITY_MOUNTAIN', startDate: '2021-06-01', endDate: null, note: '1+5', source: 'test' });
     await mutateAll(api, 'createPairing', 'PairingInput', [
-      { code: 'CM-330110110', scheme: 'CITY_MOUNTAIN', leadAreaCode: PLATFORM, partnerAreaCode: LUNIAO, startDate: '2021-06-01', endDate: '2022-12-31', source: 'test' },
-      { code: 'ST-330110110', scheme: 'SOE_TOWN', leadEnterpriseCreditCode: WENLV.toLowerCase(), partnerAreaCode: LUNIAO, startDate: '2022-03-01', source: 'test' },
-      { code: 'EV-330110109201', scheme: 'ENTERPRISE_VILLAGE', leadEnterpriseCreditCode: HUALI, partnerAreaCode: JINGSHAN_VILLAGE, startDate: '2023-07-01', source: 'test' },
+      {
+        code: 'CM-330110110',
+        scheme: 'CITY_MOUNTAIN',
+        leadAreaCode: PLATFORM,
+        partnerAreaCode: LUNIAO,
+        startDate: '2021-06-01',
+        endDate: '2022-12-31',
+        source: 'test',
+      },
+      {
+        code: 'ST-330110110',
+        scheme: 'SOE_TOWN',
+        leadEnterpriseCreditCode: WENLV.toLowerCase(),
+        partnerAreaCode: LUNIAO,
+        startDate: '2022-03-01',
+        source: 'test',
+      },
+      {
+        code: 'EV-330110109201',
+        scheme: 'ENTERPRISE_VILLAGE',
+        leadEnterpriseCreditCode: HUALI,
+        partnerAreaCode: JINGSHAN_VILLAGE,
+        startDate: '2023-07-01',
+        source: 'test',
+      },
       { code: 'OT-MOUNTAIN', scheme: 'OTHER', leadAreaCode: JINGSHAN, partnerAreaCode: LUNIAO, startDate: '2020-01-01', source: 'test' },
     ]);
 
@@ -150,12 +180,17 @@ describe('pairings', () => {
     ]);
     const soe = await api.gql(CREATE, input('SOE_TOWN', { leadEnterpriseCreditCode: HUALI }, { partnerAreaCode: JINGSHAN_VILLAGE }));
     expect(problemsOf(soe)).toEqual([
-      { field: 'input.leadEnterpriseCreditCode', rule: `the lead of a SOE_TOWN pairing must be a STATE_OWNED enterprise, not PRIVATE enterprise ${HUALI} (华立集团)` },
+      {
+        field: 'input.leadEnterpriseCreditCode',
+        rule: `the lead of a SOE_TOWN pairing must be a STATE_OWNED enterprise, not PRIVATE enterprise ${HUALI} (华立集团)`,
+      },
       { field: 'input.partnerAreaCode', rule: `the partner of a SOE_TOWN pairing must be a TOWN, not VILLAGE area ${JINGSHAN_VILLAGE} (径山村)` },
     ]);
     const ev = await api.gql(CREATE, input('ENTERPRISE_VILLAGE', { leadAreaCode: PLATFORM }, { partnerEnterpriseCreditCode: HUALI }));
     expect(problemsOf(ev)?.map((p) => p.field)).toEqual(['input.leadAreaCode', 'input.partnerEnterpriseCreditCode']);
-    expect(problemsOf(ev)?.[1].rule).toBe(`the partner of a ENTERPRISE_VILLAGE pairing must be a VILLAGE or COMMUNITY, not PRIVATE enterprise ${HUALI} (华立集团)`);
+    expect(problemsOf(ev)?.[1].rule).toBe(
+      `the partner of a ENTERPRISE_VILLAGE pairing must be a VILLAGE or COMMUNITY, not PRIVATE enterprise ${HUALI} (华立集团)`,
+    );
     const self = await api.gql(CREATE, input('OTHER', { leadEnterpriseCreditCode: HUALI }, { partnerEnterpriseCreditCode: HUALI.toLowerCase() }));
     expect(problemsOf(self)).toEqual([
       { field: 'input.partnerEnterpriseCreditCode', rule: `the partner must be a different party from the lead (PRIVATE enterprise ${HUALI} (华立集团))` },
@@ -181,7 +216,9 @@ describe('pairings', () => {
     // What the API says about each case: the spreadsheet must say the very same words (the rules of src/pairing/pairing.rules.ts).
     const expected: string[] = [];
     for (const [i, c] of cases.entries()) {
-      const res = await api.gql(CREATE, { input: { code: c.code, scheme: c.scheme, ...apiInput(c, 'lead'), ...apiInput(c, 'partner'), startDate: '2023-01-01', source: 'test' } });
+      const res = await api.gql(CREATE, {
+        input: { code: c.code, scheme: c.scheme, ...apiInput(c, 'lead'), ...apiInput(c, 'partner'), startDate: '2023-01-01', source: 'test' },
+      });
       if (!res.errors) {
         await api.data(`mutation { deletePairing(code: "${c.code}") }`);
         continue;
@@ -199,7 +236,16 @@ describe('pairings', () => {
     await chmod(dir, 0o755);
     try {
       const header = ['结对编号', '结对机制', '牵头方区域代码', '牵头方信用代码', '结对方区域代码', '结对方信用代码', '开始日期', '来源'];
-      const rows = cases.map((c) => [c.code, c.word, c.lead.area ?? '', c.lead.enterprise ?? '', c.partner.area ?? '', c.partner.enterprise ?? '', '2023-01-01', 'test']);
+      const rows = cases.map((c) => [
+        c.code,
+        c.word,
+        c.lead.area ?? '',
+        c.lead.enterprise ?? '',
+        c.partner.area ?? '',
+        c.partner.enterprise ?? '',
+        '2023-01-01',
+        'test',
+      ]);
       const file = path.join(dir, 'pairings.csv');
       await writeFile(file, [header, ...rows].map((r) => r.join(',')).join('\r\n'));
       const outcome = await runImport(api.databaseUrl, { paths: [file], limits: limitsFromEnv() });
@@ -220,7 +266,14 @@ describe('pairings', () => {
   it('reports unknown or malformed area and enterprise codes on the input field that names them', async () => {
     const unknownEnterprise = creditCode(999);
     const res = await api.gql(CREATE, {
-      input: { code: 'X-2', scheme: 'OTHER', leadAreaCode: '330110999', partnerEnterpriseCreditCode: unknownEnterprise, startDate: '2023-01-01', source: 'test' },
+      input: {
+        code: 'X-2',
+        scheme: 'OTHER',
+        leadAreaCode: '330110999',
+        partnerEnterpriseCreditCode: unknownEnterprise,
+        startDate: '2023-01-01',
+        source: 'test',
+      },
     });
     expect(problemsOf(res)).toEqual([
       { field: 'input.leadAreaCode', rule: 'no area has code 330110999' },
@@ -286,10 +339,14 @@ describe('pairings', () => {
       ],
     });
 
-    const firstPage = await api.data(`{ area(code: "${LUNIAO}") { pairings(first: 1) { pageInfo { endCursor hasNextPage hasPreviousPage } nodes { code } } } }`);
+    const firstPage = await api.data(
+      `{ area(code: "${LUNIAO}") { pairings(first: 1) { pageInfo { endCursor hasNextPage hasPreviousPage } nodes { code } } } }`,
+    );
     expect(firstPage.area.pairings.nodes).toEqual([{ code: 'OT-MOUNTAIN' }]);
     expect(firstPage.area.pairings.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const paged = await api.data(`{ area(code: "${LUNIAO}") { pairings(first: 1, after: "${firstPage.area.pairings.pageInfo.endCursor}") { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { code } } } }`);
+    const paged = await api.data(
+      `{ area(code: "${LUNIAO}") { pairings(first: 1, after: "${firstPage.area.pairings.pageInfo.endCursor}") { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { code } } } }`,
+    );
     expect(paged.area.pairings).toEqual({ totalCount: 3, pageInfo: { hasNextPage: true, hasPreviousPage: true }, nodes: [{ code: 'CM-330110110' }] });
 
     const ent = await api.data(`{ enterprises(orderBy: [{ field: CREDIT_CODE }]) { nodes { name pairings { totalCount nodes { code partner ${PARTY} } } } } }`);
@@ -320,15 +377,32 @@ describe('nested pairing lists', () => {
   async function addTowns(from: number, to: number): Promise<void> {
     const numbers = Array.from({ length: to - from }, (_, i) => from + i);
     const town = (n: number) => `330110${200 + n}`;
-    await mutateAll(api, 'createArea', 'AreaInput', numbers.map((n) => area(town(n), `镇${n}`, 'TOWN', DISTRICT, { mountain: true })));
-    await mutateAll(api, 'createEnterprise', 'EnterpriseInput', numbers.map((n) => ({ creditCode: creditCode(100 + n), name: `国企${n}`, ownership: 'STATE_OWNED', source: 'test' })));
+    await mutateAll(
+      api,
+      'createArea',
+      'AreaInput',
+      numbers.map((n) => area(town(n), `镇${n}`, 'TOWN', DISTRICT, { mountain: true })),
+    );
+    await mutateAll(
+      api,
+      'createEnterprise',
+      'EnterpriseInput',
+      numbers.map((n) => ({ creditCode: creditCode(100 + n), name: `国企${n}`, ownership: 'STATE_OWNED', source: 'test' })),
+    );
     await mutateAll(
       api,
       'createPairing',
       'PairingInput',
       numbers.flatMap((n) => [
         { code: `CM-${town(n)}`, scheme: 'CITY_MOUNTAIN', leadAreaCode: PLATFORM, partnerAreaCode: town(n), startDate: '2021-06-01', source: 'test' },
-        { code: `ST-${town(n)}`, scheme: 'SOE_TOWN', leadEnterpriseCreditCode: creditCode(100 + n), partnerAreaCode: town(n), startDate: '2022-03-01', source: 'test' },
+        {
+          code: `ST-${town(n)}`,
+          scheme: 'SOE_TOWN',
+          leadEnterpriseCreditCode: creditCode(100 + n),
+          partnerAreaCode: town(n),
+          startDate: '2022-03-01',
+          source: 'test',
+        },
       ]),
     );
   }

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWorkbook } from '../scripts/seed-data/workbook.js';
 import type { AreaRow, ProjectRow, Seed } from '../scripts/seed-data/rows.js';
+import { readWorkbook } from '../scripts/seed-data/workbook.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
 import { startTestApi, type TestApi } from './support/api.js';
@@ -148,7 +148,10 @@ const problemOf = (res: { errors?: { extensions?: Record<string, any> }[] }) => 
 describe('committed against landed', () => {
   it('Q01: per mountain town, committed and landed sums and the share landed', async () => {
     const t = tree();
-    const towns = seed.areas.filter((a) => a.kind === 'TOWN' && a.mountain).map((a) => a.code).sort();
+    const towns = seed.areas
+      .filter((a) => a.kind === 'TOWN' && a.mountain)
+      .map((a) => a.code)
+      .sort();
     const all = funds((p) => t.mountain(p.host_area_code));
     const { funds: res } = await ask('Q01');
     expect(res.committed).toBe(yi(all.committed));
@@ -234,12 +237,21 @@ describe('committed against landed', () => {
     expect(large.statements).toBe(6);
     for (const node of large.data.projects.nodes) {
       const f = funds((p) => p.code === node.code);
-      expect(node.funds).toEqual({ committed: String(f.committed), landed: String(f.landed), landedShare: rounded(f.landed, f.committed, 4), projectCount: f.projects });
+      expect(node.funds).toEqual({
+        committed: String(f.committed),
+        landed: String(f.landed),
+        landedShare: rounded(f.landed, f.committed, 4),
+        projectCount: f.projects,
+      });
     }
     const projects = projectsByCode();
     for (const node of large.data.pairings.nodes) {
       const in2022 = (kind: 'COMMITMENT' | 'LANDED') =>
-        sum(seed.fund_flows.filter((f) => f.kind === kind && f.occurred_on.startsWith('2022') && projects.get(f.project_code)!.pairing_code === node.code).map((f) => f.amount));
+        sum(
+          seed.fund_flows
+            .filter((f) => f.kind === kind && f.occurred_on.startsWith('2022') && projects.get(f.project_code)!.pairing_code === node.code)
+            .map((f) => f.amount),
+        );
       expect(node.funds).toEqual({ committed: String(in2022('COMMITMENT')), landed: String(in2022('LANDED')) });
     }
     for (const node of large.data.areas.nodes) {
@@ -257,7 +269,9 @@ describe('committed against landed', () => {
     }`);
     const f = funds((p) => p.signed_on.startsWith('2022'));
     expect(res.signed2022).toEqual({ committed: String(f.committed), landed: String(f.landed) });
-    const landed = seed.fund_flows.filter((x) => x.kind === 'LANDED' && x.occurred_on.startsWith('2022') && t.mountain(projectsByCode().get(x.project_code)!.host_area_code));
+    const landed = seed.fund_flows.filter(
+      (x) => x.kind === 'LANDED' && x.occurred_on.startsWith('2022') && t.mountain(projectsByCode().get(x.project_code)!.host_area_code),
+    );
     expect(res.landed2022).toEqual({ landed: yi(sum(landed.map((x) => x.amount))), landedProjectCount: new Set(landed.map((x) => x.project_code)).size });
     expect(res.fundsLanded).toEqual({ total: '7.1', projectCount: 54 });
   });
@@ -282,19 +296,29 @@ describe('top N', () => {
     const { fundsLanded } = await ask('Q04');
     expect(fundsLanded.groupCount).toBe(rows.length);
     expect(fundsLanded.groups).toEqual(
-      rows.slice(0, 10).map((r) => ({ investor: r.code === null ? null : { creditCode: r.code, name: names.get(r.code) }, total: wan(r.total), projectCount: r.projects })),
+      rows
+        .slice(0, 10)
+        .map((r) => ({ investor: r.code === null ? null : { creditCode: r.code, name: names.get(r.code) }, total: wan(r.total), projectCount: r.projects })),
     );
   });
 
   it('Q05: the ten projects with the most funds landed, ties by project code', async () => {
     const t = tree();
     const rows = seed.projects
-      .map((p) => ({ p, total: sum(flowsOf('LANDED', (q) => q.code === p.code).map((f) => f.amount)), any: seed.fund_flows.some((f) => f.kind === 'LANDED' && f.project_code === p.code) }))
+      .map((p) => ({
+        p,
+        total: sum(flowsOf('LANDED', (q) => q.code === p.code).map((f) => f.amount)),
+        any: seed.fund_flows.some((f) => f.kind === 'LANDED' && f.project_code === p.code),
+      }))
       .filter((r) => r.any)
       .sort((a, b) => cmpBig(b.total, a.total) || cmpText(a.p.code, b.p.code));
     const { fundsLanded } = await ask('Q05');
     expect(fundsLanded.groupCount).toBe(rows.length);
-    expect(fundsLanded.groups).toEqual(rows.slice(0, 10).map((r) => ({ project: { code: r.p.code, name: r.p.name, host: { name: t.areas.get(r.p.host_area_code)!.name } }, total: wan(r.total) })));
+    expect(fundsLanded.groups).toEqual(
+      rows
+        .slice(0, 10)
+        .map((r) => ({ project: { code: r.p.code, name: r.p.name, host: { name: t.areas.get(r.p.host_area_code)!.name } }, total: wan(r.total) })),
+    );
   });
 
   it('Q06: the ten fastest-growing villages of 2022, ties by code', async () => {
@@ -347,7 +371,13 @@ describe('top N', () => {
 
     const towns = seed.areas.filter((a) => a.kind === 'TOWN').map((a) => a.code);
     const townTotals = towns
-      .map((code) => ({ code, total: incomeTotals(seed.areas.filter((a) => a.kind === 'VILLAGE' && t.within(a.code, code)).map((a) => a.code), 2022).total }))
+      .map((code) => ({
+        code,
+        total: incomeTotals(
+          seed.areas.filter((a) => a.kind === 'VILLAGE' && t.within(a.code, code)).map((a) => a.code),
+          2022,
+        ).total,
+      }))
       .sort((a, b) => cmpBig(b.total, a.total) || cmpText(a.code, b.code));
     expect(res.collectiveIncomeSeries).toEqual({ groupCount: towns.length, groups: townTotals.slice(0, 2).map((r) => ({ area: { code: r.code } })) });
 
@@ -364,7 +394,10 @@ describe('top N', () => {
       [`{ fundsLanded(groupBy: [INVESTOR], orderBy: TOTAL_DESC, first: 50) { groups { investor { name } total } } }`, 2],
       [`{ projectTiers(groupBy: [LANDED_YEAR, TOWN_OR_PLATFORM]) { groups { landedYear area { name } projectCount } } }`, 2],
       [`{ workshopSummary(groupBy: [TYPE, YEAR]) { groups { type year workshopCount } } }`, 1],
-      [`{ collectiveIncomeSeries(from: 2020, to: 2022, groupBy: [VILLAGE], orderBy: GROWTH_DESC) { years { total } groups { area { code } years { growthRate } } } }`, 2],
+      [
+        `{ collectiveIncomeSeries(from: 2020, to: 2022, groupBy: [VILLAGE], orderBy: GROWTH_DESC) { years { total } groups { area { code } years { growthRate } } } }`,
+        2,
+      ],
       [`{ projectTiers(filter: { area: { within: ["330110111", "330110109"] } }, groupBy: [VILLAGE]) { groups { area { code } } } }`, 3],
     ];
     for (const [query, statements] of cases) {
@@ -396,8 +429,12 @@ describe('by the year something happened', () => {
     const t = tree();
     const f1 = landed.filter((p) => t.mountain(p.host_area_code) && landedOn(p.code)!.startsWith('2022'));
     expect(f1).toHaveLength(54);
-    const res = await api.data(`{ projectTiers(filter: { area: { mountain: true }, landed: { year: 2022 } }, groupBy: [YEAR]) { groups { year projectCount } } }`);
-    const bySigning = [...new Set(f1.map((p) => Number(p.signed_on.slice(0, 4))))].sort().map((year) => ({ year, projectCount: f1.filter((p) => p.signed_on.startsWith(String(year))).length }));
+    const res = await api.data(
+      `{ projectTiers(filter: { area: { mountain: true }, landed: { year: 2022 } }, groupBy: [YEAR]) { groups { year projectCount } } }`,
+    );
+    const bySigning = [...new Set(f1.map((p) => Number(p.signed_on.slice(0, 4))))]
+      .sort()
+      .map((year) => ({ year, projectCount: f1.filter((p) => p.signed_on.startsWith(String(year))).length }));
     expect(res.projectTiers.groups).toEqual(bySigning);
     expect(bySigning.length).toBeGreaterThan(1);
   });
@@ -413,7 +450,12 @@ describe('by the year something happened', () => {
         const reporting = mine.filter((w) => w.income_gain_per_person !== null);
         const weighted = sum(reporting.map((w) => BigInt(w.jobs_created) * w.income_gain_per_person!));
         const jobs = BigInt(reporting.reduce((n, w) => n + w.jobs_created, 0));
-        return { year, workshopCount: mine.length, jobsCreated: mine.reduce((n, w) => n + w.jobs_created, 0), incomeGainPerPerson: rounded(weighted, jobs * 10_000n, 2) };
+        return {
+          year,
+          workshopCount: mine.length,
+          jobsCreated: mine.reduce((n, w) => n + w.jobs_created, 0),
+          incomeGainPerPerson: rounded(weighted, jobs * 10_000n, 2),
+        };
       }),
     );
   });
@@ -423,7 +465,10 @@ describe('series', () => {
   it('Q09: collective income of the district and of each town for 2021 and 2022, with each year’s growth, in one query', async () => {
     const t = tree();
     const villages = seed.areas.filter((a) => a.kind === 'VILLAGE').map((a) => a.code);
-    const towns = seed.areas.filter((a) => a.kind === 'TOWN').map((a) => a.code).sort();
+    const towns = seed.areas
+      .filter((a) => a.kind === 'TOWN')
+      .map((a) => a.code)
+      .sort();
     const before = api.statements();
     const { collectiveIncomeSeries: res } = await ask('Q09');
     // one statement for the series, one for the towns' names
@@ -439,7 +484,10 @@ describe('series', () => {
       towns.map((code) => ({
         area: { code, name: t.areas.get(code)!.name },
         years: [2021, 2022].map((year) => {
-          const x = incomeTotals(villages.filter((v) => t.within(v, code)), year);
+          const x = incomeTotals(
+            villages.filter((v) => t.within(v, code)),
+            year,
+          );
           return { year, total: wan(x.total), change: x.comparable > 0 ? wan(x.change) : null, growthRate: rounded(x.change, x.base, 2, true) };
         }),
       })),
@@ -455,13 +503,22 @@ describe('series', () => {
     expect(res.series.years).toEqual([res.y2021, res.y2022]);
     expect(res.y2022).toMatchObject({ total: '130000000', growthRate: '13.04' }); // F3
     const t = tree();
-    const missing = seed.areas.filter((a) => a.kind === 'VILLAGE' && t.mountain(a.code) && income(a.code, 2020) === null).map((a) => a.code).sort();
+    const missing = seed.areas
+      .filter((a) => a.kind === 'VILLAGE' && t.mountain(a.code) && income(a.code, 2020) === null)
+      .map((a) => a.code)
+      .sort();
     expect(res.y2021.missingPrevious.map((a: { code: string }) => a.code)).toEqual(missing);
   });
 
   it('refuses a reversed or too long range', async () => {
-    expect(problemOf(await api.gql(`{ collectiveIncomeSeries(from: 2022, to: 2021) { years { total } } }`))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
-    expect(problemOf(await api.gql(`{ collectiveIncomeSeries(from: 1950, to: 2022) { years { total } } }`))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(problemOf(await api.gql(`{ collectiveIncomeSeries(from: 2022, to: 2021) { years { total } } }`))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'to',
+    });
+    expect(problemOf(await api.gql(`{ collectiveIncomeSeries(from: 1950, to: 2022) { years { total } } }`))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'to',
+    });
   });
 });
 
@@ -477,7 +534,12 @@ describe('platform projects under a town', () => {
       tops.map((code) => {
         const mine = signed.filter((p) => t.top(p.host_area_code) === code);
         const area = t.areas.get(code)!;
-        return { area: { code, name: area.name, kind: area.kind }, projectCount: mine.length, signedAmount: yi(sum(mine.map((p) => p.signed_amount))), atLeast: { projectCount: mine.filter((p) => p.signed_amount >= YI_1).length } };
+        return {
+          area: { code, name: area.name, kind: area.kind },
+          projectCount: mine.length,
+          signedAmount: yi(sum(mine.map((p) => p.signed_amount))),
+          atLeast: { projectCount: mine.filter((p) => p.signed_amount >= YI_1).length },
+        };
       }),
     );
     expect(projectTiers.groups.filter((g: { area: unknown }) => g.area === null)).toEqual([]);
@@ -504,11 +566,16 @@ describe('platform projects under a town', () => {
       const m = f.kind === 'LANDED' ? landedBy : committedBy;
       m.set(top, (m.get(top) ?? 0n) + f.amount);
     }
-    expect(res.fundsLanded.groups).toEqual([...landedBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, total]) => ({ area: { code }, total: String(total) })));
+    expect(res.fundsLanded.groups).toEqual(
+      [...landedBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, total]) => ({ area: { code }, total: String(total) })),
+    );
     expect(res.funds.groups).toEqual([...committedBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, c]) => ({ area: { code }, committed: String(c) })));
     const villagesBy = new Map<string, number>();
-    for (const a of seed.areas.filter((x) => x.kind === 'VILLAGE' || x.kind === 'COMMUNITY')) villagesBy.set(t.top(a.code)!, (villagesBy.get(t.top(a.code)!) ?? 0) + 1);
-    expect(res.collectiveIncome.groups).toEqual([...villagesBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, n]) => ({ area: { code }, villagesInScope: n })));
+    for (const a of seed.areas.filter((x) => x.kind === 'VILLAGE' || x.kind === 'COMMUNITY'))
+      villagesBy.set(t.top(a.code)!, (villagesBy.get(t.top(a.code)!) ?? 0) + 1);
+    expect(res.collectiveIncome.groups).toEqual(
+      [...villagesBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, n]) => ({ area: { code }, villagesInScope: n })),
+    );
     const workshopsBy = new Map<string, number>();
     for (const w of seed.workshops) workshopsBy.set(t.top(w.village_code)!, (workshopsBy.get(t.top(w.village_code)!) ?? 0) + 1);
     expect(res.workshopSummary.groups).toEqual([...workshopsBy].sort((a, b) => cmpText(a[0], b[0])).map(([code, n]) => ({ area: { code }, workshopCount: n })));
@@ -526,7 +593,10 @@ describe('one filter vocabulary', () => {
     const villages = seed.areas.filter((a) => (a.kind === 'VILLAGE' || a.kind === 'COMMUNITY') && inLuniao(a.code));
     const workshops = seed.workshops.filter((w) => inLuniao(w.village_code));
     const f = funds((p) => inLuniao(p.host_area_code));
-    const income2022 = incomeTotals(villages.map((v) => v.code), 2022);
+    const income2022 = incomeTotals(
+      villages.map((v) => v.code),
+      2022,
+    );
     const res = await ask('Q11');
     expect(res).toEqual({
       areas: { totalCount: villages.length },
@@ -567,11 +637,19 @@ describe('one filter vocabulary', () => {
     const t = tree();
     const old = await api.data(`{ pairings(filter: { areaCode: "${LUNIAO}" }) { nodes { code } } }`);
     expect(old.pairings.nodes.map((p: { code: string }) => p.code)).toEqual(
-      seed.pairings.filter((p) => p.lead_area_code === LUNIAO || p.partner_area_code === LUNIAO).map((p) => p.code).sort(),
+      seed.pairings
+        .filter((p) => p.lead_area_code === LUNIAO || p.partner_area_code === LUNIAO)
+        .map((p) => p.code)
+        .sort(),
     );
     const scoped = await api.data(`{ pairings(filter: { area: { within: ["${LUNIAO}"] } }, first: 100) { nodes { code } } }`);
     const under = (c: string | null) => c !== null && t.within(c, LUNIAO);
-    expect(scoped.pairings.nodes.map((p: { code: string }) => p.code)).toEqual(seed.pairings.filter((p) => under(p.lead_area_code) || under(p.partner_area_code)).map((p) => p.code).sort());
+    expect(scoped.pairings.nodes.map((p: { code: string }) => p.code)).toEqual(
+      seed.pairings
+        .filter((p) => under(p.lead_area_code) || under(p.partner_area_code))
+        .map((p) => p.code)
+        .sort(),
+    );
     expect(scoped.pairings.nodes.length).toBeGreaterThan(old.pairings.nodes.length);
   });
 
@@ -585,7 +663,12 @@ describe('one filter vocabulary', () => {
       pairings(filter: { area: { mountain: true } }) { totalCount }
       projects(filter: { area: { mountain: false } }) { totalCount }
     }`);
-    expect(res.towns.nodes.map((a: { code: string }) => a.code)).toEqual(seed.areas.filter((a) => a.kind === 'TOWN' && a.mountain).map((a) => a.code).sort());
+    expect(res.towns.nodes.map((a: { code: string }) => a.code)).toEqual(
+      seed.areas
+        .filter((a) => a.kind === 'TOWN' && a.mountain)
+        .map((a) => a.code)
+        .sort(),
+    );
     expect(res.all.totalCount).toBe(seed.areas.filter((a) => t.mountain(a.code)).length);
     expect(res.others.totalCount).toBe(seed.areas.filter((a) => !t.mountain(a.code)).length);
     expect(res.flagged.totalCount).toBe(5);
@@ -596,7 +679,9 @@ describe('one filter vocabulary', () => {
 
   it('marks the old names deprecated in the schema', async () => {
     const res = await api.data(`{ __schema { types { name inputFields(includeDeprecated: true) { name isDeprecated } } } }`);
-    const deprecated = res.__schema.types.flatMap((ty: any) => (ty.inputFields ?? []).filter((f: any) => f.isDeprecated).map((f: any) => `${ty.name}.${f.name}`));
+    const deprecated = res.__schema.types.flatMap((ty: any) =>
+      (ty.inputFields ?? []).filter((f: any) => f.isDeprecated).map((f: any) => `${ty.name}.${f.name}`),
+    );
     expect(deprecated.sort()).toEqual(
       [
         'AreaFilter.mountain',
@@ -622,7 +707,12 @@ describe('one filter vocabulary', () => {
 describe('names are not codes', () => {
   it('Q12: finds the code of 鸬鸟镇 by its name', async () => {
     const { areas } = await ask('Q12');
-    expect(areas.nodes).toEqual(seed.areas.filter((a) => a.name.includes('鸬鸟')).sort((a, b) => cmpText(a.code, b.code)).map((a) => ({ code: a.code, name: a.name, kind: a.kind })));
+    expect(areas.nodes).toEqual(
+      seed.areas
+        .filter((a) => a.name.includes('鸬鸟'))
+        .sort((a, b) => cmpText(a.code, b.code))
+        .map((a) => ({ code: a.code, name: a.name, kind: a.kind })),
+    );
   });
 
   it('refuses a name given as a code on every root, naming the value and the code to use', async () => {

@@ -15,7 +15,16 @@ const CREATE = `mutation($input: ProjectInput!) {
 }`;
 
 function project(code: string, extra: Record<string, unknown> = {}) {
-  return { code, name: `项目${code}`, sector: '数字经济', hostAreaCode: '330110101', signedAmount: '150000000', signedOn: '2023-02-01', source: 'test', ...extra };
+  return {
+    code,
+    name: `项目${code}`,
+    sector: '数字经济',
+    hostAreaCode: '330110101',
+    signedAmount: '150000000',
+    signedOn: '2023-02-01',
+    source: 'test',
+    ...extra,
+  };
 }
 
 describe('projects', () => {
@@ -75,19 +84,55 @@ describe('projects', () => {
 
   it('reports every invalid field at once, including unknown references, and writes nothing', async () => {
     const res = await api.gql(CREATE, {
-      input: { code: 'BAD-1', hostAreaCode: '330110', signedAmount: '-5', signedOn: '2023-01-01', investorCreditCodes: [creditCode(99)], pairingCode: 'NOPE', source: 'test', stages: [{ stage: 'OPERATING', reachedOn: '2022-01-01' }, { stage: 'LANDED', reachedOn: '2023-05-01' }] },
+      input: {
+        code: 'BAD-1',
+        hostAreaCode: '330110',
+        signedAmount: '-5',
+        signedOn: '2023-01-01',
+        investorCreditCodes: [creditCode(99)],
+        pairingCode: 'NOPE',
+        source: 'test',
+        stages: [
+          { stage: 'OPERATING', reachedOn: '2022-01-01' },
+          { stage: 'LANDED', reachedOn: '2023-05-01' },
+        ],
+      },
     });
     const fields = res.errors?.[0].extensions?.problems.map((p: { field: string }) => p.field);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(fields).toEqual(expect.arrayContaining(['input.name', 'input.sector', 'input.signedAmount', 'input.hostAreaCode', 'input.pairingCode', 'input.investorCreditCodes[0]', 'input.stages']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'input.name',
+        'input.sector',
+        'input.signedAmount',
+        'input.hostAreaCode',
+        'input.pairingCode',
+        'input.investorCreditCodes[0]',
+        'input.stages',
+      ]),
+    );
     expect((await api.data(`{ projects { totalCount } }`)).projects.totalCount).toBe(6);
     // A malformed code is refused by the ProjectCode scalar, before any rule runs, on its input path.
     const malformed = await api.gql(CREATE, { input: { code: 'bad code!' } });
-    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code', rule: 'may only contain letters, digits, ".", "_", "-" and "/", starting with a letter or digit' });
+    expect(malformed.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.code',
+      rule: 'may only contain letters, digits, ".", "_", "-" and "/", starting with a letter or digit',
+    });
   });
 
   it('stores a project code upper-cased, so the API and a spreadsheet name the same project', async () => {
-    const made = await api.data(CREATE, { input: { code: ' mt-1 ', name: '小写编号', sector: '文旅', hostAreaCode: '３３０１１０１０１', signedAmount: '1', signedOn: '2023-01-01', source: 'test' } });
+    const made = await api.data(CREATE, {
+      input: {
+        code: ' mt-1 ',
+        name: '小写编号',
+        sector: '文旅',
+        hostAreaCode: '３３０１１０１０１',
+        signedAmount: '1',
+        signedOn: '2023-01-01',
+        source: 'test',
+      },
+    });
     expect(made.createProject.code).toBe('MT-1');
     const found = await api.data(`{ project(code: "mt-1") { code } }`);
     expect(found.project).toEqual({ code: 'MT-1' });
@@ -102,7 +147,9 @@ describe('projects', () => {
   });
 
   it('updates a project, records a stage, and keeps the SIGNED stage on the signing date', async () => {
-    const upd = await api.data(`mutation { updateProject(code: "T-1", input: { signedOn: "2023-01-10", signedAmount: "7.1亿" }) { signedAmount tier stages { stage reachedOn } } }`);
+    const upd = await api.data(
+      `mutation { updateProject(code: "T-1", input: { signedOn: "2023-01-10", signedAmount: "7.1亿" }) { signedAmount tier stages { stage reachedOn } } }`,
+    );
     expect(upd.updateProject).toEqual({ signedAmount: '710000000', tier: 'YI_1', stages: [{ stage: 'SIGNED', reachedOn: '2023-01-10' }] });
     const staged = await api.data(`mutation { setProjectStage(code: "T-1", stage: CANCELLED, reachedOn: "2023-06-01") { stage } }`);
     expect(staged.setProjectStage.stage).toBe('CANCELLED');
@@ -124,14 +171,20 @@ describe('projects', () => {
       const before = api.statements();
       const res = await api.gql(query);
       expect(res.errors).toBeUndefined();
-      return { statements: api.statements() - before, areas: res.data.areas.nodes.length, projects: res.data.areas.nodes.reduce((n: number, a: any) => n + a.projects.nodes.length, 0) };
+      return {
+        statements: api.statements() - before,
+        areas: res.data.areas.nodes.length,
+        projects: res.data.areas.nodes.reduce((n: number, a: any) => n + a.projects.nodes.length, 0),
+      };
     };
     const small = await measure();
     // Grow the data: more towns with projects, investors and stages.
     const { towns } = await insertAreaTree2();
     for (const [i, town] of towns.entries()) {
       for (let k = 0; k < 3; k++) {
-        await api.data(CREATE, { input: project(`G-${i}-${k}`, { hostAreaCode: town, investorCreditCodes: [creditCode(3)], stages: [{ stage: 'LANDED', reachedOn: '2023-02-02' }] }) });
+        await api.data(CREATE, {
+          input: project(`G-${i}-${k}`, { hostAreaCode: town, investorCreditCodes: [creditCode(3)], stages: [{ stage: 'LANDED', reachedOn: '2023-02-02' }] }),
+        });
       }
     }
     const large = await measure();
@@ -146,7 +199,9 @@ async function insertAreaTree2(): Promise<{ towns: string[] }> {
   const towns: string[] = [];
   for (let t = 0; t < 15; t++) {
     const code = `330110${300 + t}`;
-    await api.data(`mutation($input: AreaInput!) { createArea(input: $input) { code } }`, { input: { code, name: `新镇${t}`, kind: 'TOWN', parentCode: '330110', source: 'test' } });
+    await api.data(`mutation($input: AreaInput!) { createArea(input: $input) { code } }`, {
+      input: { code, name: `新镇${t}`, kind: 'TOWN', parentCode: '330110', source: 'test' },
+    });
     towns.push(code);
   }
   return { towns };

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columnsOf, rowMapper } from '../src/common/rows.js';
 import { ENTITIES } from '../src/entities.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
-import { rowMapper, columnsOf } from '../src/common/rows.js';
 import { startTestApi, type TestApi } from './support/api.js';
 
 /**
@@ -76,7 +76,10 @@ async function walk(field: string, args: string, pick: string, size: number) {
   const forward: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const res: any = await api.data(`query($after: String) { ${field}(${args}, first: ${size}, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { ${pick} } } }`, { after });
+    const res: any = await api.data(
+      `query($after: String) { ${field}(${args}, first: ${size}, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { ${pick} } } }`,
+      { after },
+    );
     const conn = res[field];
     expect(conn.nodes.length).toBeLessThanOrEqual(size);
     expect(conn.pageInfo.hasPreviousPage).toBe(page > 0);
@@ -88,7 +91,10 @@ async function walk(field: string, args: string, pick: string, size: number) {
   const backward: string[] = [];
   let before: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const res: any = await api.data(`query($before: String) { ${field}(${args}, last: ${size}, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor } nodes { ${pick} } } }`, { before });
+    const res: any = await api.data(
+      `query($before: String) { ${field}(${args}, last: ${size}, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor } nodes { ${pick} } } }`,
+      { before },
+    );
     const conn = res[field];
     expect(conn.pageInfo.hasNextPage).toBe(page > 0);
     backward.unshift(...conn.nodes.map((n: Record<string, string>) => n[pick]));
@@ -101,8 +107,16 @@ async function walk(field: string, args: string, pick: string, size: number) {
 describe('keyset pagination', () => {
   const projectOrders: { orderBy: string; columns: string[]; specs: KeySpec[] }[] = [
     { orderBy: '[{ field: SIGNED_AMOUNT, direction: DESC }]', columns: ['signed_amount'], specs: [{ direction: 'desc', numeric: true }] },
-    { orderBy: '[{ field: SIGNED_ON, direction: ASC }, { field: SIGNED_AMOUNT, direction: DESC }]', columns: ['signed_on', 'signed_amount'], specs: [{ direction: 'asc' }, { direction: 'desc', numeric: true }] },
-    { orderBy: '[{ field: NAME, direction: DESC }, { field: CODE, direction: ASC }]', columns: ['name', 'code'], specs: [{ direction: 'desc' }, { direction: 'asc' }] },
+    {
+      orderBy: '[{ field: SIGNED_ON, direction: ASC }, { field: SIGNED_AMOUNT, direction: DESC }]',
+      columns: ['signed_on', 'signed_amount'],
+      specs: [{ direction: 'asc' }, { direction: 'desc', numeric: true }],
+    },
+    {
+      orderBy: '[{ field: NAME, direction: DESC }, { field: CODE, direction: ASC }]',
+      columns: ['name', 'code'],
+      specs: [{ direction: 'desc' }, { direction: 'asc' }],
+    },
   ];
   for (const order of projectOrders) {
     it(`pages through projects ordered by ${order.orderBy} both ways, each project once, in the order computed here`, async () => {
@@ -112,7 +126,12 @@ describe('keyset pagination', () => {
         order.specs,
       );
       expect(expected).toHaveLength(GENERATED_PROJECTS);
-      const { forward, backward } = await walk('projects', `filter: { codes: ${JSON.stringify(rows.map((r) => r.code))} }, orderBy: ${order.orderBy}`, 'code', 17);
+      const { forward, backward } = await walk(
+        'projects',
+        `filter: { codes: ${JSON.stringify(rows.map((r) => r.code))} }, orderBy: ${order.orderBy}`,
+        'code',
+        17,
+      );
       expect(forward).toEqual(expected);
       expect(backward).toEqual(expected);
     });
@@ -129,7 +148,9 @@ describe('keyset pagination', () => {
   ];
   for (const order of workshopOrders) {
     it(`pages through workshops ordered by ${order.orderBy} (nullable keys) both ways`, async () => {
-      const { rows } = await sql.query(`select name as code, id, ${order.columns.map((c) => `${c}::text as ${c}`).join(', ')} from workshop where name like 'RPWS%'`);
+      const { rows } = await sql.query(
+        `select name as code, id, ${order.columns.map((c) => `${c}::text as ${c}`).join(', ')} from workshop where name like 'RPWS%'`,
+      );
       const expected = expectedOrder(
         rows.map((r) => ({ code: r.code, id: r.id, keys: order.columns.map((c) => r[c]) })),
         order.specs,
@@ -142,7 +163,9 @@ describe('keyset pagination', () => {
   }
 
   it('pages a nested list per parent with cursors, and refuses a cursor made for another order', async () => {
-    const { rows } = await sql.query(`select p.code, f.occurred_on::text as d from fund_flow f join project p on p.id = f.project_id where p.code = 'RP-0001' order by f.occurred_on`);
+    const { rows } = await sql.query(
+      `select p.code, f.occurred_on::text as d from fund_flow f join project p on p.id = f.project_id where p.code = 'RP-0001' order by f.occurred_on`,
+    );
     const q = `query($after: String) { project(code: "RP-0001") { fundFlows(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { occurredOn } } } }`;
     const one = await api.data(q);
     expect(one.project.fundFlows.nodes.map((n: { occurredOn: string }) => n.occurredOn)).toEqual(rows.slice(0, 2).map((r) => r.d));
@@ -152,8 +175,14 @@ describe('keyset pagination', () => {
     expect(two.project.fundFlows.pageInfo.hasNextPage).toBe(rows.length > 4);
 
     const page = await api.data(`{ projects(first: 1, orderBy: [{ field: SIGNED_ON }]) { pageInfo { endCursor } } }`);
-    const wrong = await api.gql(`query($after: String) { projects(first: 1, after: $after, orderBy: [{ field: NAME }]) { nodes { code } } }`, { after: page.projects.pageInfo.endCursor });
-    expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', rule: 'was returned for a different order (orderBy); ask again without it' });
+    const wrong = await api.gql(`query($after: String) { projects(first: 1, after: $after, orderBy: [{ field: NAME }]) { nodes { code } } }`, {
+      after: page.projects.pageInfo.endCursor,
+    });
+    expect(wrong.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+      rule: 'was returned for a different order (orderBy); ask again without it',
+    });
     const forged = await api.gql(`{ projects(first: 1, after: "${Buffer.from('offset:20').toString('base64url')}") { nodes { code } } }`);
     expect(forged.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', rule: 'is not a cursor returned by this API' });
   });
@@ -175,9 +204,12 @@ describe('SQL statements per request', () => {
   it('answers a page of 20 projects with host and investors in 2 statements, none of them a COUNT or an OFFSET', async () => {
     const { data, statements } = await run(A);
     expect(data.projects.nodes).toHaveLength(20);
-    const { rows: expected } = await sql.query(`select p.code, h.code as host, coalesce(array_agg(e.credit_code order by e.credit_code) filter (where e.id is not null), '{}') as investors
+    const { rows: expected } = await sql.query(
+      `select p.code, h.code as host, coalesce(array_agg(e.credit_code order by e.credit_code) filter (where e.id is not null), '{}') as investors
       from project p join area h on h.id = p.host_id left join project_investor pi on pi.project_id = p.id left join enterprise e on e.id = pi.enterprise_id
-      where p.code = any($1) group by p.code, h.code`, [data.projects.nodes.map((n: { code: string }) => n.code)]);
+      where p.code = any($1) group by p.code, h.code`,
+      [data.projects.nodes.map((n: { code: string }) => n.code)],
+    );
     const got = data.projects.nodes.map((n: { code: string; host: { code: string }; investors: { creditCode: string }[] }) => ({
       code: n.code,
       host: n.host.code,
@@ -228,7 +260,9 @@ describe('plain rows', () => {
       expect(hydrated.length, entity.name).toBeGreaterThan(0);
       const table = em.getMetadata().get(entity.name).tableName;
       // Note: through the ORM's own connection, which reads dates and timestamps as text as the API does.
-      const rows = await em.execute<Record<string, unknown>[]>(`select * from ${table} where id = any(?::int[]) order by id`, [`{${hydrated.map((h) => h.id).join(',')}}`]);
+      const rows = await em.execute<Record<string, unknown>[]>(`select * from ${table} where id = any(?::int[]) order by id`, [
+        `{${hydrated.map((h) => h.id).join(',')}}`,
+      ]);
       const map = rowMapper(em as never, entity as never);
       const plain = rows.map((r) => map(r)) as Record<string, unknown>[];
       const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : v && typeof v === 'object' && 'id' in v ? { id: (v as { id: number }).id } : v);

@@ -7,12 +7,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/keys.js';
-import { openDatabase, replicaOptionsFromEnv, type Database } from '../src/db/database.js';
+import { type Database, openDatabase, replicaOptionsFromEnv } from '../src/db/database.js';
 import { findFreePort, readSecrets } from '../src/db/embedded.js';
 import { REPLICA_APPLICATION_NAME, type ReplicaStatus } from '../src/db/replicas.js';
-import { startStandby, type StandbyHandle } from '../src/db/standby.js';
+import { type StandbyHandle, startStandby } from '../src/db/standby.js';
 import { buildRegistrySchema } from '../src/schema/build.js';
-import { startApp, type RunningApp } from '../src/server/app.js';
+import { type RunningApp, startApp } from '../src/server/app.js';
 import { runCli } from './support/cli.js';
 
 // One embedded primary and one real streaming standby (made from it with the low-level backup
@@ -94,7 +94,10 @@ async function serverNow(client: pg.Client): Promise<string> {
 
 /** Last statements of the API's connections (by application_name) that started at or after `since`. */
 async function statementsSince(client: pg.Client, applicationName: string, since: string): Promise<string[]> {
-  const { rows } = await client.query<{ query: string }>('select query from pg_stat_activity where application_name = $1 and query_start >= $2::timestamptz', [applicationName, since]);
+  const { rows } = await client.query<{ query: string }>('select query from pg_stat_activity where application_name = $1 and query_start >= $2::timestamptz', [
+    applicationName,
+    since,
+  ]);
   return rows.map((r) => r.query);
 }
 
@@ -180,7 +183,11 @@ describe('read replicas', () => {
       const reads = (await replicaStatus()).reads;
       const created = await gql(CREATE_INCOME, { input: { villageCode: '330110110203', year: 2022, operatingIncome: '7', source: 'test' } });
       // The payload's nested list counts the village's new record: read on the primary after the write.
-      expect(created.createCollectiveIncome).toEqual({ year: 2022, operatingIncome: '7', village: { code: '330110110203', collectiveIncomes: { totalCount: 1 } } });
+      expect(created.createCollectiveIncome).toEqual({
+        year: 2022,
+        operatingIncome: '7',
+        village: { code: '330110110203', collectiveIncomes: { totalCount: 1 } },
+      });
       // Two writes in one request, the second's payload read after both.
       const both = await gql(`mutation {
         a: updateCollectiveIncome(key: { villageCode: "330110110203", year: 2022 }, input: { operatingIncome: "8" }) { operatingIncome }
@@ -232,7 +239,9 @@ describe('read replicas', () => {
   it('answers every request when the replica stops (the read is retried on the primary), and /readyz reports it down', async () => {
     const ready = await fetch(new URL('/readyz', app.url));
     const body = (await ready.json()) as { replicas: ReplicaStatus[] };
-    expect(body.replicas).toEqual([{ name: expect.stringMatching(/^127\.0\.0\.1:\d+\/registry$/), state: 'up', lagMs: expect.any(Number), reads: expect.any(Number) }]);
+    expect(body.replicas).toEqual([
+      { name: expect.stringMatching(/^127\.0\.0\.1:\d+\/registry$/), state: 'up', lagMs: expect.any(Number), reads: expect.any(Number) },
+    ]);
 
     await replicaAdmin.end();
     await standby.stop();
@@ -263,7 +272,11 @@ describe('npm run db:replica', () => {
     const port = await findFreePort();
     const replicaDir = path.join(dir, 'replica-cli');
     const env = { ...process.env, PG_DATA_DIR: path.join(dir, 'primary'), PGPORT: '', DATABASE_URL: '' };
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/db/replica.cli.ts', '--port', String(port), '--dir', replicaDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'src/db/replica.cli.ts', '--port', String(port), '--dir', replicaDir],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
@@ -276,7 +289,8 @@ describe('npm run db:replica', () => {
     expect(stderr).toContain(`DATABASE_REPLICA_URLS=postgres://127.0.0.1:${port}/registry`);
     expect(stderr).not.toContain((await readSecrets(path.join(dir, 'primary')))!.app.password);
     const slot = `replica_${port}`;
-    const streaming = async () => (await primaryAdmin.query('select 1 from pg_stat_replication where application_name = $1 and state = $2', [slot, 'streaming'])).rows.length === 1;
+    const streaming = async () =>
+      (await primaryAdmin.query('select 1 from pg_stat_replication where application_name = $1 and state = $2', [slot, 'streaming'])).rows.length === 1;
     const deadline = Date.now() + 30_000;
     while (!(await streaming())) {
       if (Date.now() > deadline) throw new Error(`${slot} is not streaming: ${stderr}`);

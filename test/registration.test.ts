@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
-import { runImport, type ImportOutcome } from '../src/import/run.js';
+import { type ImportOutcome, runImport } from '../src/import/run.js';
 import { KINDS } from '../src/import/sheets.js';
 import { templateWorkbook } from '../src/import/template.js';
 import { startTestApi, type TestApi } from './support/api.js';
@@ -19,7 +19,9 @@ beforeAll(async () => {
   api = await startTestApi();
   const client = new pg.Client({ connectionString: api.databaseUrl });
   await client.connect();
-  tables = new Set((await client.query(`select table_name from information_schema.tables where table_schema = current_schema()`)).rows.map((r) => r.table_name));
+  tables = new Set(
+    (await client.query(`select table_name from information_schema.tables where table_schema = current_schema()`)).rows.map((r) => r.table_name),
+  );
   await client.end();
   // The seed workbook holds rows of every kind: importing it exercises every kind's writer.
   seed = await runImport(api.databaseUrl, { paths: ['seeds'], limits: limitsFromEnv() });

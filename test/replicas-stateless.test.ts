@@ -1,12 +1,12 @@
-import http from 'node:http';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded.js';
+import { type EmbeddedPostgresHandle, findFreePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createKeyWithCli } from './support/cli.js';
-import { gql, startApi, stopLeftoverPostgres, type RunningApi } from './support/start-command.js';
+import { gql, type RunningApi, startApi, stopLeftoverPostgres } from './support/start-command.js';
 
 /**
  * Two real API processes (the start command, compiled), on two ports, against one PostgreSQL, as two
@@ -93,7 +93,11 @@ describe('two API processes on one database', () => {
     // B reads first, so anything it might cache is cached before the write.
     expect((await read(b.port)).body.data.area).toBeNull();
 
-    const created = await gql(a.port, 'mutation { createArea(input: { code: "339970", name: "副本甲", kind: DISTRICT, source: "replicas test" }) { code } }', editor);
+    const created = await gql(
+      a.port,
+      'mutation { createArea(input: { code: "339970", name: "副本甲", kind: DISTRICT, source: "replicas test" }) { code } }',
+      editor,
+    );
     expect(created.body).toEqual({ data: { createArea: { code: '339970' } } });
     expect((await read(b.port)).body.data.area).toEqual({ code: '339970', name: '副本甲' });
 

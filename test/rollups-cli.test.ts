@@ -31,12 +31,19 @@ describe('npm run db:rollups', () => {
   }, 60_000);
 
   it('names each corrupted row with its table, key and columns (exit 1), and --rebuild repairs them', async () => {
-    const [row] = (await db.query(`select period::text, host_id, coalesce(pairing_id, 0) as pk, sector, landed::text from fund_rollup where grain = 'Y' and landed > 0 order by period, host_id limit 1`)).rows;
+    const [row] = (
+      await db.query(
+        `select period::text, host_id, coalesce(pairing_id, 0) as pk, sector, landed::text from fund_rollup where grain = 'Y' and landed > 0 order by period, host_id limit 1`,
+      )
+    ).rows;
     const key = `grain = 'Y' and period = $1 and host_id = $2 and coalesce(pairing_id, 0) = $3 and sector = $4`;
     await db.query(`update fund_rollup set landed = landed + 0.01 where ${key}`, [row.period, row.host_id, row.pk, row.sector]);
     const [gone] = (await db.query(`delete from area_ancestry where area_id = (select max(area_id) from area_ancestry) returning area_id`)).rows;
-    await db.query(`insert into tier_rollup (signed_month, host_id, sector, projects, total, n_yi_1, s_yi_1, n_yi_10, s_yi_10, n_yi_50, s_yi_50)
-      values ('1999-01-01', $1, '虚构', 1, 1, 0, 0, 0, 0, 0, 0)`, [row.host_id]);
+    await db.query(
+      `insert into tier_rollup (signed_month, host_id, sector, projects, total, n_yi_1, s_yi_1, n_yi_10, s_yi_10, n_yi_50, s_yi_50)
+      values ('1999-01-01', $1, '虚构', 1, 1, 0, 0, 0, 0, 0, 0)`,
+      [row.host_id],
+    );
 
     const check = await rollups('--check');
     expect(check.code).toBe(1);

@@ -28,8 +28,14 @@ const flow = (projectCode: string, kind: string, occurredOn: string, amount: str
 beforeAll(async () => {
   api = await startTestApi();
   for (const a of AREAS) await write(`mutation($i: AreaInput!) { createArea(input: $i) { code } }`, { i: { ...a, source: 'test' } });
-  for (const [code, host] of [['A', '330110101201'], ['B', '330110101202'], ['C', '330110102201']]) {
-    await write(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, { i: { code, name: `项目${code}`, sector: '文旅', hostAreaCode: host, signedAmount: '1亿', signedOn: '2021-12-01', source: 'test' } });
+  for (const [code, host] of [
+    ['A', '330110101201'],
+    ['B', '330110101202'],
+    ['C', '330110102201'],
+  ]) {
+    await write(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, {
+      i: { code, name: `项目${code}`, sector: '文旅', hostAreaCode: host, signedAmount: '1亿', signedOn: '2021-12-01', source: 'test' },
+    });
   }
   await flow('A', 'LANDED', '2022-01-10', '100.10');
   await flow('A', 'LANDED', '2022-02-10', '200.20');
@@ -46,7 +52,9 @@ describe('distinct counts from the rollups', () => {
   it('count a project with landings in two months once in their quarter and year, and once per month', async () => {
     const year = await api.data(`{ fundsLanded(filter: { period: { year: 2022 } }) { total projectCount } }`);
     expect(year.fundsLanded).toEqual({ total: '600.6', projectCount: 2 });
-    const byMonth = await api.data(`{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [MONTH]) { projectCount groups { month { month } total projectCount } } }`);
+    const byMonth = await api.data(
+      `{ fundsLanded(filter: { period: { year: 2022 } }, groupBy: [MONTH]) { projectCount groups { month { month } total projectCount } } }`,
+    );
     expect(byMonth.fundsLanded.projectCount).toBe(2);
     expect(byMonth.fundsLanded.groups).toEqual([
       { month: { month: 1 }, total: '100.1', projectCount: 1 },
@@ -61,7 +69,9 @@ describe('distinct counts from the rollups', () => {
   });
 
   it('count projects once across areas and kinds: a town, the mountain towns, committed and landed', async () => {
-    const byTown = await api.data(`{ funds(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { projectCount committedProjectCount landedProjectCount groups { area { code } projectCount committedProjectCount landedProjectCount } } }`);
+    const byTown = await api.data(
+      `{ funds(filter: { period: { year: 2022 } }, groupBy: [TOWN]) { projectCount committedProjectCount landedProjectCount groups { area { code } projectCount committedProjectCount landedProjectCount } } }`,
+    );
     expect(byTown.funds).toEqual({
       projectCount: 2,
       committedProjectCount: 1,
@@ -73,24 +83,41 @@ describe('distinct counts from the rollups', () => {
   });
 
   it('count exactly over periods that are no single month, quarter or year (from the base tables)', async () => {
-    const half = await api.data(`{ funds(filter: { period: { from: "2022-01-01", to: "2022-06-30" } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } projectCount } } }`);
-    expect(half.funds).toEqual({ projectCount: 2, groups: [{ quarter: { quarter: 1 }, projectCount: 2 }, { quarter: { quarter: 2 }, projectCount: 1 }] });
+    const half = await api.data(
+      `{ funds(filter: { period: { from: "2022-01-01", to: "2022-06-30" } }, groupBy: [QUARTER]) { projectCount groups { quarter { quarter } projectCount } } }`,
+    );
+    expect(half.funds).toEqual({
+      projectCount: 2,
+      groups: [
+        { quarter: { quarter: 1 }, projectCount: 2 },
+        { quarter: { quarter: 2 }, projectCount: 1 },
+      ],
+    });
     const odd = await api.data(`{ fundsLanded(filter: { period: { from: "2022-02-01", to: "2023-03-03" } }) { total projectCount } }`);
     expect(odd.fundsLanded).toEqual({ total: '505.5', projectCount: 3 });
   });
 
   it('keep the count after a landing moves to another month and another is deleted', async () => {
-    await write(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { id } }`, { k: { projectCode: 'A', kind: 'LANDED', occurredOn: '2022-01-10' }, i: { occurredOn: '2022-02-01' } });
-    let byMonth = await api.data(`{ fundsLanded(filter: { period: { year: 2022, quarter: 1 } }, groupBy: [MONTH]) { projectCount groups { month { month } projectCount total } } }`);
+    await write(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { id } }`, {
+      k: { projectCode: 'A', kind: 'LANDED', occurredOn: '2022-01-10' },
+      i: { occurredOn: '2022-02-01' },
+    });
+    let byMonth = await api.data(
+      `{ fundsLanded(filter: { period: { year: 2022, quarter: 1 } }, groupBy: [MONTH]) { projectCount groups { month { month } projectCount total } } }`,
+    );
     expect(byMonth.fundsLanded).toEqual({ projectCount: 2, groups: [{ month: { month: 2 }, projectCount: 2, total: '600.6' }] });
     await write(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, { k: { projectCode: 'B', kind: 'LANDED', occurredOn: '2022-02-15' } });
-    byMonth = await api.data(`{ fundsLanded(filter: { period: { year: 2022, quarter: 1 } }, groupBy: [MONTH]) { projectCount groups { month { month } projectCount total } } }`);
+    byMonth = await api.data(
+      `{ fundsLanded(filter: { period: { year: 2022, quarter: 1 } }, groupBy: [MONTH]) { projectCount groups { month { month } projectCount total } } }`,
+    );
     expect(byMonth.fundsLanded).toEqual({ projectCount: 1, groups: [{ month: { month: 2 }, projectCount: 1, total: '300.3' }] });
   });
 
   it('compare only villages with both years, per town, as figures come and go', async () => {
     const income = (villageCode: string, year: number, operatingIncome: string) =>
-      write(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, { i: { villageCode, year, operatingIncome, source: 'test' } });
+      write(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, {
+        i: { villageCode, year, operatingIncome, source: 'test' },
+      });
     await income('330110101201', 2021, '100');
     await income('330110101201', 2022, '150');
     await income('330110101202', 2022, '70');
@@ -120,7 +147,9 @@ describe('distinct counts from the rollups', () => {
     const days = Array.from({ length: 12 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')}`);
     const results = await Promise.all(
       days.map((occurredOn, i) =>
-        api.gql(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, { i: { projectCode: i % 2 ? 'A' : 'B', kind: 'LANDED', occurredOn, amount: '1.01', source: 'test' } }),
+        api.gql(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, {
+          i: { projectCode: i % 2 ? 'A' : 'B', kind: 'LANDED', occurredOn, amount: '1.01', source: 'test' },
+        }),
       ),
     );
     expect(results.map((r) => r.errors ?? null)).toEqual(days.map(() => null));

@@ -67,12 +67,28 @@ const DIMS: Record<string, Dim> = {
   PAIRING: { sql: () => 'pr.code', gql: 'pairing { code }', read: (g) => g.pairing?.code ?? null },
   SECTOR: { sql: () => 'p.sector', gql: 'sector', read: (g) => g.sector },
   YEAR: { sql: (d) => `extract(year from ${d})::int`, gql: 'year', read: (g) => (g.year === null ? null : String(g.year)) },
-  QUARTER: { sql: (d) => `extract(year from ${d})::int || '-' || extract(quarter from ${d})::int`, gql: 'quarter { year quarter }', read: (g) => (g.quarter ? `${g.quarter.year}-${g.quarter.quarter}` : null) },
-  MONTH: { sql: (d) => `extract(year from ${d})::int || '-' || extract(month from ${d})::int`, gql: 'month { year month }', read: (g) => (g.month ? `${g.month.year}-${g.month.month}` : null) },
+  QUARTER: {
+    sql: (d) => `extract(year from ${d})::int || '-' || extract(quarter from ${d})::int`,
+    gql: 'quarter { year quarter }',
+    read: (g) => (g.quarter ? `${g.quarter.year}-${g.quarter.quarter}` : null),
+  },
+  MONTH: {
+    sql: (d) => `extract(year from ${d})::int || '-' || extract(month from ${d})::int`,
+    gql: 'month { year month }',
+    read: (g) => (g.month ? `${g.month.year}-${g.month.month}` : null),
+  },
   LANDED_YEAR: { sql: () => 'extract(year from l.reached_on)::int', gql: 'landedYear', read: (g) => (g.landedYear === null ? null : String(g.landedYear)) },
-  LANDED_QUARTER: { sql: () => `extract(year from l.reached_on)::int || '-' || extract(quarter from l.reached_on)::int`, gql: 'landedQuarter { year quarter }', read: (g) => (g.landedQuarter ? `${g.landedQuarter.year}-${g.landedQuarter.quarter}` : null) },
+  LANDED_QUARTER: {
+    sql: () => `extract(year from l.reached_on)::int || '-' || extract(quarter from l.reached_on)::int`,
+    gql: 'landedQuarter { year quarter }',
+    read: (g) => (g.landedQuarter ? `${g.landedQuarter.year}-${g.landedQuarter.quarter}` : null),
+  },
   TYPE: { sql: () => 'w.type', gql: 'type', read: (g) => g.type },
-  HOST_ENTERPRISE: { sql: () => '(select credit_code from enterprise where id = w.host_enterprise_id)', gql: 'hostEnterprise { creditCode }', read: (g) => g.hostEnterprise?.creditCode ?? null },
+  HOST_ENTERPRISE: {
+    sql: () => '(select credit_code from enterprise where id = w.host_enterprise_id)',
+    gql: 'hostEnterprise { creditCode }',
+    read: (g) => g.hostEnterprise?.creditCode ?? null,
+  },
 };
 
 interface Period {
@@ -118,7 +134,14 @@ function byKey(rows: Row[], keys: string[]): Map<string, Row> {
   const map = new Map<string, Row>();
   for (const r of rows) {
     const k = JSON.stringify(keys.map((d) => (r[d] === null || r[d] === undefined ? null : String(r[d]))));
-    map.set(k, Object.fromEntries(Object.entries(r).filter(([c]) => !keys.includes(c)).map(([c, v]) => [c, canonical(v)])));
+    map.set(
+      k,
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([c]) => !keys.includes(c))
+          .map(([c, v]) => [c, canonical(v)]),
+      ),
+    );
   }
   return map;
 }
@@ -129,7 +152,15 @@ let dir: string;
 const sql = async (text: string, params: unknown[] = []): Promise<Row[]> => (await db.query(text, params)).rows;
 
 /** The same grouping from the API and from the base tables, compared group by group. */
-async function compare(what: string, query: (sel: string) => string, dims: string[], measures: Record<string, string>, expectedSql: (keys: string) => [string, unknown[]], gqlMeasures: (g: any) => Row, date: string): Promise<void> {
+async function compare(
+  what: string,
+  query: (sel: string) => string,
+  dims: string[],
+  measures: Record<string, string>,
+  expectedSql: (keys: string) => [string, unknown[]],
+  gqlMeasures: (g: any) => Row,
+  date: string,
+): Promise<void> {
   const sel = dims.map((d) => DIMS[d]!.gql).join(' ');
   const res = await api.gql(query(`${Object.values(measures).join(' ')} groups { ${sel} ${Object.values(measures).join(' ')} } groupCount`));
   expect(res.errors, what).toBeUndefined();
@@ -149,8 +180,31 @@ async function compare(what: string, query: (sel: string) => string, dims: strin
   expect(root.groupCount, what).toBe(expected.length - 1);
 }
 
-const FUNDS_PERIODS: Period[] = [{}, { year: 2022 }, { year: 2022, quarter: 2 }, { year: 2021, month: 3 }, { from: '2021-01-01', to: '2022-12-31' }, { from: '2022-02-10', to: '2023-11-20' }];
-const FUNDS_DIMS: string[][] = [[], ['TOWN'], ['PLATFORM'], ['TOWN_OR_PLATFORM'], ['VILLAGE'], ['MOUNTAIN'], ['SCHEME'], ['PAIRING'], ['SECTOR'], ['YEAR'], ['QUARTER'], ['MONTH'], ['TOWN', 'YEAR'], ['SCHEME', 'QUARTER'], ['MOUNTAIN', 'SECTOR', 'MONTH']];
+const FUNDS_PERIODS: Period[] = [
+  {},
+  { year: 2022 },
+  { year: 2022, quarter: 2 },
+  { year: 2021, month: 3 },
+  { from: '2021-01-01', to: '2022-12-31' },
+  { from: '2022-02-10', to: '2023-11-20' },
+];
+const FUNDS_DIMS: string[][] = [
+  [],
+  ['TOWN'],
+  ['PLATFORM'],
+  ['TOWN_OR_PLATFORM'],
+  ['VILLAGE'],
+  ['MOUNTAIN'],
+  ['SCHEME'],
+  ['PAIRING'],
+  ['SECTOR'],
+  ['YEAR'],
+  ['QUARTER'],
+  ['MONTH'],
+  ['TOWN', 'YEAR'],
+  ['SCHEME', 'QUARTER'],
+  ['MOUNTAIN', 'SECTOR', 'MONTH'],
+];
 const SECTORS = ['数字经济', '文旅', '现代农业', '智能制造', '生命科技'];
 
 function randomFilter(towns: string[]): ProjectFilter {
@@ -167,7 +221,9 @@ async function compareFunds(towns: string[]): Promise<void> {
   for (const period of FUNDS_PERIODS) {
     for (const dims of FUNDS_DIMS) {
       const f = randomFilter(towns);
-      const gf = JSON.stringify({ ...f, period }).replace(/"([a-zA-Z]+)":/g, '$1:').replace(/"(CITY_MOUNTAIN|SOE_TOWN|ENTERPRISE_VILLAGE|OTHER)"/g, '$1');
+      const gf = JSON.stringify({ ...f, period })
+        .replace(/"([a-zA-Z]+)":/g, '$1:')
+        .replace(/"(CITY_MOUNTAIN|SOE_TOWN|ENTERPRISE_VILLAGE|OTHER)"/g, '$1');
       const what = `funds ${gf} by ${dims.join(',')}`;
       const from = (keys: string, landedOnly: boolean): [string, unknown[]] => {
         const params: unknown[] = [];
@@ -178,15 +234,43 @@ async function compareFunds(towns: string[]): Promise<void> {
              count(distinct f.project_id)::int as "projectCount", count(distinct f.project_id) filter (where f.kind = 'COMMITMENT')::int as "committedProjectCount",
              count(distinct f.project_id) filter (where f.kind = 'LANDED')::int as "landedProjectCount"`;
         const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
-        return [`${LEVELS} select ${keys ? `${keys}, ` : ''}${measures} from fund_flow f join project p on p.id = f.project_id
-          left join pairing pr on pr.id = p.pairing_id left join lv on lv.id = p.host_id where ${where.join(' and ')}${groupBy}`, params];
+        return [
+          `${LEVELS} select ${keys ? `${keys}, ` : ''}${measures} from fund_flow f join project p on p.id = f.project_id
+          left join pairing pr on pr.id = p.pairing_id left join lv on lv.id = p.host_id where ${where.join(' and ')}${groupBy}`,
+          params,
+        ];
       };
       const groupBy = dims.length ? `, groupBy: [${dims.join(', ')}]` : '';
-      await compare(what, (sel) => `{ funds(filter: ${gf}${groupBy}) { ${sel} } }`, dims,
-        { committed: 'committed', landed: 'landed', projectCount: 'projectCount', committedProjectCount: 'committedProjectCount', landedProjectCount: 'landedProjectCount' },
-        (keys) => from(keys, false), (g) => ({ committed: canonical(g.committed), landed: canonical(g.landed), projectCount: g.projectCount, committedProjectCount: g.committedProjectCount, landedProjectCount: g.landedProjectCount }), 'f.occurred_on');
-      await compare(`landed ${what}`, (sel) => `{ fundsLanded(filter: ${gf}${groupBy}) { ${sel} } }`, dims, { total: 'total', projectCount: 'projectCount' },
-        (keys) => from(keys, true), (g) => ({ total: canonical(g.total), projectCount: g.projectCount }), 'f.occurred_on');
+      await compare(
+        what,
+        (sel) => `{ funds(filter: ${gf}${groupBy}) { ${sel} } }`,
+        dims,
+        {
+          committed: 'committed',
+          landed: 'landed',
+          projectCount: 'projectCount',
+          committedProjectCount: 'committedProjectCount',
+          landedProjectCount: 'landedProjectCount',
+        },
+        (keys) => from(keys, false),
+        (g) => ({
+          committed: canonical(g.committed),
+          landed: canonical(g.landed),
+          projectCount: g.projectCount,
+          committedProjectCount: g.committedProjectCount,
+          landedProjectCount: g.landedProjectCount,
+        }),
+        'f.occurred_on',
+      );
+      await compare(
+        `landed ${what}`,
+        (sel) => `{ fundsLanded(filter: ${gf}${groupBy}) { ${sel} } }`,
+        dims,
+        { total: 'total', projectCount: 'projectCount' },
+        (keys) => from(keys, true),
+        (g) => ({ total: canonical(g.total), projectCount: g.projectCount }),
+        'f.occurred_on',
+      );
     }
   }
 }
@@ -200,16 +284,36 @@ const TIER_CASES: { signed: Period; landed?: Period; includeCancelled?: boolean 
   { signed: {}, landed: { year: 2022 }, includeCancelled: true },
   { signed: { from: '2021-05-05', to: '2022-12-31' } },
 ];
-const TIER_DIMS: string[][] = [[], ['PLATFORM'], ['TOWN'], ['TOWN_OR_PLATFORM'], ['MOUNTAIN', 'QUARTER'], ['SCHEME'], ['PAIRING', 'YEAR'], ['SECTOR', 'MONTH'], ['LANDED_YEAR'], ['VILLAGE', 'LANDED_QUARTER']];
+const TIER_DIMS: string[][] = [
+  [],
+  ['PLATFORM'],
+  ['TOWN'],
+  ['TOWN_OR_PLATFORM'],
+  ['MOUNTAIN', 'QUARTER'],
+  ['SCHEME'],
+  ['PAIRING', 'YEAR'],
+  ['SECTOR', 'MONTH'],
+  ['LANDED_YEAR'],
+  ['VILLAGE', 'LANDED_QUARTER'],
+];
 
 async function compareTiers(towns: string[]): Promise<void> {
   for (const c of TIER_CASES) {
     for (const dims of TIER_DIMS) {
       const f = randomFilter(towns);
-      const gf = JSON.stringify({ ...f, ...c }).replace(/"([a-zA-Z]+)":/g, '$1:').replace(/"(CITY_MOUNTAIN|SOE_TOWN|ENTERPRISE_VILLAGE|OTHER)"/g, '$1');
-      const tiers = [['YI_1', '100000000'], ['YI_10', '1000000000'], ['YI_50', '5000000000']];
+      const gf = JSON.stringify({ ...f, ...c })
+        .replace(/"([a-zA-Z]+)":/g, '$1:')
+        .replace(/"(CITY_MOUNTAIN|SOE_TOWN|ENTERPRISE_VILLAGE|OTHER)"/g, '$1');
+      const tiers = [
+        ['YI_1', '100000000'],
+        ['YI_10', '1000000000'],
+        ['YI_50', '5000000000'],
+      ];
       const groupBy = dims.length ? `, groupBy: [${dims.join(', ')}]` : '';
-      await compare(`projectTiers ${gf} by ${dims.join(',')}`, (sel) => `{ projectTiers(filter: ${gf}${groupBy}) { ${sel} } }`, dims,
+      await compare(
+        `projectTiers ${gf} by ${dims.join(',')}`,
+        (sel) => `{ projectTiers(filter: ${gf}${groupBy}) { ${sel} } }`,
+        dims,
         { projectCount: 'projectCount', signedAmount: 'signedAmount', tiers: 'tiers { tier projectCount signedAmount }' },
         (keys) => {
           const params: unknown[] = [];
@@ -217,14 +321,30 @@ async function compareTiers(towns: string[]): Promise<void> {
           if (c.landed) where.push(`l.reached_on is not null and ${within('l.reached_on', c.landed, params)}`);
           // Cancelled projects count only when asked for (includeCancelled).
           if (!c.includeCancelled) where.push(`not exists (select 1 from project_stage x where x.project_id = p.id and x.stage = 'CANCELLED')`);
-          const perTier = tiers.map(([t, at]) => `count(*) filter (where p.signed_amount >= ${at})::int as "n_${t}", coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)::text as "s_${t}"`);
+          const perTier = tiers.map(
+            ([t, at]) =>
+              `count(*) filter (where p.signed_amount >= ${at})::int as "n_${t}", coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)::text as "s_${t}"`,
+          );
           const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
-          return [`${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "projectCount", coalesce(sum(p.signed_amount), 0)::text as "signedAmount", ${perTier.join(', ')}
+          return [
+            `${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "projectCount", coalesce(sum(p.signed_amount), 0)::text as "signedAmount", ${perTier.join(', ')}
             from project p left join pairing pr on pr.id = p.pairing_id left join lv on lv.id = p.host_id
-            left join project_stage l on l.project_id = p.id and l.stage = 'LANDED' where ${where.join(' and ')}${groupBy}`, params];
+            left join project_stage l on l.project_id = p.id and l.stage = 'LANDED' where ${where.join(' and ')}${groupBy}`,
+            params,
+          ];
         },
-        (g) => ({ projectCount: g.projectCount, signedAmount: canonical(g.signedAmount), ...Object.fromEntries(g.tiers.flatMap((t: any) => [[`n_${t.tier}`, t.projectCount], [`s_${t.tier}`, canonical(t.signedAmount)]])) }),
-        'p.signed_on');
+        (g) => ({
+          projectCount: g.projectCount,
+          signedAmount: canonical(g.signedAmount),
+          ...Object.fromEntries(
+            g.tiers.flatMap((t: any) => [
+              [`n_${t.tier}`, t.projectCount],
+              [`s_${t.tier}`, canonical(t.signedAmount)],
+            ]),
+          ),
+        }),
+        'p.signed_on',
+      );
     }
   }
 }
@@ -233,9 +353,14 @@ const WORKSHOP_DIMS: string[][] = [[], ['TOWN'], ['VILLAGE', 'TYPE'], ['MOUNTAIN
 async function compareWorkshops(towns: string[]): Promise<void> {
   for (const dims of WORKSHOP_DIMS) {
     for (const f of [{}, { area: { mountain: true } }, { area: { within: [pick(towns)] } }, { types: ['PROCESSING', 'AGRI_TOURISM'] }]) {
-      const gf = JSON.stringify(f).replace(/"([a-zA-Z]+)":/g, '$1:').replace(/"(PROCESSING|AGRI_TOURISM)"/g, '$1');
+      const gf = JSON.stringify(f)
+        .replace(/"([a-zA-Z]+)":/g, '$1:')
+        .replace(/"(PROCESSING|AGRI_TOURISM)"/g, '$1');
       const groupBy = dims.length ? `, groupBy: [${dims.join(', ')}]` : '';
-      await compare(`workshopSummary ${gf} by ${dims.join(',')}`, (sel) => `{ workshopSummary(filter: ${gf}${groupBy}) { ${sel} } }`, dims,
+      await compare(
+        `workshopSummary ${gf} by ${dims.join(',')}`,
+        (sel) => `{ workshopSummary(filter: ${gf}${groupBy}) { ${sel} } }`,
+        dims,
         { workshopCount: 'workshopCount', jobsCreated: 'jobsCreated', lowIncomeJobs: 'lowIncomeJobs', gain: 'incomeGainPerPerson(scale: 6)' },
         (keys) => {
           const params: unknown[] = [];
@@ -245,13 +370,17 @@ async function compareWorkshops(towns: string[]): Promise<void> {
           if (ff.area?.within) where.push(`lv.town in (select id from area where code = any($${params.push(ff.area.within)}::text[]))`);
           if (ff.types) where.push(`w.type = any($${params.push(ff.types)}::text[])`);
           const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
-          return [`${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "workshopCount", coalesce(sum(w.jobs_created), 0)::int as "jobsCreated",
+          return [
+            `${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "workshopCount", coalesce(sum(w.jobs_created), 0)::int as "jobsCreated",
               coalesce(sum(w.low_income_jobs), 0)::int as "lowIncomeJobs",
               round(sum(w.jobs_created * w.income_gain_per_person) / nullif(sum(w.jobs_created) filter (where w.income_gain_per_person is not null), 0), 6)::text as gain
-            from workshop w left join lv on lv.id = w.village_id where ${where.join(' and ')}${groupBy}`, params];
+            from workshop w left join lv on lv.id = w.village_id where ${where.join(' and ')}${groupBy}`,
+            params,
+          ];
         },
         (g) => ({ workshopCount: g.workshopCount, jobsCreated: g.jobsCreated, lowIncomeJobs: g.lowIncomeJobs, gain: canonical(g.incomeGainPerPerson) }),
-        'w.opened_on');
+        'w.opened_on',
+      );
     }
   }
 }
@@ -262,8 +391,19 @@ async function compareIncome(towns: string[]): Promise<void> {
       for (const f of [{}, { area: { mountain: false } }, { area: { within: [pick(towns)] } }]) {
         const gf = JSON.stringify(f).replace(/"([a-zA-Z]+)":/g, '$1:');
         const groupBy = dims.length ? `, groupBy: [${dims.join(', ')}]` : '';
-        await compare(`collectiveIncome ${year} ${gf} by ${dims.join(',')}`, (sel) => `{ collectiveIncome(year: ${year}, filter: ${gf}${groupBy}) { ${sel} } }`, dims,
-          { villagesInScope: 'villagesInScope', villageCount: 'villageCount', previousVillageCount: 'previousVillageCount', comparableVillageCount: 'comparableVillageCount', total: 'total', previousTotal: 'previousTotal', change: 'change' },
+        await compare(
+          `collectiveIncome ${year} ${gf} by ${dims.join(',')}`,
+          (sel) => `{ collectiveIncome(year: ${year}, filter: ${gf}${groupBy}) { ${sel} } }`,
+          dims,
+          {
+            villagesInScope: 'villagesInScope',
+            villageCount: 'villageCount',
+            previousVillageCount: 'previousVillageCount',
+            comparableVillageCount: 'comparableVillageCount',
+            total: 'total',
+            previousTotal: 'previousTotal',
+            change: 'change',
+          },
           (keys) => {
             const params: unknown[] = [year];
             const where = [`a.kind in ('VILLAGE', 'COMMUNITY')`];
@@ -271,15 +411,27 @@ async function compareIncome(towns: string[]): Promise<void> {
             if (ff.area?.mountain !== undefined) where.push(`coalesce(lv.mountain, false) = $${params.push(ff.area.mountain)}`);
             if (ff.area?.within) where.push(`lv.town in (select id from area where code = any($${params.push(ff.area.within)}::text[]))`);
             const groupBy = keys ? ` group by ${dims.map((_, i) => i + 1).join(', ')}` : '';
-            return [`${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "villagesInScope", count(c.id)::int as "villageCount", count(v.id)::int as "previousVillageCount",
+            return [
+              `${LEVELS} select ${keys ? `${keys}, ` : ''}count(*)::int as "villagesInScope", count(c.id)::int as "villageCount", count(v.id)::int as "previousVillageCount",
                 count(*) filter (where c.id is not null and v.id is not null)::int as "comparableVillageCount",
                 coalesce(sum(c.operating_income), 0)::text as total, coalesce(sum(v.operating_income), 0)::text as "previousTotal",
                 (sum(c.operating_income - v.operating_income))::text as change
               from area a left join lv on lv.id = a.id left join collective_income c on c.village_id = a.id and c.year = $1
-              left join collective_income v on v.village_id = a.id and v.year = $1 - 1 where ${where.join(' and ')}${groupBy}`, params];
+              left join collective_income v on v.village_id = a.id and v.year = $1 - 1 where ${where.join(' and ')}${groupBy}`,
+              params,
+            ];
           },
-          (g) => ({ villagesInScope: g.villagesInScope, villageCount: g.villageCount, previousVillageCount: g.previousVillageCount, comparableVillageCount: g.comparableVillageCount, total: canonical(g.total), previousTotal: canonical(g.previousTotal), change: canonical(g.change) }),
-          'a.id');
+          (g) => ({
+            villagesInScope: g.villagesInScope,
+            villageCount: g.villageCount,
+            previousVillageCount: g.previousVillageCount,
+            comparableVillageCount: g.comparableVillageCount,
+            total: canonical(g.total),
+            previousTotal: canonical(g.previousTotal),
+            change: canonical(g.change),
+          }),
+          'a.id',
+        );
       }
     }
   }
@@ -287,7 +439,8 @@ async function compareIncome(towns: string[]): Promise<void> {
 
 /** `Area.funds`/`fundsLanded` of every town and platform and `Pairing.funds`/`fundsLanded` of every pairing, against the base tables. */
 async function compareShortcuts(): Promise<void> {
-  const measures = 'funds(period: $p) { committed landed projectCount committedProjectCount landedProjectCount } fundsLanded(period: $p) { total projectCount }';
+  const measures =
+    'funds(period: $p) { committed landed projectCount committedProjectCount landedProjectCount } fundsLanded(period: $p) { total projectCount }';
   const read = (n: any) => ({
     code: n.code,
     committed: canonical(n.funds.committed),
@@ -305,17 +458,43 @@ async function compareShortcuts(): Promise<void> {
       coalesce(sum(f.amount) filter (where f.kind = 'LANDED'), 0)::text as "landedTotal", count(distinct f.project_id) filter (where f.kind = 'LANDED')::int as "landedOnlyProjects"
     from ${where} group by 1 order by 1`;
   for (const p of [{}, { year: 2022 }, { year: 2021, quarter: 4 }, { year: 2023, month: 2 }, { from: '2021-06-01', to: '2022-05-31' }] as Period[]) {
-    const res = await api.data(`query($p: PeriodInput) { areas(first: 100, filter: { kinds: [TOWN, PLATFORM] }) { nodes { code ${measures} } } pairings(first: 100) { nodes { code ${measures} } } }`, { p });
+    const res = await api.data(
+      `query($p: PeriodInput) { areas(first: 100, filter: { kinds: [TOWN, PLATFORM] }) { nodes { code ${measures} } } pairings(first: 100) { nodes { code ${measures} } } }`,
+      { p },
+    );
     const params: unknown[] = [];
     const w = within('f.occurred_on', p, params);
-    const areas = await sql(expectedSql('a.code', `area a join lv on a.id in (lv.town, lv.platform) join project pj on pj.host_id = lv.id join fund_flow f on f.project_id = pj.id and ${w}`), params);
-    const pairings = await sql(expectedSql('pr.code', `pairing pr join project pj on pj.pairing_id = pr.id join fund_flow f on f.project_id = pj.id and ${w}`), params);
+    const areas = await sql(
+      expectedSql(
+        'a.code',
+        `area a join lv on a.id in (lv.town, lv.platform) join project pj on pj.host_id = lv.id join fund_flow f on f.project_id = pj.id and ${w}`,
+      ),
+      params,
+    );
+    const pairings = await sql(
+      expectedSql('pr.code', `pairing pr join project pj on pj.pairing_id = pr.id join fund_flow f on f.project_id = pj.id and ${w}`),
+      params,
+    );
     const zero = { committed: '0', landed: '0', projects: 0, committedProjects: 0, landedProjects: 0, landedTotal: '0', landedOnlyProjects: 0 };
-    const fill = (codes: string[], rows: Row[]) => codes.map((code) => ({ ...zero, ...Object.fromEntries(Object.entries(rows.find((r) => r.code === code) ?? { code }).map(([k, v]) => [k, canonical(v)])) }));
+    const fill = (codes: string[], rows: Row[]) =>
+      codes.map((code) => ({
+        ...zero,
+        ...Object.fromEntries(Object.entries(rows.find((r) => r.code === code) ?? { code }).map(([k, v]) => [k, canonical(v)])),
+      }));
     const areaNodes = res.areas.nodes.map(read).sort((a: any, b: any) => a.code.localeCompare(b.code));
     const pairingNodes = res.pairings.nodes.map(read).sort((a: any, b: any) => a.code.localeCompare(b.code));
-    expect(areaNodes, `Area.funds ${JSON.stringify(p)}`).toEqual(fill(areaNodes.map((n: any) => n.code), areas));
-    expect(pairingNodes, `Pairing.funds ${JSON.stringify(p)}`).toEqual(fill(pairingNodes.map((n: any) => n.code), pairings));
+    expect(areaNodes, `Area.funds ${JSON.stringify(p)}`).toEqual(
+      fill(
+        areaNodes.map((n: any) => n.code),
+        areas,
+      ),
+    );
+    expect(pairingNodes, `Pairing.funds ${JSON.stringify(p)}`).toEqual(
+      fill(
+        pairingNodes.map((n: any) => n.code),
+        pairings,
+      ),
+    );
   }
 }
 
@@ -350,7 +529,9 @@ async function registry(): Promise<Registry> {
     pairings: await codes(`select code c from pairing order by code`),
     enterprises: await codes(`select credit_code c from enterprise order by credit_code`),
     projects: await codes(`select code c from project order by code`),
-    flows: (await sql(`select p.code as "projectCode", f.reference, f.kind, f.occurred_on::text as "occurredOn" from fund_flow f join project p on p.id = f.project_id order by f.id`)) as Registry['flows'],
+    flows: (await sql(
+      `select p.code as "projectCode", f.reference, f.kind, f.occurred_on::text as "occurredOn" from fund_flow f join project p on p.id = f.project_id order by f.id`,
+    )) as Registry['flows'],
   };
 }
 
@@ -373,7 +554,17 @@ async function randomMutation(reg: Registry): Promise<void> {
   if (op <= 1) {
     const code = `RT-${SEED % 1000}-${++serial}`;
     const res = await gql(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, {
-      i: { code, name: `随机项目${serial}`, sector: pick(SECTORS), hostAreaCode: pick(hosts), pairingCode: chance(0.6) ? pick(reg.pairings) : null, signedAmount: money(), signedOn: day(), investorCreditCodes: [pick(reg.enterprises)], source: chance(0.5) ? 'illustrative' : 'test' },
+      i: {
+        code,
+        name: `随机项目${serial}`,
+        sector: pick(SECTORS),
+        hostAreaCode: pick(hosts),
+        pairingCode: chance(0.6) ? pick(reg.pairings) : null,
+        signedAmount: money(),
+        signedOn: day(),
+        investorCreditCodes: [pick(reg.enterprises)],
+        source: chance(0.5) ? 'illustrative' : 'test',
+      },
     });
     if (!res.errors) reg.projects.push(code);
   } else if (op <= 4) {
@@ -383,16 +574,35 @@ async function randomMutation(reg: Registry): Promise<void> {
   } else if (op === 5 && reg.flows.length) {
     const key = pick(reg.flows);
     const input = chance(0.5) ? { amount: money() } : { occurredOn: day(), projectCode: pick(reg.projects) };
-    const res = await gql(`mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { reference kind occurredOn project { code } } }`, { k: { projectCode: key.projectCode, reference: key.reference }, i: input });
-    if (!res.errors) Object.assign(key, { reference: res.data.updateFundFlow.reference, occurredOn: res.data.updateFundFlow.occurredOn, projectCode: res.data.updateFundFlow.project.code });
+    const res = await gql(
+      `mutation($k: FundFlowKeyInput!, $i: FundFlowInput!) { updateFundFlow(key: $k, input: $i) { reference kind occurredOn project { code } } }`,
+      { k: { projectCode: key.projectCode, reference: key.reference }, i: input },
+    );
+    if (!res.errors)
+      Object.assign(key, {
+        reference: res.data.updateFundFlow.reference,
+        occurredOn: res.data.updateFundFlow.occurredOn,
+        projectCode: res.data.updateFundFlow.project.code,
+      });
   } else if (op === 6 && reg.flows.length) {
     const i = int(0, reg.flows.length - 1);
-    const res = await gql(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, { k: { projectCode: reg.flows[i]!.projectCode, reference: reg.flows[i]!.reference } });
+    const res = await gql(`mutation($k: FundFlowKeyInput!) { deleteFundFlow(key: $k) }`, {
+      k: { projectCode: reg.flows[i]!.projectCode, reference: reg.flows[i]!.reference },
+    });
     if (!res.errors) reg.flows.splice(i, 1);
   } else if (op === 7) {
-    await gql(`mutation($c: String!, $s: Stage!, $d: Date!) { setProjectStage(code: $c, stage: $s, reachedOn: $d) { code } }`, { c: pick(reg.projects), s: pick(['LANDED', 'LANDED', 'STARTED', 'CANCELLED']), d: day() });
+    await gql(`mutation($c: String!, $s: Stage!, $d: Date!) { setProjectStage(code: $c, stage: $s, reachedOn: $d) { code } }`, {
+      c: pick(reg.projects),
+      s: pick(['LANDED', 'LANDED', 'STARTED', 'CANCELLED']),
+      d: day(),
+    });
   } else if (op === 8) {
-    const input = pick([{ hostAreaCode: pick(hosts) }, { sector: pick(SECTORS) }, { pairingCode: chance(0.3) ? null : pick(reg.pairings) }, { signedAmount: money(), signedOn: day() }]);
+    const input = pick([
+      { hostAreaCode: pick(hosts) },
+      { sector: pick(SECTORS) },
+      { pairingCode: chance(0.3) ? null : pick(reg.pairings) },
+      { signedAmount: money(), signedOn: day() },
+    ]);
     await gql(`mutation($c: String!, $i: ProjectInput!) { updateProject(code: $c, input: $i) { code } }`, { c: pick(reg.projects), i: input });
   } else if (op === 9) {
     const i = int(0, reg.projects.length - 1);
@@ -400,16 +610,35 @@ async function randomMutation(reg: Registry): Promise<void> {
     if (!res.errors) reg.projects.splice(i, 1); // CONFLICT while fund flows refer to it
   } else if (op === 10) {
     const key = { villageCode: pick(reg.villages), name: `工坊${int(1, 6)}` };
-    const fields = { type: pick(['PROCESSING', 'TARGETED_HIRING', 'LIVE_COMMERCE', 'AGRI_TOURISM']), hostEnterpriseCreditCode: chance(0.5) ? pick(reg.enterprises) : null, openedOn: chance(0.8) ? day() : null, jobsCreated: int(5, 50), lowIncomeJobs: int(0, 5), incomeGainPerPerson: chance(0.7) ? `${int(100, 30000)}.${int(10, 99)}` : null, source: 'test' };
+    const fields = {
+      type: pick(['PROCESSING', 'TARGETED_HIRING', 'LIVE_COMMERCE', 'AGRI_TOURISM']),
+      hostEnterpriseCreditCode: chance(0.5) ? pick(reg.enterprises) : null,
+      openedOn: chance(0.8) ? day() : null,
+      jobsCreated: int(5, 50),
+      lowIncomeJobs: int(0, 5),
+      incomeGainPerPerson: chance(0.7) ? `${int(100, 30000)}.${int(10, 99)}` : null,
+      source: 'test',
+    };
     const w = pick(['create', 'update', 'delete']);
     if (w === 'create') await gql(`mutation($i: WorkshopInput!) { createWorkshop(input: $i) { name } }`, { i: { ...key, ...fields } });
-    else if (w === 'update') await gql(`mutation($k: WorkshopKeyInput!, $i: WorkshopInput!) { updateWorkshop(key: $k, input: $i) { name } }`, { k: key, i: { jobsCreated: fields.jobsCreated, incomeGainPerPerson: fields.incomeGainPerPerson, type: fields.type } });
+    else if (w === 'update')
+      await gql(`mutation($k: WorkshopKeyInput!, $i: WorkshopInput!) { updateWorkshop(key: $k, input: $i) { name } }`, {
+        k: key,
+        i: { jobsCreated: fields.jobsCreated, incomeGainPerPerson: fields.incomeGainPerPerson, type: fields.type },
+      });
     else await gql(`mutation($k: WorkshopKeyInput!) { deleteWorkshop(key: $k) }`, { k: key });
   } else {
     const key = { villageCode: pick(reg.villages), year: int(2020, 2023) };
     const w = pick(['create', 'update', 'delete']);
-    if (w === 'create') await gql(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, { i: { ...key, operatingIncome: `${int(10000, 9000000)}.${int(10, 99)}`, source: 'test' } });
-    else if (w === 'update') await gql(`mutation($k: CollectiveIncomeKeyInput!, $i: CollectiveIncomeInput!) { updateCollectiveIncome(key: $k, input: $i) { year } }`, { k: key, i: { operatingIncome: `${int(10000, 9000000)}` } });
+    if (w === 'create')
+      await gql(`mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`, {
+        i: { ...key, operatingIncome: `${int(10000, 9000000)}.${int(10, 99)}`, source: 'test' },
+      });
+    else if (w === 'update')
+      await gql(`mutation($k: CollectiveIncomeKeyInput!, $i: CollectiveIncomeInput!) { updateCollectiveIncome(key: $k, input: $i) { year } }`, {
+        k: key,
+        i: { operatingIncome: `${int(10000, 9000000)}` },
+      });
     else await gql(`mutation($k: CollectiveIncomeKeyInput!) { deleteCollectiveIncome(key: $k) }`, { k: key });
   }
 }
@@ -419,15 +648,28 @@ async function randomImport(reg: Registry, round: number): Promise<void> {
   const folder = path.join(dir, `import-${round}`);
   await rm(folder, { recursive: true, force: true });
   await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }));
-  const csv = (header: string[], rows: unknown[][]) => [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n';
+  const csv = (header: string[], rows: unknown[][]) =>
+    [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n';
   const hosts = [...reg.villages, ...reg.towns, ...reg.platforms];
   const newProjects = Array.from({ length: 25 }, () => `IM-${SEED % 1000}-${round}-${++serial}`);
   const corrected = Array.from({ length: 8 }, () => pick(reg.projects));
   // corrections keep the signing day (a landing may not come before it); new projects get one
   const signed = new Map((await sql(`select code, signed_on::text as d from project`)).map((r) => [r.code as string, r.d as string]));
   for (const c of newProjects) signed.set(c, day());
-  const projects = [...newProjects, ...new Set(corrected)].map((c) => [c, `导入项目${c}`, pick(SECTORS), pick(hosts), chance(0.5) ? pick(reg.pairings) : '', money(), signed.get(c), 'illustrative']);
-  await writeFile(path.join(folder, 'projects.csv'), csv(['code', 'name', 'sector', 'host_area_code', 'pairing_code', 'signed_amount', 'signed_on', 'source'], projects));
+  const projects = [...newProjects, ...new Set(corrected)].map((c) => [
+    c,
+    `导入项目${c}`,
+    pick(SECTORS),
+    pick(hosts),
+    chance(0.5) ? pick(reg.pairings) : '',
+    money(),
+    signed.get(c),
+    'illustrative',
+  ]);
+  await writeFile(
+    path.join(folder, 'projects.csv'),
+    csv(['code', 'name', 'sector', 'host_area_code', 'pairing_code', 'signed_amount', 'signed_on', 'source'], projects),
+  );
   const flowRows = new Map<string, unknown[]>();
   for (let i = 0; i < 80; i++) {
     const p = pick([...newProjects, ...reg.projects]);
@@ -444,12 +686,18 @@ async function randomImport(reg: Registry, round: number): Promise<void> {
   await writeFile(path.join(folder, 'fund_flows.csv'), csv(['project_code', 'reference', 'kind', 'amount', 'occurred_on', 'source'], [...flowRows.values()]));
   const after = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + int(0, 500) * 86_400_000).toISOString().slice(0, 10);
   // a landing moved on projects that reached no later stage (stages keep their order)
-  const early = (await sql(`select p.code from project p where not exists (select 1 from project_stage s where s.project_id = p.id and s.stage not in ('SIGNED', 'LANDED'))`)).map((r) => r.code as string);
+  const early = (
+    await sql(`select p.code from project p where not exists (select 1 from project_stage s where s.project_id = p.id and s.stage not in ('SIGNED', 'LANDED'))`)
+  ).map((r) => r.code as string);
   const stages = [...new Set([...newProjects, ...early.filter(() => chance(0.1))])].filter(() => chance(0.6)).map((p) => [p, '落地', after(signed.get(p)!)]);
   await writeFile(path.join(folder, 'project_stages.csv'), csv(['project_code', 'stage', 'reached_on'], stages));
   const incomes = new Map<string, unknown[]>();
   // figures given with their parts keep them (operating income must stay their sum): correct the others
-  const withParts = new Set((await sql(`select a.code || '/' || c.year as k from collective_income c join area a on a.id = c.village_id where c.business_income is not null`)).map((r) => r.k as string));
+  const withParts = new Set(
+    (await sql(`select a.code || '/' || c.year as k from collective_income c join area a on a.id = c.village_id where c.business_income is not null`)).map(
+      (r) => r.k as string,
+    ),
+  );
   for (let i = 0; i < 40; i++) {
     const v = pick(reg.villages);
     const y = int(2020, 2023);
@@ -461,12 +709,34 @@ async function randomImport(reg: Registry, round: number): Promise<void> {
   for (let i = 0; i < 10; i++) {
     const v = pick(reg.villages);
     const name = `导入工坊${int(1, 4)}`;
-    workshops.set(`${v}/${name}`, [v, name, pick(['来料加工', '电商直播', '农旅融合']), chance(0.5) ? pick(reg.enterprises) : '', chance(0.8) ? day() : '', int(3, 40), int(0, 3), chance(0.6) ? `${int(100, 20000)}` : '', 'illustrative']);
+    workshops.set(`${v}/${name}`, [
+      v,
+      name,
+      pick(['来料加工', '电商直播', '农旅融合']),
+      chance(0.5) ? pick(reg.enterprises) : '',
+      chance(0.8) ? day() : '',
+      int(3, 40),
+      int(0, 3),
+      chance(0.6) ? `${int(100, 20000)}` : '',
+      'illustrative',
+    ]);
   }
-  await writeFile(path.join(folder, 'workshops.csv'), csv(['village_code', 'name', 'type', 'host_credit_code', 'opened_on', 'jobs_created', 'low_income_jobs', 'income_gain_per_person', 'source'], [...workshops.values()]));
+  await writeFile(
+    path.join(folder, 'workshops.csv'),
+    csv(
+      ['village_code', 'name', 'type', 'host_credit_code', 'opened_on', 'jobs_created', 'low_income_jobs', 'income_gain_per_person', 'source'],
+      [...workshops.values()],
+    ),
+  );
   // re-parent a few villages to another town through the areas sheet
   const moved = (await sql(`select a.code, a.name, a.kind from area a where a.kind = 'VILLAGE' order by random() limit 3`)) as { code: string; name: string }[];
-  await writeFile(path.join(folder, 'areas.csv'), csv(['code', 'name', 'kind', 'parent_code', 'source'], moved.map((a) => [a.code, a.name, '村', pick(reg.towns), 'moved'])));
+  await writeFile(
+    path.join(folder, 'areas.csv'),
+    csv(
+      ['code', 'name', 'kind', 'parent_code', 'source'],
+      moved.map((a) => [a.code, a.name, '村', pick(reg.towns), 'moved']),
+    ),
+  );
   const outcome = await runImport(api.databaseUrl, { paths: [folder], limits: limitsFromEnv() });
   expect(outcome.status, JSON.stringify(outcome.problems)).toBe('ok');
 }
@@ -513,17 +783,29 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
       for (const threshold of ['20000', '1']) {
         // a threshold of 1 sends every statement through the bulk path a large import takes
         await bulk.query(`select set_config('registry.rollup_bulk_keys', $1, false)`, [threshold]);
-        await bulk.query(`insert into project (source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on)
+        await bulk.query(
+          `insert into project (source, created_at, updated_at, code, name, sector, host_id, pairing_id, signed_amount, signed_on)
           select 'sql', now(), now(), 'SQL-' || $1 || '-' || g, 'SQL项目' || g, (array['文旅', '智能制造', '数字经济'])[1 + g % 3],
             (select id from area where kind <> 'DISTRICT' order by id offset (g * 7) % (select count(*) - 1 from area) limit 1),
             case when g % 3 = 0 then (select id from pairing order by id offset g % (select count(*) from pairing) limit 1) end,
-            (g::bigint * 37000000 + 0.37)::numeric, date '2021-01-01' + g * 11 from generate_series(1, 60) g`, [threshold]);
-        await bulk.query(`insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
+            (g::bigint * 37000000 + 0.37)::numeric, date '2021-01-01' + g * 11 from generate_series(1, 60) g`,
+          [threshold],
+        );
+        await bulk.query(
+          `insert into fund_flow (source, created_at, updated_at, project_id, kind, amount, occurred_on)
           select 'sql', now(), now(), p.id, case when k = 0 then 'COMMITMENT' else 'LANDED' end, p.signed_amount / (k + 2), p.signed_on + k * 40
-          from project p, generate_series(0, 3) k where p.code like 'SQL-' || $1 || '-%'`, [threshold]);
-        await bulk.query(`insert into project_stage (project_id, stage, reached_on) select id, 'LANDED', signed_on + 20 from project where code like 'SQL-' || $1 || '-%' and id % 2 = 0`, [threshold]);
+          from project p, generate_series(0, 3) k where p.code like 'SQL-' || $1 || '-%'`,
+          [threshold],
+        );
+        await bulk.query(
+          `insert into project_stage (project_id, stage, reached_on) select id, 'LANDED', signed_on + 20 from project where code like 'SQL-' || $1 || '-%' and id % 2 = 0`,
+          [threshold],
+        );
         await bulk.query(`update fund_flow set amount = amount + 0.01, occurred_on = occurred_on + 17 where source = 'sql' and id % 3 = 0`);
-        await bulk.query(`update project set host_id = (select id from area where kind = 'VILLAGE' order by id limit 1) where code like 'SQL-' || $1 || '-%' and id % 5 = 0`, [threshold]);
+        await bulk.query(
+          `update project set host_id = (select id from area where kind = 'VILLAGE' order by id limit 1) where code like 'SQL-' || $1 || '-%' and id % 5 = 0`,
+          [threshold],
+        );
         await bulk.query(`delete from fund_flow where source = 'sql' and id % 7 = 0`);
         await bulk.query(`update area set mountain = not mountain where code = (select code from area where kind = 'TOWN' order by code limit 1)`);
       }
@@ -542,9 +824,15 @@ describe(`rollups against the base tables (ROLLUP_SEED=${SEED})`, () => {
     const hill = (await sql(`select code from area where kind = 'TOWN' and mountain order by code desc limit 1`))[0]!.code;
     await ok(`mutation($c: String!, $i: AreaInput!) { updateArea(code: $c, input: $i) { code } }`, { c: hill, i: { mountain: false } });
     const town = pick(reg.towns);
-    await ok(`mutation($i: AreaInput!) { createArea(input: $i) { code } }`, { i: { code: `${town}299`, name: '新村', kind: 'VILLAGE', parentCode: town, source: 'test' } });
-    await ok(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, { i: { code: 'NEW-VILLAGE-1', name: '新村项目', sector: '文旅', hostAreaCode: `${town}299`, signedAmount: '2.5亿', signedOn: '2022-05-05', source: 'test' } });
-    await ok(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, { i: { projectCode: 'NEW-VILLAGE-1', kind: 'LANDED', occurredOn: '2022-06-01', amount: '1.25亿', source: 'test' } });
+    await ok(`mutation($i: AreaInput!) { createArea(input: $i) { code } }`, {
+      i: { code: `${town}299`, name: '新村', kind: 'VILLAGE', parentCode: town, source: 'test' },
+    });
+    await ok(`mutation($i: ProjectInput!) { createProject(input: $i) { code } }`, {
+      i: { code: 'NEW-VILLAGE-1', name: '新村项目', sector: '文旅', hostAreaCode: `${town}299`, signedAmount: '2.5亿', signedOn: '2022-05-05', source: 'test' },
+    });
+    await ok(`mutation($i: FundFlowInput!) { createFundFlow(input: $i) { id } }`, {
+      i: { projectCode: 'NEW-VILLAGE-1', kind: 'LANDED', occurredOn: '2022-06-01', amount: '1.25亿', source: 'test' },
+    });
     for (let i = 0; i < 30; i++) await randomMutation(await registry());
     await proveEverything();
   }, 300_000);

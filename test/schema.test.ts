@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, isUnionType, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, isUnionType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistrySchema } from '../src/schema/build.js';
 import { schemaSdl } from '../src/schema/print.js';

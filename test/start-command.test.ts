@@ -4,9 +4,9 @@ import { chmod, cp, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/db/embedded.js';
 import { ROOT, startCommand } from '../scripts/start-command.js';
-import { gql, startApi, stopLeftoverPostgres, type RunningApi } from './support/start-command.js';
+import { findFreePort } from '../src/db/embedded.js';
+import { gql, type RunningApi, startApi, stopLeftoverPostgres } from './support/start-command.js';
 
 const dirs: string[] = [];
 const apis: RunningApi[] = [];
@@ -46,7 +46,10 @@ describe('npm start', () => {
   it('is the build check, then the compiled API (dist/src/main.js) with the heap cap and young generation size', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('node scripts/ensure-build.mjs && node --max-old-space-size=384 --max-semi-space-size=16 dist/src/main.js');
-    expect(startCommand()).toEqual({ prepare: [['scripts/ensure-build.mjs']], api: ['--max-old-space-size=384', '--max-semi-space-size=16', 'dist/src/main.js'] });
+    expect(startCommand()).toEqual({
+      prepare: [['scripts/ensure-build.mjs']],
+      api: ['--max-old-space-size=384', '--max-semi-space-size=16', 'dist/src/main.js'],
+    });
     // the Node lines README promises
     expect(pkg.engines.node).toBe('>=20.19 <25');
   });
@@ -54,7 +57,15 @@ describe('npm start', () => {
   it('compiles a missing dist/ with tsc (decorator metadata included), then does nothing while it is current, sees a newer source or lock file, and stops at a type error', async () => {
     // A copy of what the build reads, so this test never swaps the dist/ other tests are running.
     const copy = await tempDir('registry-build-');
-    for (const item of ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'mikro-orm.config.ts', 'scripts/ensure-build.mjs']) {
+    for (const item of [
+      'src',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'mikro-orm.config.ts',
+      'scripts/ensure-build.mjs',
+    ]) {
       await cp(path.join(ROOT, item), path.join(copy, item), { recursive: true, preserveTimestamps: true });
     }
     await symlink(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
@@ -63,7 +74,9 @@ describe('npm start', () => {
     const first = await ensureBuild(copy);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^\[build\] dist\/ is missing: compiling the TypeScript with tsc \(tsconfig\.build\.json\) …\n\[build\] compiled in [\d.]+ s into dist\/\n$/);
+    expect(first.stdout).toMatch(
+      /^\[build\] dist\/ is missing: compiling the TypeScript with tsc \(tsconfig\.build\.json\) …\n\[build\] compiled in [\d.]+ s into dist\/\n$/,
+    );
     for (const file of ['dist/src/main.js', 'dist/mikro-orm.config.js', 'dist/src/web/paths.js', 'dist/src/migrations/index.js', 'dist/.build-stamp']) {
       expect(existsSync(path.join(copy, file)), file).toBe(true);
     }
@@ -95,7 +108,7 @@ describe('npm start', () => {
     await writeFile(file, `${await readFile(file, 'utf8')}\nexport const broken: number = 'not a number';\n`);
     const failed = await ensureBuild(copy);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toContain("src/server/limits/nodes.ts");
+    expect(failed.stdout).toContain('src/server/limits/nodes.ts');
     expect(failed.stdout).toContain('error TS2322');
     expect(failed.stderr).toMatch(/^\[build\] tsc failed \(\d\); dist\/ was left as it was\n$/);
     expect(statSync(path.join(copy, 'dist/src/main.js')).mtimeMs).toBe(main);
@@ -134,7 +147,11 @@ describe('npm start', () => {
     expect(await text('/assets/web/web.css')).toBe(await readFile(path.join(ROOT, 'src/web/client/web.css'), 'utf8'));
     expect(await text('/')).toContain('余杭区山城协作登记库');
     const questions = JSON.parse(await text('/playground/questions.json')) as { file: string }[];
-    expect(questions.map((q) => q.file)).toEqual(readdirSync(path.join(ROOT, 'queries')).filter((f) => f.endsWith('.graphql')).sort());
+    expect(questions.map((q) => q.file)).toEqual(
+      readdirSync(path.join(ROOT, 'queries'))
+        .filter((f) => f.endsWith('.graphql'))
+        .sort(),
+    );
 
     // the playground bundle: built by esbuild from src/web/client (or taken from node_modules/.cache)
     const page = await text('/playground');

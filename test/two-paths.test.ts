@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../scripts/seed-data/util.js';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
-import { Rng } from '../scripts/seed-data/util.js';
 import { startTestApi, type TestApi } from './support/api.js';
 import { creditCode } from './support/fixtures.js';
 
@@ -25,7 +25,7 @@ const random = () => rng.nextU32() / 2 ** 32;
 /** The first record of each kind takes the first choice everywhere: a valid record. */
 let firstChoice = false;
 /** A random choice; the first of each list is always valid, and comes up half of the time. */
-const pick = <T,>(xs: readonly T[]): T => (firstChoice || random() < 0.5 ? xs[0]! : xs[Math.floor(random() * xs.length)]!);
+const pick = <T>(xs: readonly T[]): T => (firstChoice || random() < 0.5 ? xs[0]! : xs[Math.floor(random() * xs.length)]!);
 const fullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 /** One record as both paths write it: a GraphQL mutation and a one-row sheet. */
@@ -64,9 +64,15 @@ async function base(api: TestApi): Promise<void> {
     { code: VILLAGE2, name: '平村', kind: 'VILLAGE', parentCode: TOWN2, source: 't' },
   ];
   for (const input of areas) await api.data(`mutation($i: AreaInput!) { createArea(input: $i) { code } }`, { i: input });
-  await api.data(`mutation { a: createEnterprise(input: { creditCode: "${STATE}", name: "国企", ownership: STATE_OWNED, source: "t" }) { name } b: createEnterprise(input: { creditCode: "${PRIVATE}", name: "民企", ownership: PRIVATE, source: "t" }) { name } }`);
-  await api.data(`mutation { createPairing(input: { code: "BASE-1", scheme: OTHER, leadAreaCode: "${PLATFORM}", partnerAreaCode: "${TOWN2}", startDate: "2021-01-01", source: "t" }) { code } }`);
-  await api.data(`mutation { createProject(input: { code: "P-BASE", name: "基础项目", sector: "文旅", hostAreaCode: "${TOWN}", signedAmount: "100", signedOn: "2022-01-01", source: "t" }) { code } }`);
+  await api.data(
+    `mutation { a: createEnterprise(input: { creditCode: "${STATE}", name: "国企", ownership: STATE_OWNED, source: "t" }) { name } b: createEnterprise(input: { creditCode: "${PRIVATE}", name: "民企", ownership: PRIVATE, source: "t" }) { name } }`,
+  );
+  await api.data(
+    `mutation { createPairing(input: { code: "BASE-1", scheme: OTHER, leadAreaCode: "${PLATFORM}", partnerAreaCode: "${TOWN2}", startDate: "2021-01-01", source: "t" }) { code } }`,
+  );
+  await api.data(
+    `mutation { createProject(input: { code: "P-BASE", name: "基础项目", sector: "文旅", hostAreaCode: "${TOWN}", signedAmount: "100", signedOn: "2022-01-01", source: "t" }) { code } }`,
+  );
 }
 
 const names = () => pick(['一号', ' 两头有空格 ', '名'.repeat(200), '名'.repeat(201), 'Name with spaces']);
@@ -89,7 +95,15 @@ function areaCase(): Case {
     mutation: `mutation($i: AreaInput!) { createArea(input: $i) { code } }`,
     input,
     sheet: 'areas',
-    cells: { 行政区划代码: code, 名称: input.name, 类型: KIND_WORD[kind]!, 上级代码: parent, 山区镇: mountain === undefined ? '' : mountain ? '是' : '否', 景区村庄等级: scenic === undefined ? '' : scenic === 'NONE' ? '无' : '3A', 来源: input.source },
+    cells: {
+      行政区划代码: code,
+      名称: input.name,
+      类型: KIND_WORD[kind]!,
+      上级代码: parent,
+      山区镇: mountain === undefined ? '' : mountain ? '是' : '否',
+      景区村庄等级: scenic === undefined ? '' : scenic === 'NONE' ? '无' : '3A',
+      来源: input.source,
+    },
   };
 }
 
@@ -114,13 +128,28 @@ function pairingCase(): Case {
   const i = ++n;
   const code = pick([`PR-${i}`, `pr-${i}`, `EV/${i}`, `P R${i}`]);
   const scheme = pick(['OTHER', 'CITY_MOUNTAIN', 'SOE_TOWN', 'ENTERPRISE_VILLAGE']);
-  const party = () => pick([{ area: PLATFORM }, { area: TOWN }, { area: TOWN2 }, { area: VILLAGE }, { area: '330110999' }, { ent: STATE }, { ent: PRIVATE }]) as { area?: string; ent?: string };
+  const party = () =>
+    pick([{ area: PLATFORM }, { area: TOWN }, { area: TOWN2 }, { area: VILLAGE }, { area: '330110999' }, { ent: STATE }, { ent: PRIVATE }]) as {
+      area?: string;
+      ent?: string;
+    };
   const lead = party();
   const partner = pick([{ area: TOWN }, { area: TOWN2 }, { area: PLATFORM }, { area: VILLAGE }, { ent: PRIVATE }]) as { area?: string; ent?: string };
   const start = date();
   const end = pick([undefined, '2020-01-01', '2030-12-31']);
   const note = pick([undefined, '备注', 'n'.repeat(2001)]);
-  const input = { code, scheme, leadAreaCode: lead.area, leadEnterpriseCreditCode: lead.ent, partnerAreaCode: partner.area, partnerEnterpriseCreditCode: partner.ent, startDate: start, endDate: end, note, source: sources() };
+  const input = {
+    code,
+    scheme,
+    leadAreaCode: lead.area,
+    leadEnterpriseCreditCode: lead.ent,
+    partnerAreaCode: partner.area,
+    partnerEnterpriseCreditCode: partner.ent,
+    startDate: start,
+    endDate: end,
+    note,
+    source: sources(),
+  };
   const SCHEME: Record<string, string> = { OTHER: '其他', CITY_MOUNTAIN: '1+5', SOE_TOWN: '5+5', ENTERPRISE_VILLAGE: '百企百社' };
   return {
     kind: 'pairing',
@@ -128,7 +157,18 @@ function pairingCase(): Case {
     mutation: `mutation($i: PairingInput!) { createPairing(input: $i) { code } }`,
     input,
     sheet: 'pairings',
-    cells: { 结对编号: code, 结对机制: SCHEME[scheme]!, 牵头方区域代码: cell(lead.area), 牵头方信用代码: cell(lead.ent), 结对方区域代码: cell(partner.area), 结对方信用代码: cell(partner.ent), 开始日期: start, 结束日期: cell(end), 备注: cell(note), 来源: input.source },
+    cells: {
+      结对编号: code,
+      结对机制: SCHEME[scheme]!,
+      牵头方区域代码: cell(lead.area),
+      牵头方信用代码: cell(lead.ent),
+      结对方区域代码: cell(partner.area),
+      结对方信用代码: cell(partner.ent),
+      开始日期: start,
+      结束日期: cell(end),
+      备注: cell(note),
+      来源: input.source,
+    },
   };
 }
 
@@ -153,21 +193,45 @@ function projectCase(): Case {
     mutation: `mutation($i: ProjectInput!) { createProject(input: $i) { code } }`,
     input,
     sheet: 'projects',
-    cells: { 项目编号: code, 项目名称: input.name, 行业: input.sector, 所在区域代码: input.hostAreaCode, 结对编号: cell(input.pairingCode), 签约金额: input.signedAmount, 签约日期: input.signedOn, 投资企业信用代码: cell(investors), 来源: input.source },
+    cells: {
+      项目编号: code,
+      项目名称: input.name,
+      行业: input.sector,
+      所在区域代码: input.hostAreaCode,
+      结对编号: cell(input.pairingCode),
+      签约金额: input.signedAmount,
+      签约日期: input.signedOn,
+      投资企业信用代码: cell(investors),
+      来源: input.source,
+    },
   };
 }
 
 function fundFlowCase(): Case {
   const i = ++n;
   const day = new Date(Date.UTC(2023, 0, 1) + i * 86400000).toISOString().slice(0, 10);
-  const input = { projectCode: pick(['P-BASE', 'p-base', 'NOPE-1']), reference: pick([`记-${i}`, ` 记-${i} `, 'r'.repeat(65)]), kind: pick(['COMMITMENT', 'LANDED']), amount: money(), occurredOn: pick([day, day, '2023-02-30']), source: sources() };
+  const input = {
+    projectCode: pick(['P-BASE', 'p-base', 'NOPE-1']),
+    reference: pick([`记-${i}`, ` 记-${i} `, 'r'.repeat(65)]),
+    kind: pick(['COMMITMENT', 'LANDED']),
+    amount: money(),
+    occurredOn: pick([day, day, '2023-02-30']),
+    source: sources(),
+  };
   return {
     kind: 'fund flow',
     table: 'fund_flow',
     mutation: `mutation($i: FundFlowInput!) { createFundFlow(input: $i) { amount } }`,
     input,
     sheet: 'fund_flows',
-    cells: { 项目编号: input.projectCode, 凭证号: input.reference, 资金类型: input.kind === 'LANDED' ? '落地' : '承诺', 金额: input.amount, 日期: input.occurredOn, 来源: input.source },
+    cells: {
+      项目编号: input.projectCode,
+      凭证号: input.reference,
+      资金类型: input.kind === 'LANDED' ? '落地' : '承诺',
+      金额: input.amount,
+      日期: input.occurredOn,
+      来源: input.source,
+    },
   };
 }
 
@@ -192,7 +256,17 @@ function workshopCase(): Case {
     mutation: `mutation($i: WorkshopInput!) { createWorkshop(input: $i) { name } }`,
     input,
     sheet: 'workshops',
-    cells: { 村代码: input.villageCode, 名称: input.name, 类型: input.type === 'PROCESSING' ? '来料加工' : '电商直播', 合作企业信用代码: cell(input.hostEnterpriseCreditCode), 开办日期: cell(input.openedOn), 带动就业人数: cell(jobs), 其中低收入人数: cell(low), 人均年增收: cell(input.incomeGainPerPerson), 来源: input.source },
+    cells: {
+      村代码: input.villageCode,
+      名称: input.name,
+      类型: input.type === 'PROCESSING' ? '来料加工' : '电商直播',
+      合作企业信用代码: cell(input.hostEnterpriseCreditCode),
+      开办日期: cell(input.openedOn),
+      带动就业人数: cell(jobs),
+      其中低收入人数: cell(low),
+      人均年增收: cell(input.incomeGainPerPerson),
+      来源: input.source,
+    },
   };
 }
 
@@ -216,7 +290,16 @@ function incomeCase(): Case {
     mutation: `mutation($i: CollectiveIncomeInput!) { createCollectiveIncome(input: $i) { year } }`,
     input,
     sheet: 'collective_incomes',
-    cells: { 村代码: input.villageCode, 年度: String(input.year), 经营性收入: cell(operating), 经营收入: cell(parts?.[0]), 发包及上交收入: cell(parts?.[1]), 投资收益: cell(parts?.[2]), 补助收入: cell(input.subsidyIncome), 来源: input.source },
+    cells: {
+      村代码: input.villageCode,
+      年度: String(input.year),
+      经营性收入: cell(operating),
+      经营收入: cell(parts?.[0]),
+      发包及上交收入: cell(parts?.[1]),
+      投资收益: cell(parts?.[2]),
+      补助收入: cell(input.subsidyIncome),
+      来源: input.source,
+    },
   };
 }
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSchema, Kind, NoDeprecatedCustomRule, parse, specifiedRules, validate, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildSchema, type DocumentNode, Kind, NoDeprecatedCustomRule, parse, type SelectionSetNode, specifiedRules, validate } from 'graphql';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsFromEnv } from '../src/import/limits.js';
 import { runImport } from '../src/import/run.js';
@@ -79,7 +79,12 @@ async function session(host = apiHost): Promise<Session> {
   page.on('response', (r) => {
     // Note: a body not read before its page closes is gone; only the tests that await these read them.
     if (r.request().method() === 'POST' && new URL(r.url()).pathname === '/graphql') {
-      graphql.push(r.text().then((body) => ({ status: r.status(), body }), (e: Error) => ({ status: r.status(), body: `unread: ${e.message}` })));
+      graphql.push(
+        r.text().then(
+          (body) => ({ status: r.status(), body }),
+          (e: Error) => ({ status: r.status(), body: `unread: ${e.message}` }),
+        ),
+      );
     }
   });
   return { context, page, errors, requests, graphql };
@@ -107,7 +112,12 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
 
 describe('question titles, from the files of queries/', () => {
   it('reads "中文 · English — comment" lines, the F files\' "F2 · 中文: gloss" lines, and explicit title lines', () => {
-    expect(parseQuestion('Q01-committed-vs-landed-by-town.graphql', '# 山区五镇承诺资金与落地资金 · Committed vs landed by town — how much was committed.\nquery Q01 { x }')).toMatchObject({
+    expect(
+      parseQuestion(
+        'Q01-committed-vs-landed-by-town.graphql',
+        '# 山区五镇承诺资金与落地资金 · Committed vs landed by town — how much was committed.\nquery Q01 { x }',
+      ),
+    ).toMatchObject({
       id: 'Q01',
       titleZh: '山区五镇承诺资金与落地资金',
       titleEn: 'Committed vs landed by town',
@@ -119,7 +129,12 @@ describe('question titles, from the files of queries/', () => {
       titleEn: 'Liangzhu tiers 2023 Q1',
       comment: 'F9 · 良渚新城招引亿元以上重大项目60个 (signed in 2023 Q1).',
     });
-    expect(parseQuestion('x.graphql', '# 标题: 中文\n# Title: English\n# what it answers\n{ x }')).toMatchObject({ id: 'x', titleZh: '中文', titleEn: 'English', comment: 'what it answers' });
+    expect(parseQuestion('x.graphql', '# 标题: 中文\n# Title: English\n# what it answers\n{ x }')).toMatchObject({
+      id: 'x',
+      titleZh: '中文',
+      titleEn: 'English',
+      comment: 'what it answers',
+    });
   });
 });
 
@@ -295,7 +310,10 @@ describe('dashboard', () => {
     const out: T[] = [];
     let after: string | null = null;
     for (;;) {
-      const data: any = await api.data(`query($after: String) { ${root}(filter: ${filter}, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${fields} } } }`, { after });
+      const data: any = await api.data(
+        `query($after: String) { ${root}(filter: ${filter}, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${fields} } } }`,
+        { after },
+      );
       out.push(...data[root].nodes);
       if (!data[root].pageInfo.hasNextPage) return out;
       after = data[root].pageInfo.endCursor;
@@ -366,7 +384,14 @@ describe('dashboard', () => {
   it("the funds chart shows committed beside landed per mountain town and year, as the town's own fund flows add up", async () => {
     const { context, page } = await openDashboard('?from=2021&to=2023');
     const shown = await series(page, 'funds');
-    expect(shown.map((s) => s.name)).toEqual(['2021年 承诺资金', '2021年 落地资金', '2022年 承诺资金', '2022年 落地资金', '2023年 承诺资金', '2023年 落地资金']);
+    expect(shown.map((s) => s.name)).toEqual([
+      '2021年 承诺资金',
+      '2021年 落地资金',
+      '2022年 承诺资金',
+      '2022年 落地资金',
+      '2023年 承诺资金',
+      '2023年 落地资金',
+    ]);
     const towns = await categories(page, 'funds');
     const { areas } = await api.data('{ areas(filter: { kinds: [TOWN], area: { mountain: true } }) { nodes { code name } } }');
     expect(towns.slice().sort()).toEqual(areas.nodes.map((a: { name: string }) => a.name).sort());
@@ -374,7 +399,10 @@ describe('dashboard', () => {
     for (const town of areas.nodes as { code: string; name: string }[]) {
       const sums = await townFlows(town.code);
       for (const year of [2021, 2022, 2023]) {
-        for (const [kind, label] of [['COMMITMENT', '承诺资金'], ['LANDED', '落地资金']] as const) {
+        for (const [kind, label] of [
+          ['COMMITMENT', '承诺资金'],
+          ['LANDED', '落地资金'],
+        ] as const) {
           const want = sums(year, kind);
           const bar = shown.find((s) => s.name === `${year}年 ${label}`)!.data[towns.indexOf(town.name)];
           expect(fen(bar.yuan), `${town.name} ${year} ${label}`).toBe(want.fen);
@@ -442,7 +470,7 @@ describe('dashboard', () => {
     await context.close();
   });
 
-  it('the village ranking is the ten fastest and ten slowest of the year, as the villages\' own figures rank', async () => {
+  it("the village ranking is the ten fastest and ten slowest of the year, as the villages' own figures rank", async () => {
     const { context, page, graphql } = await openDashboard('?from=2021&to=2022&year=2022');
     const figures = await all<{ year: number; operatingIncome: string | null; village: { code: string; kind: string } }>(
       'collectiveIncomes',
@@ -457,7 +485,9 @@ describe('dashboard', () => {
       else v.prev = fen(r.operatingIncome);
       byVillage.set(r.village.code, v);
     }
-    const rated = [...byVillage].filter(([, v]) => v.cur !== undefined && v.prev !== undefined && v.prev > 0n).map(([code, v]) => ({ code, change: v.cur! - v.prev!, base: v.prev! }));
+    const rated = [...byVillage]
+      .filter(([, v]) => v.cur !== undefined && v.prev !== undefined && v.prev > 0n)
+      .map(([code, v]) => ({ code, change: v.cur! - v.prev!, base: v.prev! }));
     expect(rated.length).toBeGreaterThan(20);
     // Exact order: a/b against c/d by cross-multiplying; ties by code.
     const cmp = (x: (typeof rated)[number], y: (typeof rated)[number]) => {
@@ -466,8 +496,14 @@ describe('dashboard', () => {
       return l < r ? -1 : l > r ? 1 : 0;
     };
     const byCode = (x: { code: string }, y: { code: string }) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0);
-    const fastest = rated.slice().sort((x, y) => cmp(y, x) || byCode(x, y)).slice(0, 10);
-    const slowest = rated.slice().sort((x, y) => cmp(x, y) || byCode(x, y)).slice(0, 10);
+    const fastest = rated
+      .slice()
+      .sort((x, y) => cmp(y, x) || byCode(x, y))
+      .slice(0, 10);
+    const slowest = rated
+      .slice()
+      .sort((x, y) => cmp(x, y) || byCode(x, y))
+      .slice(0, 10);
     /** change / base as a percentage, rounded half away from zero to 2 places. */
     const percent = (x: (typeof rated)[number]) => {
       const n = x.change * 10000n;
@@ -545,9 +581,12 @@ describe('dashboard', () => {
 
       // The tiers chart: the platforms' projects signed in the years shown, by record (cancelled ones left out, as projectTiers does by default).
       const { areas } = await api.data('{ areas(filter: { kinds: [PLATFORM] }) { nodes { code } } }');
-      const { projects } = await api.data('query($w: [String!]) { projects(filter: { area: { within: $w }, signedOn: { from: "2021-01-01", to: "2023-12-31" }, stages: [SIGNED, LANDED, STARTED, OPERATING] }) { totalCount } }', {
-        w: areas.nodes.map((a: { code: string }) => a.code),
-      });
+      const { projects } = await api.data(
+        'query($w: [String!]) { projects(filter: { area: { within: $w }, signedOn: { from: "2021-01-01", to: "2023-12-31" }, stages: [SIGNED, LANDED, STARTED, OPERATING] }) { totalCount } }',
+        {
+          w: areas.nodes.map((a: { code: string }) => a.code),
+        },
+      );
       expect(projects.totalCount).toBeGreaterThan(0);
       await expect(page.locator('#card-tiers .provenance').innerText()).resolves.toContain(`of ${projects.totalCount}.`);
       await context.close();

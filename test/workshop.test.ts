@@ -70,7 +70,9 @@ describe('workshops', () => {
       village: { code: '330110110201' },
       hostEnterprise: { creditCode: WENLV, name: '区文旅集团' },
     });
-    const read = await api.data(`{ workshop(key: { villageCode: "330110110201", name: "村团长" }) { name openedOn incomeGainPerPerson(unit: WAN) village { name } } }`);
+    const read = await api.data(
+      `{ workshop(key: { villageCode: "330110110201", name: "村团长" }) { name openedOn incomeGainPerPerson(unit: WAN) village { name } } }`,
+    );
     expect(read.workshop).toEqual({ name: '村团长', openedOn: '2022-05-01', incomeGainPerPerson: '1.5', village: { name: '仙佰坑村' } });
   });
 
@@ -78,7 +80,14 @@ describe('workshops', () => {
     const res = await api.data(CREATE, {
       input: { name: '鸬鸟味·道不完', type: 'BRAND_LED', villageCode: '330110110202', incomeGainPerPerson: '1,234,567.89', source: 'illustrative' },
     });
-    expect(res.createWorkshop).toMatchObject({ yuan: '1234567.89', wan: '123.456789', yi: '0.0123456789', hostEnterprise: null, openedOn: null, jobsCreated: 0 });
+    expect(res.createWorkshop).toMatchObject({
+      yuan: '1234567.89',
+      wan: '123.456789',
+      yi: '0.0123456789',
+      hostEnterprise: null,
+      openedOn: null,
+      jobsCreated: 0,
+    });
     const read = await api.data(`{ workshop(key: { villageCode: "330110110202", name: "鸬鸟味·道不完" }) { incomeGainPerPerson } }`);
     expect(read.workshop.incomeGainPerPerson).toBe('1234567.89');
   });
@@ -101,7 +110,9 @@ describe('workshops', () => {
     expect(names(await api.data(q, { filter: { hostEnterpriseCreditCode: HUALI, within: '330110110' } }))).toEqual(['蜜梨工坊']);
     expect(names(await api.data(q, { filter: { openedOn: { from: '2022-01-01', to: '2022-12-31' } } }))).toEqual(['径山茶坊', '村团长'].sort());
     expect(names(await api.data(q, { filter: { nameContains: '工坊' } }))).toEqual(['蜜梨工坊']);
-    const dated = await api.data(`{ workshops(filter: { openedOn: { from: "2022-01-01" } }, orderBy: [{ field: OPENED_ON, direction: DESC }]) { nodes { openedOn } } }`);
+    const dated = await api.data(
+      `{ workshops(filter: { openedOn: { from: "2022-01-01" } }, orderBy: [{ field: OPENED_ON, direction: DESC }]) { nodes { openedOn } } }`,
+    );
     expect(dated.workshops.nodes).toEqual([{ openedOn: '2023-01-15' }, { openedOn: '2022-07-01' }, { openedOn: '2022-05-01' }]);
 
     const first = await api.data(q, { filter: { within: '330110' }, first: 3 });
@@ -184,9 +195,12 @@ describe('workshops', () => {
     expect(old.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
 
     const newKey = { villageCode: '330110110202', name: '科技小院（二期）' };
-    const cleared = await api.data(`mutation($key: WorkshopKeyInput!) { updateWorkshop(key: $key, input: { hostEnterpriseCreditCode: null, openedOn: null }) { hostEnterprise { name } openedOn } }`, {
-      key: newKey,
-    });
+    const cleared = await api.data(
+      `mutation($key: WorkshopKeyInput!) { updateWorkshop(key: $key, input: { hostEnterpriseCreditCode: null, openedOn: null }) { hostEnterprise { name } openedOn } }`,
+      {
+        key: newKey,
+      },
+    );
     expect(cleared.updateWorkshop).toEqual({ hostEnterprise: null, openedOn: null });
     const del = await api.data(`mutation($key: WorkshopKeyInput!) { deleteWorkshop(key: $key) }`, { key: newKey });
     expect((await api.data(`query($id: ID!) { node(id: $id) { id } }`, { id: del.deleteWorkshop })).node).toBeNull();

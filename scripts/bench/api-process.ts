@@ -6,7 +6,7 @@
  * application role (what the API queries with), MIGRATION_DATABASE_URL the owner (migrations and
  * grants at start), as README's Database roles describes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { findFreePort } from '../../src/db/embedded.js';
 import { prepareStart, ROOT, startCommand } from '../start-command.js';
 

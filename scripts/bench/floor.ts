@@ -38,7 +38,13 @@ export interface CapturedStatement {
 
 const APP_USER = 'registry_app';
 const APP_NAME = 'yuhang-registry';
-const PREFIX_RE = new RegExp(`^${LOG_LINE_PREFIX.replace(/[|<>]/g, (c) => `\\${c}`).replace('%p', '(\\d+)').replace('%u', '([^|]*)').replace('%d', '([^|]*)').replace('%a', '(.*?)')}(\\w+):  `);
+const PREFIX_RE = new RegExp(
+  `^${LOG_LINE_PREFIX.replace(/[|<>]/g, (c) => `\\${c}`)
+    .replace('%p', '(\\d+)')
+    .replace('%u', '([^|]*)')
+    .replace('%d', '([^|]*)')
+    .replace('%a', '(.*?)')}(\\w+):  `,
+);
 
 interface Entry {
   pid: number;
@@ -115,7 +121,10 @@ export async function waitIdle(owner: pg.ClientBase, quietMs = 300, timeoutMs = 
   const until = Date.now() + timeoutMs;
   let idleSince: number | undefined;
   while (Date.now() < until) {
-    const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and application_name = $2 and state <> 'idle'`, [APP_USER, applicationName]);
+    const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and application_name = $2 and state <> 'idle'`, [
+      APP_USER,
+      applicationName,
+    ]);
     if (rows[0].n > 0) idleSince = undefined;
     else if (idleSince === undefined) idleSince = Date.now();
     else if (Date.now() - idleSince >= quietMs) return;
@@ -160,9 +169,20 @@ export interface FloorResult {
 }
 
 /** Runs `statements` as one "request" per loop on `connections` pooled connections for `seconds`. */
-export async function runFloor(url: string, statements: CapturedStatement[], connections: number, seconds: number, warmupSeconds: number): Promise<FloorResult> {
+export async function runFloor(
+  url: string,
+  statements: CapturedStatement[],
+  connections: number,
+  seconds: number,
+  warmupSeconds: number,
+): Promise<FloorResult> {
   // Note: the API's connections have statement_timeout from STATEMENT_TIMEOUT_MS (default 10 s); so do these.
-  const pool = new pg.Pool({ connectionString: url, max: connections, application_name: 'bench-floor', statement_timeout: Number(process.env.STATEMENT_TIMEOUT_MS ?? 10_000) || undefined });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: connections,
+    application_name: 'bench-floor',
+    statement_timeout: Number(process.env.STATEMENT_TIMEOUT_MS ?? 10_000) || undefined,
+  });
   const one = async () => {
     const client = await pool.connect();
     try {

@@ -54,7 +54,17 @@ export interface Counts {
 }
 
 /** The tables the bench counts (and the generator fills). */
-export const COUNTED_TABLES = ['area', 'enterprise', 'pairing', 'project', 'project_investor', 'project_stage', 'fund_flow', 'workshop', 'collective_income'] as const;
+export const COUNTED_TABLES = [
+  'area',
+  'enterprise',
+  'pairing',
+  'project',
+  'project_investor',
+  'project_stage',
+  'fund_flow',
+  'workshop',
+  'collective_income',
+] as const;
 
 /** The tables whose user triggers (audit log, rollups) `bulk` turns off while it writes. */
 const BULK_TABLES = ['enterprise', 'pairing', 'project', 'project_investor', 'project_stage', 'fund_flow', 'workshop', 'collective_income'];

@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RSS_TARGET_MIB, type BenchQuery, type Targets } from './queries.js';
 import type { CapturedStatement } from './floor.js';
+import { type BenchQuery, RSS_TARGET_MIB, type Targets } from './queries.js';
 
 export interface QueryResult {
   name: string;
@@ -73,7 +73,12 @@ export function checkTargets(targets: Targets | undefined, scale: 1 | 10 | 100, 
   const at = <T>(m: Partial<Record<1 | 10 | 100, T>> | undefined) => m?.[scale];
   const add = (what: string, limit: number | undefined, value: number, atLeast: boolean, unit = '') => {
     if (limit === undefined) return;
-    out.push({ what, target: `${atLeast ? '≥' : '≤'} ${limit}${unit}`, value: `${f(value, value < 10 ? 2 : 1)}${unit}`, met: atLeast ? value >= limit : value <= limit });
+    out.push({
+      what,
+      target: `${atLeast ? '≥' : '≤'} ${limit}${unit}`,
+      value: `${f(value, value < 10 ? 2 : 1)}${unit}`,
+      met: atLeast ? value >= limit : value <= limit,
+    });
   };
   add('req/s', at(targets?.reqPerSec), r.reqPerSec, true);
   add('p50', at(targets?.p50Ms), r.p50Ms, false, ' ms');
@@ -98,7 +103,15 @@ const COLUMNS: [string, number, (r: QueryResult) => string][] = [
   ['RSS MiB', 8, (r) => f(r.apiRssMaxMiB, 0)],
   ['floor/s', 8, (r) => (r.floor ? f(r.floor.reqPerSec) : '')],
   ['ratio', 6, (r) => (r.ratio === undefined ? '' : r.completed === 0 ? '–' : f(r.ratio, 2))],
-  ['', 0, (r) => [hasErrors(r) ? ` ERRORS ${r.errors.non200 + r.errors.graphqlErrors + r.errors.connectionErrors}` : '', r.targets.some((t) => !t.met) ? ' missed' : ''].join('')],
+  [
+    '',
+    0,
+    (r) =>
+      [
+        hasErrors(r) ? ` ERRORS ${r.errors.non200 + r.errors.graphqlErrors + r.errors.connectionErrors}` : '',
+        r.targets.some((t) => !t.met) ? ' missed' : '',
+      ].join(''),
+  ],
 ];
 
 /** With `--replica`, after PG CPU: the statements of one request that ran on the replica, and the replica's CPU. */
@@ -114,11 +127,15 @@ function columns(replica: boolean) {
 }
 
 export function tableHeader(replica = false): string {
-  return columns(replica).map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(' ');
+  return columns(replica)
+    .map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w)))
+    .join(' ');
 }
 
 export function tableRow(r: QueryResult): string {
-  return columns(r.replica !== undefined).map(([, w, v], i) => (i === 0 ? v(r).padEnd(w) : v(r).padStart(w))).join(' ');
+  return columns(r.replica !== undefined)
+    .map(([, w, v], i) => (i === 0 ? v(r).padEnd(w) : v(r).padStart(w)))
+    .join(' ');
 }
 
 /** The targets of (a)–(e) (and every missed target of the others), one line each. */
@@ -126,7 +143,8 @@ export function targetLines(results: QueryResult[]): string[] {
   const lines: string[] = [];
   for (const r of results) {
     const shown = /^[a-e]-/.test(r.name) ? r.targets : r.targets.filter((t) => !t.met);
-    for (const t of shown) lines.push(`${r.name.padEnd(34)} ${t.what.padEnd(15)} ${t.value.padStart(12)}  target ${t.target.padEnd(12)} ${t.met ? 'met' : 'MISSED'}`);
+    for (const t of shown)
+      lines.push(`${r.name.padEnd(34)} ${t.what.padEnd(15)} ${t.value.padStart(12)}  target ${t.target.padEnd(12)} ${t.met ? 'met' : 'MISSED'}`);
   }
   return lines;
 }
@@ -137,9 +155,14 @@ export function targetLines(results: QueryResult[]): string[] {
  */
 export function scaleLines(resultsDir: string, results: QueryResult[], connections: number, scale: number): string[] {
   if (!existsSync(resultsDir)) return [];
-  const files = readdirSync(resultsDir).filter((n) => /^api-s1-.*\.json$/.test(n)).sort();
+  const files = readdirSync(resultsDir)
+    .filter((n) => /^api-s1-.*\.json$/.test(n))
+    .sort();
   for (const file of files.reverse()) {
-    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as { args: { connections: number; processes?: number; replica?: boolean }; results: QueryResult[] };
+    const s1 = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8')) as {
+      args: { connections: number; processes?: number; replica?: boolean };
+      results: QueryResult[];
+    };
     if (s1.args.connections !== connections || (s1.args.processes ?? 1) !== 1 || s1.args.replica) continue;
     const lines: string[] = [];
     for (const r of results.filter((x) => /^[ab]-/.test(x.name))) {
@@ -147,7 +170,9 @@ export function scaleLines(resultsDir: string, results: QueryResult[], connectio
       if (!base) continue;
       const cost = (x: QueryResult) => x.apiCpuMsPerRequest + x.pgCpuMsPerRequest;
       const ratio = cost(r) / cost(base);
-      lines.push(`${r.name.padEnd(34)} CPU ms/req ${f(cost(r), 2)} at scale ${scale} vs ${f(cost(base), 2)} at scale 1 (${file}): ${f(ratio, 2)}×  target ≤ 1.2×  ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
+      lines.push(
+        `${r.name.padEnd(34)} CPU ms/req ${f(cost(r), 2)} at scale ${scale} vs ${f(cost(base), 2)} at scale 1 (${file}): ${f(ratio, 2)}×  target ≤ 1.2×  ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
+      );
     }
     return lines;
   }

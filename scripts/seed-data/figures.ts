@@ -3,8 +3,8 @@
  * acceptance figures F1–F11 recomputed from the rows alone (BigInt arithmetic, no floats), the way
  * the registry's aggregate queries define them.
  */
-import { SHEETS } from '../../src/import/sheets.js';
 import { validateCreditCode } from '../../src/enterprise/credit-code.js';
+import { SHEETS } from '../../src/import/sheets.js';
 import type { AreaRow, Seed, StageKey } from './rows.js';
 import { divRound, sum } from './util.js';
 
@@ -39,7 +39,8 @@ export function checkIntegrity(seed: Seed): void {
           if (typeof v !== 'bigint') err(`${spec.name}[${i}].${c.key} must be a BigInt`);
           else if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) err(`${spec.name}[${i}].${c.key} out of range: ${v}`);
         }
-        if (c.type === 'date' && v !== null && v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) err(`${spec.name}[${i}].${c.key} not ISO: ${String(v)}`);
+        if (c.type === 'date' && v !== null && v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(v)))
+          err(`${spec.name}[${i}].${c.key} not ISO: ${String(v)}`);
         if (c.type === 'enum' && v !== null && v !== undefined && !(String(v) in c.values!)) err(`${spec.name}[${i}].${c.key} bad enum ${String(v)}`);
       }
       if ('source' in r && (typeof r.source !== 'string' || r.source.trim() === '')) err(`${spec.name}[${i}] has no source`);
@@ -48,7 +49,13 @@ export function checkIntegrity(seed: Seed): void {
 
   // areas: tree in sheet order, kinds, codes
   const areas = new Map<string, AreaRow>();
-  const parentKinds: Record<string, string[]> = { DISTRICT: [], PLATFORM: ['DISTRICT'], TOWN: ['DISTRICT'], VILLAGE: ['TOWN', 'PLATFORM'], COMMUNITY: ['TOWN', 'PLATFORM'] };
+  const parentKinds: Record<string, string[]> = {
+    DISTRICT: [],
+    PLATFORM: ['DISTRICT'],
+    TOWN: ['DISTRICT'],
+    VILLAGE: ['TOWN', 'PLATFORM'],
+    COMMUNITY: ['TOWN', 'PLATFORM'],
+  };
   for (const a of seed.areas) {
     if (!/^\d{6,12}$/.test(a.code)) err(`area ${a.code}: code must be 6–12 digits`);
     if (a.kind === 'DISTRICT') {
@@ -57,8 +64,10 @@ export function checkIntegrity(seed: Seed): void {
       const p = a.parent_code ? areas.get(a.parent_code) : undefined;
       if (!p) err(`area ${a.code}: parent ${a.parent_code} missing or later in the sheet`);
       else if (!parentKinds[a.kind]!.includes(p.kind)) err(`area ${a.code}: ${a.kind} under ${p.kind}`);
-      if ((a.kind === 'VILLAGE' || a.kind === 'COMMUNITY') && !(a.code.length === 12 && a.code.startsWith(a.parent_code ?? '-'))) err(`area ${a.code}: village code must be its town code + 3 digits`);
-      if ((a.kind === 'TOWN' || a.kind === 'PLATFORM') && !(a.code.length === 9 && a.code.startsWith(a.parent_code ?? '-'))) err(`area ${a.code}: town code must be the district code + 3 digits`);
+      if ((a.kind === 'VILLAGE' || a.kind === 'COMMUNITY') && !(a.code.length === 12 && a.code.startsWith(a.parent_code ?? '-')))
+        err(`area ${a.code}: village code must be its town code + 3 digits`);
+      if ((a.kind === 'TOWN' || a.kind === 'PLATFORM') && !(a.code.length === 9 && a.code.startsWith(a.parent_code ?? '-')))
+        err(`area ${a.code}: town code must be the district code + 3 digits`);
     }
     if (a.mountain && a.kind !== 'TOWN') err(`area ${a.code}: only a town can be mountain`);
     if (a.scenic_grade && a.scenic_grade !== 'NONE' && a.kind !== 'VILLAGE' && a.kind !== 'COMMUNITY') err(`area ${a.code}: scenic grade on ${a.kind}`);
@@ -82,9 +91,11 @@ export function checkIntegrity(seed: Seed): void {
     const leadArea = p.lead_area_code ? areas.get(p.lead_area_code) : undefined;
     const partnerArea = p.partner_area_code ? areas.get(p.partner_area_code) : undefined;
     const leadEnt = p.lead_credit_code ? ent.get(p.lead_credit_code) : undefined;
-    if (p.scheme === 'CITY_MOUNTAIN' && !(leadArea?.kind === 'PLATFORM' && partnerArea?.kind === 'TOWN' && partnerArea.mountain)) err(`pairing ${p.code}: 1+5 must be platform × mountain town`);
+    if (p.scheme === 'CITY_MOUNTAIN' && !(leadArea?.kind === 'PLATFORM' && partnerArea?.kind === 'TOWN' && partnerArea.mountain))
+      err(`pairing ${p.code}: 1+5 must be platform × mountain town`);
     if (p.scheme === 'SOE_TOWN' && !(leadEnt?.ownership === 'STATE_OWNED' && partnerArea?.kind === 'TOWN')) err(`pairing ${p.code}: 5+5 must be SOE × town`);
-    if (p.scheme === 'ENTERPRISE_VILLAGE' && !(leadEnt && (partnerArea?.kind === 'VILLAGE' || partnerArea?.kind === 'COMMUNITY'))) err(`pairing ${p.code}: 百企百社 must be enterprise × village`);
+    if (p.scheme === 'ENTERPRISE_VILLAGE' && !(leadEnt && (partnerArea?.kind === 'VILLAGE' || partnerArea?.kind === 'COMMUNITY')))
+      err(`pairing ${p.code}: 百企百社 must be enterprise × village`);
   }
 
   const projects = new Map(seed.projects.map((p) => [p.code, p]));
@@ -273,7 +284,9 @@ export function computeFigures(seed: Seed): Figures {
   const rural = seed.enterprises.filter((e) => e.tags.includes('乡创'));
 
   // distractors: the answers of queries that forget a filter
-  const mountainLandedAnyYear = new Set(seed.project_stages.filter((s) => s.stage === 'LANDED' && inMountain(hostOf(s.project_code))).map((s) => s.project_code));
+  const mountainLandedAnyYear = new Set(
+    seed.project_stages.filter((s) => s.stage === 'LANDED' && inMountain(hostOf(s.project_code))).map((s) => s.project_code),
+  );
   const landed2022Anywhere = new Set(landed2022.map((s) => s.project_code));
   const allFlows2022Mountain = sum(seed.fund_flows.filter((f) => year(f.occurred_on) === '2022' && inMountain(hostOf(f.project_code))).map((f) => f.amount));
   const landedFlowsMountainAnyYear = sum(seed.fund_flows.filter((f) => f.kind === 'LANDED' && inMountain(hostOf(f.project_code))).map((f) => f.amount));
@@ -313,7 +326,10 @@ export function computeFigures(seed: Seed): Figures {
     f5Jobs: jobs,
     f5GainWeighted: decimal(gainTimesJobs, BigInt(jobs), 2),
     f6,
-    f6Villages: `${lnScenic.length} (${Object.entries(grades).sort().map(([g, n]) => `${g}×${n}`).join(', ')})`,
+    f6Villages: `${lnScenic.length} (${Object.entries(grades)
+      .sort()
+      .map(([g, n]) => `${g}×${n}`)
+      .join(', ')})`,
     f7,
     f7Villages: districtVillages.length,
     f7AllHave2022And2021: districtVillages.every((c) => hasYear(c, 2021) && hasYear(c, 2022)),

@@ -4,14 +4,15 @@
  * The acceptance figures (F1–F11 of /work/shared/domain/BRIEF.md) are built in by construction
  * and re-checked independently by ./figures.ts.
  */
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../src/enterprise/credit-code.js';
 import { buildIndicators, buildIndicatorValues, buildProgrammeDocuments, buildProgrammeEvents, buildProgrammes, programmeOf } from './indicators.js';
-import { makeCreditCode, CREDIT_CODE_ALPHABET } from '../../src/enterprise/credit-code.js';
 import {
   ARTICLE,
   CODE_TABLE,
   communityCode,
   CULTURE_INVESTORS,
   DISTRICT,
+  type EnterpriseDef,
   ILLUSTRATIVE,
   PAIR_ENTERPRISES,
   partly,
@@ -21,13 +22,12 @@ import {
   RURAL_INVESTORS,
   SOES,
   TECH_INVESTORS,
+  type TownDef,
   TOWNS,
   villageCode,
   WORKSHOP_HOSTS,
-  type EnterpriseDef,
-  type TownDef,
 } from './names.js';
-import type { AreaRow, EnterpriseRow, FundFlowRow, IncomeRow, PairingRow, ProjectRow, Seed, StageRow, StageKey, WorkshopRow, WorkshopTypeKey } from './rows.js';
+import type { AreaRow, EnterpriseRow, FundFlowRow, IncomeRow, PairingRow, ProjectRow, Seed, StageKey, StageRow, WorkshopRow, WorkshopTypeKey } from './rows.js';
 import { addDays, allocate, Rng, scaleUp, sum } from './util.js';
 
 /** 1亿 and 1万 in yuan. */
@@ -62,7 +62,15 @@ function buildAreas(): AreaRow[] {
     { code: DISTRICT.code, name: DISTRICT.name, kind: 'DISTRICT', parent_code: null, mountain: null, scenic_grade: null, source: ARTICLE },
   ];
   for (const p of [PLATFORMS.wkc, PLATFORMS.lz]) {
-    rows.push({ code: p.code, name: p.name, kind: 'PLATFORM', parent_code: DISTRICT.code, mountain: null, scenic_grade: null, source: partly(ARTICLE, '代码') });
+    rows.push({
+      code: p.code,
+      name: p.name,
+      kind: 'PLATFORM',
+      parent_code: DISTRICT.code,
+      mountain: null,
+      scenic_grade: null,
+      source: partly(ARTICLE, '代码'),
+    });
   }
   for (const t of TOWNS) {
     rows.push({
@@ -116,7 +124,15 @@ function placeCode(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Enterprises
 
-const ALL_ENTERPRISES: EnterpriseDef[] = [...SOES, ...PAIR_ENTERPRISES, ...RURAL_BRANDS, ...WORKSHOP_HOSTS, ...TECH_INVESTORS, ...CULTURE_INVESTORS, ...RURAL_INVESTORS];
+const ALL_ENTERPRISES: EnterpriseDef[] = [
+  ...SOES,
+  ...PAIR_ENTERPRISES,
+  ...RURAL_BRANDS,
+  ...WORKSHOP_HOSTS,
+  ...TECH_INVESTORS,
+  ...CULTURE_INVESTORS,
+  ...RURAL_INVESTORS,
+];
 
 /**
  * A stable, valid credit code derived from the enterprise's name: 91 (company) or 93 (farmers'
@@ -281,7 +297,10 @@ function uniqueName(base: string): string {
 }
 
 const shortName = (full: string): string =>
-  full.replace(/^(杭州市余杭区|杭州余杭|杭州|浙江)/, '').replace(/(股份)?有限公司$/, '').replace(/(科技|技术|发展|管理)$/, '');
+  full
+    .replace(/^(杭州市余杭区|杭州余杭|杭州|浙江)/, '')
+    .replace(/(股份)?有限公司$/, '')
+    .replace(/(科技|技术|发展|管理)$/, '');
 
 function areaName(code: string, areas: AreaRow[]): string {
   const a = areas.find((x) => x.code === code);
@@ -303,14 +322,24 @@ const MOUNTAIN_SECTORS: Record<string, string[]> = {
 
 /** The 54 mountain projects that landed in 2022, with their 710,000,000 元 of 2022 landed funds. */
 function mountainLanded2022(ent: Map<string, string>, areas: AreaRow[]): Plan[] {
-  const counts: [string, number][] = [['径山镇', 14], ['瓶窑镇', 16], ['鸬鸟镇', 8], ['百丈镇', 8], ['黄湖镇', 8]];
+  const counts: [string, number][] = [
+    ['径山镇', 14],
+    ['瓶窑镇', 16],
+    ['鸬鸟镇', 8],
+    ['百丈镇', 8],
+    ['黄湖镇', 8],
+  ];
   // interleave towns so each town's landings spread over the year
   const slots: { t: TownDef; k: number }[] = [];
   for (let r = 0; slots.length < TARGET.f1LandedProjects2022Mountain; r++) {
     for (const [name, n] of counts) if (r < n) slots.push({ t: town(name), k: r });
   }
   const r = rng('mountain-2022');
-  const amounts = allocate(TARGET.f2LandedFunds2022Mountain, slots.map(() => r.int(30, 250)), WAN);
+  const amounts = allocate(
+    TARGET.f2LandedFunds2022Mountain,
+    slots.map(() => r.int(30, 250)),
+    WAN,
+  );
   const last = slots.length - 1;
   return slots.map(({ t, k }, j) => {
     const landed = addDays('2022-01-01', Math.floor((j * 364) / last));
@@ -336,7 +365,10 @@ function mountainLanded2022(ent: Map<string, string>, areas: AreaRow[]): Plan[] 
     const amount = scaleUp(landedTotal, BigInt(100 + 20 * (j % 5)), 100n, WAN);
     flows.unshift(commitment({ signedOn, amount }));
 
-    const stages: Plan['stages'] = [{ stage: 'SIGNED', on: signedOn }, { stage: 'LANDED', on: landed }];
+    const stages: Plan['stages'] = [
+      { stage: 'SIGNED', on: signedOn },
+      { stage: 'LANDED', on: landed },
+    ];
     if (j % 2 === 0) {
       const started = addDays(landed, 20 + (j % 60));
       stages.push({ stage: 'STARTED', on: started });
@@ -378,8 +410,12 @@ function mountainOthers(ent: Map<string, string>, areas: AreaRow[]): Plan[] {
   };
   // landed in 2021 (one on 2021-12-31); their landed money arrived in 2021 (and, for one, 2023)
   const l2021: [string, string][] = [
-    ['2020-08-12', '2021-02-20'], ['2020-11-03', '2021-03-18'], ['2021-01-15', '2021-05-06'],
-    ['2021-03-22', '2021-07-19'], ['2021-05-30', '2021-10-11'], ['2021-09-10', '2021-12-31'],
+    ['2020-08-12', '2021-02-20'],
+    ['2020-11-03', '2021-03-18'],
+    ['2021-01-15', '2021-05-06'],
+    ['2021-03-22', '2021-07-19'],
+    ['2021-05-30', '2021-10-11'],
+    ['2021-09-10', '2021-12-31'],
   ];
   l2021.forEach(([signedOn, landed], i) => {
     const wan = r.int(800, 3000);
@@ -392,8 +428,13 @@ function mountainOthers(ent: Map<string, string>, areas: AreaRow[]): Plan[] {
   });
   // landed in 2023 (one on 2023-01-01), mostly signed in 2022
   const l2023: [string, string][] = [
-    ['2022-03-08', '2023-01-01'], ['2022-06-21', '2023-02-14'], ['2022-08-30', '2023-03-20'], ['2022-10-12', '2023-04-08'],
-    ['2022-11-25', '2023-05-16'], ['2022-12-20', '2023-06-01'], ['2023-01-10', '2023-06-28'],
+    ['2022-03-08', '2023-01-01'],
+    ['2022-06-21', '2023-02-14'],
+    ['2022-08-30', '2023-03-20'],
+    ['2022-10-12', '2023-04-08'],
+    ['2022-11-25', '2023-05-16'],
+    ['2022-12-20', '2023-06-01'],
+    ['2023-01-10', '2023-06-28'],
   ];
   l2023.forEach(([signedOn, landed], i) => {
     const wan = r.int(1000, 5000);
@@ -508,7 +549,8 @@ function platformPlan(
   const fitting = investorPool.filter((e) => e.tags.some((t) => SECTOR_TAGS[sector]!.includes(t)));
   const pool = fitting.length ? fitting : investorPool;
   // k-th project of this sector (sectors may repeat in the cycle)
-  const k = Math.floor(i / sectors.length) * sectors.filter((x) => x === sector).length + sectors.slice(0, i % sectors.length).filter((x) => x === sector).length;
+  const k =
+    Math.floor(i / sectors.length) * sectors.filter((x) => x === sector).length + sectors.slice(0, i % sectors.length).filter((x) => x === sector).length;
   const inv = pool[k % pool.length]!;
   const subjects = PLATFORM_SUBJECTS[sector]!;
   const investors = [ent.get(inv.key)!];
@@ -552,11 +594,15 @@ function wkcProjects(ent: Map<string, string>): Plan[] {
   y2022.forEach(([d, a, l], i) => plans.push(platformPlan('WKC', i, d, a, TECH_INVESTORS, sectors, ent, l)));
   const q1Amounts: bigint[] = [
     56n * YI, // ≥50亿
-    10n * YI, 125_000n * WAN, 185_000n * WAN, 32n * YI, // [10亿, 50亿): one exactly 10亿
+    10n * YI,
+    125_000n * WAN,
+    185_000n * WAN,
+    32n * YI, // [10亿, 50亿): one exactly 10亿
     // [1亿, 10亿): one exactly 1亿, one 9.999亿
-    ...[10_000, 12_000, 15_000, 18_000, 20_000, 22_500, 25_000, 28_000, 30_000, 35_000, 38_000, 42_000, 45_000, 50_000, 56_000, 60_000, 68_000, 75_000, 82_000, 99_990].map(
-      (w) => BigInt(w) * WAN,
-    ),
+    ...[
+      10_000, 12_000, 15_000, 18_000, 20_000, 22_500, 25_000, 28_000, 30_000, 35_000, 38_000, 42_000, 45_000, 50_000, 56_000, 60_000, 68_000, 75_000, 82_000,
+      99_990,
+    ].map((w) => BigInt(w) * WAN),
     // below 1亿: one 9,999万
     ...[9_999, 8_000, 5_000, 3_000, 6_500, 1_200].map((w) => BigInt(w) * WAN),
   ];
@@ -589,7 +635,9 @@ function lzProjects(ent: Map<string, string>): Plan[] {
   y2022.forEach(([d, a, l, c], i) => plans.push(platformPlan('LZ', i, d, a, pool, sectors, ent, l, c)));
   const r = rng('lz-q1');
   const q1Amounts: bigint[] = [
-    105_000n * WAN, 15n * YI, 22n * YI, // ≥10亿
+    105_000n * WAN,
+    15n * YI,
+    22n * YI, // ≥10亿
     1n * YI, // exactly 1亿
     ...Array.from({ length: 56 }, () => BigInt(r.int(21, 190) * 500) * WAN), // 1.05亿 … 9.5亿
     ...Array.from({ length: 5 }, () => BigInt(r.int(6, 19) * 500) * WAN), // 3,000万 … 9,500万
@@ -637,7 +685,16 @@ function planRows(plans: Plan[]): Pick<Seed, 'projects' | 'project_stages' | 'fu
     // References (凭证号) look like a bookkeeping voucher: 记-<date>-<n>, numbered within the project.
     [...p.flows]
       .sort((a, b) => a.on.localeCompare(b.on) || a.kind.localeCompare(b.kind))
-      .forEach((f, i) => fund_flows.push({ project_code: code, reference: `记-${f.on.replace(/-/g, '')}-${String(i + 1).padStart(2, '0')}`, kind: f.kind, amount: f.amount, occurred_on: f.on, source: ILLUSTRATIVE }));
+      .forEach((f, i) =>
+        fund_flows.push({
+          project_code: code,
+          reference: `记-${f.on.replace(/-/g, '')}-${String(i + 1).padStart(2, '0')}`,
+          kind: f.kind,
+          amount: f.amount,
+          occurred_on: f.on,
+          source: ILLUSTRATIVE,
+        }),
+      );
   }
   return { projects, project_stages, fund_flows };
 }
@@ -654,7 +711,10 @@ function buildIncomes(): IncomeRow[] {
   /** Growth weights roughly proportional to the village's size, with some spread. */
   const sizeWeights = (codes: string[], r: Rng): number[] => codes.map((c) => Number(v2022.get(c)! / WAN) * r.int(50, 150));
   const setValues = (codes: string[], total2022: bigint, r: Rng, spread: [number, number]): void => {
-    const values = allocate(total2022, codes.map(() => r.int(spread[0] * 100, spread[1] * 100)));
+    const values = allocate(
+      total2022,
+      codes.map(() => r.int(spread[0] * 100, spread[1] * 100)),
+    );
     codes.forEach((c, i) => v2022.set(c, values[i]!));
   };
   const setGrowth = (codes: string[], total: bigint, weights: number[], sign = 1n): void => {
@@ -665,7 +725,11 @@ function buildIncomes(): IncomeRow[] {
   const lnCodes = ln.villages.map((_, i) => villageCode(ln, i));
   const ln2022 = 27_000_000n;
   setValues(lnCodes, ln2022, rl, [80, 120]);
-  setGrowth(lnCodes, TARGET.f6LuniaoScenicGrowth, ln.villages.map((v, i) => Number(v2022.get(lnCodes[i]!)! / WAN) * (v.scenic === 'GRADE_3A' ? 6 : 4)));
+  setGrowth(
+    lnCodes,
+    TARGET.f6LuniaoScenicGrowth,
+    ln.villages.map((v, i) => Number(v2022.get(lnCodes[i]!)! / WAN) * (v.scenic === 'GRADE_3A' ? 6 : 4)),
+  );
   // the other 35 mountain villages make up the five towns' 1.3亿 (2022) and 1.15亿 (2021)
   const rm = rng('income/mountain');
   const otherMountain = TOWNS.filter((t) => t.mountain && t !== ln).flatMap((t) => t.villages.map((_, i) => villageCode(t, i)));
@@ -684,7 +748,10 @@ function buildIncomes(): IncomeRow[] {
   // 径山's villages also report 2020
   const js2020Drop = new Map<string, bigint>();
   const jsCodes = js.villages.map((_, i) => villageCode(js, i));
-  allocate(2_400_000n, jsCodes.map((_, i) => 5 + i)).forEach((d, i) => js2020Drop.set(jsCodes[i]!, d));
+  allocate(
+    2_400_000n,
+    jsCodes.map((_, i) => 5 + i),
+  ).forEach((d, i) => js2020Drop.set(jsCodes[i]!, d));
 
   const rows: IncomeRow[] = [];
   const rp = rng('income/parts');
@@ -699,7 +766,17 @@ function buildIncomes(): IncomeRow[] {
     const inv = withParts ? op - b! - c! : null;
     const subsidy = rp.int(0, 9) < 6 ? BigInt(rp.int(20, 120)) * WAN : null;
     const other = rp.int(0, 9) < 3 ? BigInt(rp.int(1, 30)) * 5_000n : null;
-    return { village_code: code, year, operating_income: op, business_income: b, contracting_income: c, investment_income: inv, subsidy_income: subsidy, other_income: other, source: ILLUSTRATIVE };
+    return {
+      village_code: code,
+      year,
+      operating_income: op,
+      business_income: b,
+      contracting_income: c,
+      investment_income: inv,
+      subsidy_income: subsidy,
+      other_income: other,
+      source: ILLUSTRATIVE,
+    };
   };
   for (const t of TOWNS) {
     t.villages.forEach((_, i) => {

@@ -14,8 +14,22 @@ const Q1_END = '2023-03-31';
 const AS_OF_WRITING = '2023-05-18';
 const AS_OF_SOURCE = `${ARTICLE} (截至目前: as of the article, stored at its latest date 2023-05-18)`;
 
-const prog = (code: string, name_zh: string, name_en: string, kind: ProgrammeRow['kind'], lead_area_code: string | null, lead_body: string | null = null): ProgrammeRow => ({
-  code, name_zh, name_en, kind, lead_area_code, lead_body, started_on: null, source: ARTICLE,
+const prog = (
+  code: string,
+  name_zh: string,
+  name_en: string,
+  kind: ProgrammeRow['kind'],
+  lead_area_code: string | null,
+  lead_body: string | null = null,
+): ProgrammeRow => ({
+  code,
+  name_zh,
+  name_en,
+  kind,
+  lead_area_code,
+  lead_body,
+  started_on: null,
+  source: ARTICLE,
 });
 
 export function buildProgrammes(): ProgrammeRow[] {
@@ -58,19 +72,55 @@ export function buildProgrammeDocuments(): ProgrammeDocumentRow[] {
 
 export function buildProgrammeEvents(): ProgrammeEventRow[] {
   return [
-    { programme_code: 'COMMON_PROSPERITY_PILOT', occurred_on: '2022-06-01', title: '余杭区入选浙江省高质量发展建设共同富裕示范区第二批试点名单 (2022年6月; day not given, stored as the 1st)', source: ARTICLE },
-    { programme_code: 'COMMON_PROSPERITY_PILOT', occurred_on: '2023-05-18', title: '杭州市2022年度综合考评结果通报：余杭区连续6年蝉联榜首，获5个单项奖', source: ARTICLE },
+    {
+      programme_code: 'COMMON_PROSPERITY_PILOT',
+      occurred_on: '2022-06-01',
+      title: '余杭区入选浙江省高质量发展建设共同富裕示范区第二批试点名单 (2022年6月; day not given, stored as the 1st)',
+      source: ARTICLE,
+    },
+    {
+      programme_code: 'COMMON_PROSPERITY_PILOT',
+      occurred_on: '2023-05-18',
+      title: '杭州市2022年度综合考评结果通报：余杭区连续6年蝉联榜首，获5个单项奖',
+      source: ARTICLE,
+    },
   ];
 }
 
-const ind = (code: string, name_zh: string, name_en: string, unit: IndicatorRow['unit'], measure: IndicatorRow['measure'], programme_code: string | null, extra: Partial<IndicatorRow> = {}): IndicatorRow => ({
-  code, name_zh, name_en, unit, measure, additive: true, parent_code: null, breakdown_complete: null, programme_code, note: null, source: ARTICLE, ...extra,
+const ind = (
+  code: string,
+  name_zh: string,
+  name_en: string,
+  unit: IndicatorRow['unit'],
+  measure: IndicatorRow['measure'],
+  programme_code: string | null,
+  extra: Partial<IndicatorRow> = {},
+): IndicatorRow => ({
+  code,
+  name_zh,
+  name_en,
+  unit,
+  measure,
+  additive: true,
+  parent_code: null,
+  breakdown_complete: null,
+  programme_code,
+  note: null,
+  source: ARTICLE,
+  ...extra,
 });
 
 export function buildIndicators(): IndicatorRow[] {
   return [
     ind('TALENT_TOTAL', '人才资源总量', 'Talent resources', 'REN', 'STOCK', 'DUAL_INNOVATION'),
-    ind('OVERSEAS_TALENT', '累计引进硕士学历以上海外高层次人才', 'Overseas high-level talents with a master’s degree or above brought in (cumulative)', 'MING', 'STOCK', 'TALENT_ENCLAVE'),
+    ind(
+      'OVERSEAS_TALENT',
+      '累计引进硕士学历以上海外高层次人才',
+      'Overseas high-level talents with a master’s degree or above brought in (cumulative)',
+      'MING',
+      'STOCK',
+      'TALENT_ENCLAVE',
+    ),
     ind('PROVINCIAL_LABS', '落地省级实验室', 'Provincial laboratories located in the district', 'JIA', 'STOCK', null),
     ind('TECH_TRADE', '技术交易额', 'Technology trade', 'YUAN', 'FLOW', 'TWIN_INCUBATORS'),
     ind('RD_CENTRE_APPLICATIONS', '组织申报区级研发中心', 'District R&D centres applied for', 'JIA', 'FLOW', 'TWIN_INCUBATORS'),
@@ -80,16 +130,37 @@ export function buildIndicators(): IndicatorRow[] {
     ind('RIDER_SUBSIDY_AMOUNT', '骑手保险补贴金额', 'Rider insurance subsidies paid (cumulative)', 'YUAN', 'STOCK', 'RIDER_INSURANCE'),
     ind('RIDER_STATIONS', '联动骑手驿站站点', 'Rider stations linked to the service centre', 'GE', 'STOCK', 'NEW_EMPLOYMENT_CENTRE'),
     ind('RURAL_MAKERS', '培育农创客', 'Rural-innovation makers (农创客) cultivated', 'MING', 'FLOW', 'RURAL_TALENT'),
-    ind('FARMERS_TRAINED', '农民培训累计总量', 'Farmers trained', 'REN', 'FLOW', 'RURAL_TALENT', { breakdown_complete: false, note: '其中三项为部分列举，不构成总数 (the article names three parts that do not add up to the total)' }),
+    ind('FARMERS_TRAINED', '农民培训累计总量', 'Farmers trained', 'REN', 'FLOW', 'RURAL_TALENT', {
+      breakdown_complete: false,
+      note: '其中三项为部分列举，不构成总数 (the article names three parts that do not add up to the total)',
+    }),
     ind('FARMERS_TRAINED_LABOUR', '农民劳动技能培训', 'Farmers trained: labour skills', 'REN', 'FLOW', 'RURAL_TALENT', { parent_code: 'FARMERS_TRAINED' }),
-    ind('FARMERS_TRAINED_PRACTICAL', '农村实用人才一般项目培训', 'Farmers trained: rural practical talents (general)', 'REN', 'FLOW', 'RURAL_TALENT', { parent_code: 'FARMERS_TRAINED' }),
+    ind('FARMERS_TRAINED_PRACTICAL', '农村实用人才一般项目培训', 'Farmers trained: rural practical talents (general)', 'REN', 'FLOW', 'RURAL_TALENT', {
+      parent_code: 'FARMERS_TRAINED',
+    }),
     ind('FARMERS_TRAINED_SPECIAL', '农民专项技能培训', 'Farmers trained: special skills', 'REN', 'FLOW', 'RURAL_TALENT', { parent_code: 'FARMERS_TRAINED' }),
     ind('PARTNER_FARMER_REVENUE', '当地合作企业、农户营收', 'Revenue of local partner enterprises and farmers', 'YUAN', 'FLOW', 'LUNIAO_SIX_VILLAGES'),
   ];
 }
 
-const val = (indicator_code: string, area_code: string, period: string, value: bigint, qualifier_word: string | null = null, extra: Partial<IndicatorValueRow> = {}): IndicatorValueRow => ({
-  indicator_code, area_code, period, value, qualifier_word, derived: null, derivation: null, items: [], source: ARTICLE, ...extra,
+const val = (
+  indicator_code: string,
+  area_code: string,
+  period: string,
+  value: bigint,
+  qualifier_word: string | null = null,
+  extra: Partial<IndicatorValueRow> = {},
+): IndicatorValueRow => ({
+  indicator_code,
+  area_code,
+  period,
+  value,
+  qualifier_word,
+  derived: null,
+  derivation: null,
+  items: [],
+  source: ARTICLE,
+  ...extra,
 });
 
 export function buildIndicatorValues(): IndicatorValueRow[] {
@@ -144,7 +215,8 @@ export function checkIndicatorFigures(seed: { indicator_values: IndicatorValueRo
   const lines: string[] = [];
   for (const [g, i, a, p, value, word] of G_FIGURES) {
     const v = find(i, a, p);
-    if (!v || v.value !== value || v.qualifier_word !== word) throw new Error(`${g}: ${i} ${a} ${p} should be ${value}${word ?? ''}, got ${v ? `${v.value}${v.qualifier_word ?? ''}` : 'nothing'}`);
+    if (!v || v.value !== value || v.qualifier_word !== word)
+      throw new Error(`${g}: ${i} ${a} ${p} should be ${value}${word ?? ''}, got ${v ? `${v.value}${v.qualifier_word ?? ''}` : 'nothing'}`);
     lines.push(`${g.padEnd(4)} ${i.padEnd(24)} ${a.padEnd(10)} ${p.padEnd(11)} ${word === '余' ? `${value}余` : `${word ?? ''}${value}`}`);
   }
   const prev = find('RD_CENTRE_APPLICATIONS', DISTRICT.code, '2022-Q1');
@@ -152,7 +224,7 @@ export function checkIndicatorFigures(seed: { indicator_values: IndicatorValueRo
   // growth in hundredths of a percent, rounded half up: (405 − prev) × 10000 / prev
   const hundredths = ((405n - prev.value) * 20000n + prev.value) / (2n * prev.value);
   if (hundredths !== 5577n) throw new Error(`G5: growth over ${prev.value} is ${hundredths} hundredths of a percent, not 5577`);
-  lines.push(`G5   growth over derived 2022-Q1 ${prev.value}: +${hundredths / 100n}.${String(hundredths % 100n).padStart(2, "0")}%`);
+  lines.push(`G5   growth over derived 2022-Q1 ${prev.value}: +${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}%`);
   const events = seed.programme_events.filter((e) => e.programme_code === 'COMMON_PROSPERITY_PILOT').map((e) => e.occurred_on);
   if (events.join(',') !== '2022-06-01,2023-05-18') throw new Error(`G13: pilot events are ${events.join(',')}`);
   lines.push(`G13  COMMON_PROSPERITY_PILOT events ${events.join(', ')}`);

@@ -50,44 +50,68 @@ const real = (names: string): VillageDef[] => names.split(' ').map((n) => ({ nam
 /** The 7 街道 and 5 镇 (in code order), with their villages and communities. */
 export const TOWNS: TownDef[] = [
   {
-    code: '330110005', name: '五常街道', mountain: false, key: 'wc',
+    code: '330110005',
+    name: '五常街道',
+    mountain: false,
+    key: 'wc',
     villages: inv('联胜 常丰 浜东 蒋家 和睦 洪园 荷花 桑园 渔家 河东 水口 茭白'),
     communities: ['文一社区'],
   },
   {
-    code: '330110009', name: '仁和街道', mountain: false, key: 'rh',
+    code: '330110009',
+    name: '仁和街道',
+    mountain: false,
+    key: 'rh',
     villages: inv('东塘 獐山 云会 仁和 洛阳 栅庄桥 奉口 双陈 永泰 新桥头 三白潭 独城 葛墩 渔塘 南扬 沿山 平桥 渡船'),
     communities: [],
   },
   {
-    code: '330110010', name: '良渚街道', mountain: false, key: 'lzj',
+    code: '330110010',
+    name: '良渚街道',
+    mountain: false,
+    key: 'lzj',
     villages: inv('港南 安溪 大陆 勾庄 良渚港 杜城 新港 荀山 玉琮 北湖 石桥港 东苕 莫角 瑶山'),
     communities: ['玉鸟社区'],
   },
   {
-    code: '330110011', name: '闲林街道', mountain: false, key: 'xl',
+    code: '330110011',
+    name: '闲林街道',
+    mountain: false,
+    key: 'xl',
     villages: inv('方家 里项 东岳 朱庙 南港 石门 翠竹 松溪 溪亭 青山湾 白马 金竹 桃源'),
     communities: [],
   },
   {
-    code: '330110012', name: '仓前街道', mountain: false, key: 'cq',
+    code: '330110012',
+    name: '仓前街道',
+    mountain: false,
+    key: 'cq',
     villages: inv('葛巷 永乐 灵源 高桥 太炎 吴山 连具 苕溪 宝山 龙潭 梅家 东西'),
     communities: [],
   },
   {
-    code: '330110013', name: '余杭街道', mountain: false, key: 'yh',
+    code: '330110013',
+    name: '余杭街道',
+    mountain: false,
+    key: 'yh',
     villages: inv('文昌 宝塔 溪塘 洪桥 凤凰 永安 禹航 南湖 安乐 舒心 狮山 西溪 新桥 通济 横湖 上湖 下陡门'),
     communities: [],
   },
   {
-    code: '330110014', name: '中泰街道', mountain: false, key: 'zt',
+    code: '330110014',
+    name: '中泰街道',
+    mountain: false,
+    key: 'zt',
     villages: [...inv('紫荆 南峰 中桥 白云 枫岭 石鸽 泰山 琅琊 双联 竹坑 青峰 鹤鸣 碧云 岭后 东坞 杉树')].map((v) =>
       v.name === '紫荆村' ? { ...v, scenic: 'GRADE_2A' as const } : v,
     ),
     communities: [],
   },
   {
-    code: '330110109', name: '径山镇', mountain: true, key: 'js',
+    code: '330110109',
+    name: '径山镇',
+    mountain: true,
+    key: 'js',
     villages: [
       ...real('径山 小古城 前溪 四岭'),
       { name: '茶园村', scenic: 'GRADE_3A' },
@@ -98,12 +122,18 @@ export const TOWNS: TownDef[] = [
     communities: ['双溪社区'],
   },
   {
-    code: '330110110', name: '瓶窑镇', mountain: true, key: 'py',
+    code: '330110110',
+    name: '瓶窑镇',
+    mountain: true,
+    key: 'py',
     villages: real('大观山 奇鹤 彭公 塘埠 凤都 西安寺 南山 长命 崇化 窑北 张堰 石濑'),
     communities: ['凤溪社区'],
   },
   {
-    code: '330110111', name: '鸬鸟镇', mountain: true, key: 'ln',
+    code: '330110111',
+    name: '鸬鸟镇',
+    mountain: true,
+    key: 'ln',
     // All six villages are scenic villages, three 3A and three 2A (which one has which grade is illustrative).
     villages: [
       { name: '仙佰坑村', real: true, scenic: 'GRADE_3A' },
@@ -116,12 +146,18 @@ export const TOWNS: TownDef[] = [
     communities: ['鸬鸟社区'],
   },
   {
-    code: '330110112', name: '百丈镇', mountain: true, key: 'bz',
+    code: '330110112',
+    name: '百丈镇',
+    mountain: true,
+    key: 'bz',
     villages: [...real('溪口 半山 仙岩'), { name: '竹海村', scenic: 'GRADE_2A' }, ...inv('泉坑')],
     communities: [],
   },
   {
-    code: '330110113', name: '黄湖镇', mountain: true, key: 'hh',
+    code: '330110113',
+    name: '黄湖镇',
+    mountain: true,
+    key: 'hh',
     villages: [...real('青山 赐璧'), ...inv('岭下 虎啸'), { name: '清溪村', scenic: 'GRADE_1A' }, ...inv('绿竹')],
     communities: [],
   },
@@ -161,8 +197,24 @@ export const SOES: (EnterpriseDef & { town: string })[] = [
 /** Enterprises of the enterprise–village pairs named in public sources. */
 export const PAIR_ENTERPRISES: (EnterpriseDef & { village: string })[] = [
   { key: 'huali', village: '径山村', name: '华立集团股份有限公司', ownership: 'PRIVATE', tags: ['百企百社'], source: CODE_INV_PUBLIC },
-  { key: 'yuanlin', village: '小古城村', name: '杭州园林设计院股份有限公司', ownership: 'PRIVATE', tags: ['百企百社'], source: CODE_INV_PUBLIC, division: '330100' },
-  { key: 'taikang', village: '前溪村', name: '泰康健康产业投资控股有限公司', ownership: 'PRIVATE', tags: ['百企百社', '康养'], source: CODE_INV_PUBLIC, division: '110000' },
+  {
+    key: 'yuanlin',
+    village: '小古城村',
+    name: '杭州园林设计院股份有限公司',
+    ownership: 'PRIVATE',
+    tags: ['百企百社'],
+    source: CODE_INV_PUBLIC,
+    division: '330100',
+  },
+  {
+    key: 'taikang',
+    village: '前溪村',
+    name: '泰康健康产业投资控股有限公司',
+    ownership: 'PRIVATE',
+    tags: ['百企百社', '康养'],
+    source: CODE_INV_PUBLIC,
+    division: '110000',
+  },
 ];
 
 /** The 15 rural-innovation brand enterprises (乡创); two are named in the article. */

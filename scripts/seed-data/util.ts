@@ -118,7 +118,7 @@ export function fixZipTimestamps(zip: Buffer, date: Date): Buffer {
       [p + 46 + nameLen, extraLen],
       [local + 30 + zip.readUInt16LE(local + 26), zip.readUInt16LE(local + 28)],
     ] as const) {
-      for (let q = start; q + 4 <= start + len; ) {
+      for (let q = start; q + 4 <= start + len;) {
         const id = zip.readUInt16LE(q);
         if (id === 0x5455) throw new Error('fixZipTimestamps: extended timestamp field present');
         q += 4 + zip.readUInt16LE(q + 2);

@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { parseYuan } from '../../src/common/decimal.js';
-import { SHEETS, type ColumnSpec } from '../../src/import/sheets.js';
+import { type ColumnSpec, SHEETS } from '../../src/import/sheets.js';
 import type { Seed, Value } from './rows.js';
 import { fixZipTimestamps } from './util.js';
 
@@ -38,7 +38,8 @@ function toCell(sheet: string, col: ColumnSpec, row: Record<string, Value>): str
       return v ? TRUE_WORD : FALSE_WORD;
     case 'money': {
       if (typeof v !== 'bigint') throw new Error(`column ${col.key}: money must be a BigInt`);
-      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`column ${col.key}: ${v} is beyond the safe-integer range`);
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+        throw new Error(`column ${col.key}: ${v} is beyond the safe-integer range`);
       return Number(v);
     }
     case 'integer':
@@ -76,7 +77,10 @@ export async function writeWorkbook(seed: Seed): Promise<Buffer> {
     for (const cells of body) ws.addRow(cells);
     spec.columns.forEach((c, i) => {
       const col = ws.getColumn(i + 1);
-      col.width = widthOf(c.zh, body.map((b) => b[i]!));
+      col.width = widthOf(
+        c.zh,
+        body.map((b) => b[i]!),
+      );
       // codes and dates are text: keep Excel from turning them into numbers or dates on edit
       if (c.type === 'code' || c.type === 'date') col.numFmt = '@';
     });
@@ -109,7 +113,10 @@ function fromCell(col: ColumnSpec, raw: ExcelJS.CellValue): Value {
       if (typeof raw !== 'number') throw new Error(`column ${col.key}: not a number`);
       return raw;
     case 'list':
-      return String(raw).split(/[、;,|]/).map((s) => s.trim()).filter(Boolean);
+      return String(raw)
+        .split(/[、;,|]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'date':
       if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new Error(`column ${col.key}: date is not ISO text: ${String(raw)}`);
       return raw;

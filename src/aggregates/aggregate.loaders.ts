@@ -2,16 +2,16 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../common/context.js';
 import { INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
 import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
-import { FUNDS_LANDED_MEASURES, FUNDS_LANDED_ROLLUP_MEASURES, fundFlowFacts, fundRollupFacts, fundsLandedFacts } from './funds-landed.sql.js';
-import { singlePeriod } from './rollup-grain.js';
-import { FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, FundsTotals, type FundsRow } from './funds.types.js';
-import { FundsLandedTotal, type FundsLandedRow } from './funds-landed.types.js';
+import { FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, type FundsRow, FundsTotals } from './funds.types.js';
+import { fundFlowFacts, fundRollupFacts, FUNDS_LANDED_MEASURES, FUNDS_LANDED_ROLLUP_MEASURES, fundsLandedFacts } from './funds-landed.sql.js';
+import { type FundsLandedRow, FundsLandedTotal } from './funds-landed.types.js';
 import { keyedStatement } from './grouping.js';
 import type { DateBounds } from './period.input.js';
 import { checkKnownCodes, projectScopeCodes } from './project-scope.js';
 import type { ProjectTiersFilter } from './project-tiers.inputs.js';
 import { projectTiersFacts, projectTiersMeasures, type TierBounds } from './project-tiers.sql.js';
-import { ProjectTierSummary, type ProjectTiersRow } from './project-tiers.types.js';
+import { type ProjectTiersRow, ProjectTierSummary } from './project-tiers.types.js';
+import { singlePeriod } from './rollup-grain.js';
 import { Sql } from './sql.js';
 
 /** Joins each area under one of the areas `ids` (itself included) to those areas as `s.root`, through the materialised path. */
@@ -25,16 +25,25 @@ type Facts = (sql: Sql, ids: readonly number[]) => { ctes: string[]; facts: stri
  * A per-request DataLoader that computes one aggregate for many records in one statement:
  * the facts carry the record id as `_key` and are grouped by it; records without facts get `empty`.
  */
-function keyedLoader<R, T>(ctx: RequestContext, name: string, facts: Facts, measures: () => string, make: (row: R | undefined) => T, before?: () => Promise<void>) {
-  return ctx.loaders.get(`aggregate:${name}`, () =>
-    new DataLoader<number, T>(async (ids) => {
-      await before?.();
-      const sql = new Sql(ctx);
-      const { ctes, facts: text, measures: own } = facts(sql, ids);
-      const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: own ?? measures() }));
-      const byKey = new Map(rows.map((r) => [Number(r.key), r]));
-      return ids.map((id) => make(byKey.get(id)));
-    }),
+function keyedLoader<R, T>(
+  ctx: RequestContext,
+  name: string,
+  facts: Facts,
+  measures: () => string,
+  make: (row: R | undefined) => T,
+  before?: () => Promise<void>,
+) {
+  return ctx.loaders.get(
+    `aggregate:${name}`,
+    () =>
+      new DataLoader<number, T>(async (ids) => {
+        await before?.();
+        const sql = new Sql(ctx);
+        const { ctes, facts: text, measures: own } = facts(sql, ids);
+        const rows = await sql.run<R & { key: number }>(keyedStatement({ ctes, facts: text, measures: own ?? measures() }));
+        const byKey = new Map(rows.map((r) => [Number(r.key), r]));
+        return ids.map((id) => make(byKey.get(id)));
+      }),
   );
 }
 
@@ -45,7 +54,12 @@ export function areaFundsLandedLoader(ctx: RequestContext, bounds: DateBounds) {
     `Area.fundsLanded:${JSON.stringify(bounds)}`,
     (sql, ids) => {
       const grain = singlePeriod(bounds);
-      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id'), landedOnly: true }), measures: FUNDS_LANDED_ROLLUP_MEASURES };
+      if (grain)
+        return {
+          ctes: [],
+          facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id'), landedOnly: true }),
+          measures: FUNDS_LANDED_ROLLUP_MEASURES,
+        };
       return fundsLandedFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') });
     },
     () => FUNDS_LANDED_MEASURES,
@@ -60,7 +74,12 @@ export function pairingFundsLandedLoader(ctx: RequestContext, bounds: DateBounds
     `Pairing.fundsLanded:${JSON.stringify(bounds)}`,
     (sql, ids) => {
       const grain = singlePeriod(bounds);
-      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`], landedOnly: true }), measures: FUNDS_LANDED_ROLLUP_MEASURES };
+      if (grain)
+        return {
+          ctes: [],
+          facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`], landedOnly: true }),
+          measures: FUNDS_LANDED_ROLLUP_MEASURES,
+        };
       return fundsLandedFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] });
     },
     () => FUNDS_LANDED_MEASURES,
@@ -75,7 +94,12 @@ export function areaFundsLoader(ctx: RequestContext, bounds: DateBounds) {
     `Area.funds:${JSON.stringify(bounds)}`,
     (sql, ids) => {
       const grain = singlePeriod(bounds);
-      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id') }), measures: FUNDS_ROLLUP_MEASURES };
+      if (grain)
+        return {
+          ctes: [],
+          facts: fundRollupFacts(sql, null, bounds, grain, { key: 's.root', joins: underRoots(sql, ids, 'r.host_id') }),
+          measures: FUNDS_ROLLUP_MEASURES,
+        };
       return fundFlowFacts(sql, null, bounds, { key: 's.root', joins: underRoots(sql, ids, 'p.host_id') });
     },
     () => FUNDS_MEASURES,
@@ -90,7 +114,12 @@ export function pairingFundsLoader(ctx: RequestContext, bounds: DateBounds) {
     `Pairing.funds:${JSON.stringify(bounds)}`,
     (sql, ids) => {
       const grain = singlePeriod(bounds);
-      if (grain) return { ctes: [], facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`] }), measures: FUNDS_ROLLUP_MEASURES };
+      if (grain)
+        return {
+          ctes: [],
+          facts: fundRollupFacts(sql, null, bounds, grain, { key: 'r.pairing_id', where: [`r.pairing_id = any(${sql.ints(ids)})`] }),
+          measures: FUNDS_ROLLUP_MEASURES,
+        };
       return fundFlowFacts(sql, null, bounds, { key: 'p.pairing_id', where: [`p.pairing_id = any(${sql.ints(ids)})`] });
     },
     () => FUNDS_MEASURES,

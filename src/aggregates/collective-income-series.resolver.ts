@@ -4,14 +4,14 @@ import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
 import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader } from '../common/query.js';
-import { CollectiveIncomeGroupOrder, CollectiveIncomeGrouping, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
+import { CollectiveIncomeGrouping, CollectiveIncomeGroupOrder, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
 import { checkIncomeKinds, checkIncomeYear, incomeFilterCodes } from './collective-income-summary.resolver.js';
+import { incomeSources } from './collective-income-summary.resolver.js';
 import { INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFactsOver } from './collective-income-summary.sql.js';
 import { CollectiveIncomeTotals, type IncomeRow } from './collective-income-summary.types.js';
 import { checkDimensions, checkFirst, dimensionSql, FIRST_GROUPS_ARG, type KeyRow } from './grouping.js';
-import { Sql } from './sql.js';
 import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
-import { incomeSources } from './collective-income-summary.resolver.js';
+import { Sql } from './sql.js';
 
 /** Most years one series may span. */
 const MAX_YEARS = 50;
@@ -26,13 +26,16 @@ function yearsOf(from: number, to: number, rows: YearRow[]): CollectiveIncomeTot
   return out;
 }
 
-@ObjectType('CollectiveIncomeSeriesGroup', { description: '村集体收入序列分组 The yearly collective income of one group of villages (a village, a town, …), with its keys.' })
+@ObjectType('CollectiveIncomeSeriesGroup', {
+  description: '村集体收入序列分组 The yearly collective income of one group of villages (a village, a town, …), with its keys.',
+})
 export class CollectiveIncomeSeriesGroup {
   areaId: number | null = null;
 
   @Field(() => Area, {
     nullable: true,
-    description: '区域 The platform, town or village of the group; null for villages under no area of the grouped level, and when not grouped by an area level.',
+    description:
+      '区域 The platform, town or village of the group; null for villages under no area of the grouped level, and when not grouped by an area level.',
   })
   area(@Ctx() ctx: RequestContext): Promise<Area | null> | null {
     return this.areaId === null ? null : byIdLoader(ctx, Area).load(this.areaId);
@@ -41,7 +44,9 @@ export class CollectiveIncomeSeriesGroup {
   @Field(() => Boolean, { nullable: true, description: '山区镇 Whether the villages lie in a mountain town; null when not grouped by it.' })
   mountain: boolean | null = null;
 
-  @Field(() => [CollectiveIncomeTotals], { description: '各年 One entry per year of the range, oldest first, each against the year before it (change, growthRate).' })
+  @Field(() => [CollectiveIncomeTotals], {
+    description: '各年 One entry per year of the range, oldest first, each against the year before it (change, growthRate).',
+  })
   years: CollectiveIncomeTotals[] = [];
 }
 
@@ -54,7 +59,10 @@ export class CollectiveIncomeSeries {
   /** Set by the resolver: the statement behind `sources`, run only when asked. */
   loadSources?: () => Promise<SourceBreakdown>;
 
-  @Field(() => SourceBreakdown, sourcesField('the figures of the villages in scope for every year of the range and the year before `from`, weighed by operating income'))
+  @Field(
+    () => SourceBreakdown,
+    sourcesField('the figures of the villages in scope for every year of the range and the year before `from`, weighed by operating income'),
+  )
   sources(): Promise<SourceBreakdown> {
     return loadSourcesOf(this);
   }
@@ -69,7 +77,8 @@ export class CollectiveIncomeSeries {
   years: CollectiveIncomeTotals[] = [];
 
   @Field(() => [CollectiveIncomeSeriesGroup], {
-    description: '分组 The groups, in the order of `orderBy` applied to the last year of the range (ties in key order), at most `first` of them; empty when not grouped.',
+    description:
+      '分组 The groups, in the order of `orderBy` applied to the last year of the range (ties in key order), at most `first` of them; empty when not grouped.',
   })
   groups: CollectiveIncomeSeriesGroup[] = [];
 
@@ -142,7 +151,11 @@ export class CollectiveIncomeSeriesResolver {
       else groups.push({ key, first: g, rows: [g] });
     }
     result.groups = groups.map((g) =>
-      Object.assign(new CollectiveIncomeSeriesGroup(), { areaId: g.first.k_area ?? null, mountain: g.first.k_mountain ?? null, years: yearsOf(from, to, g.rows) }),
+      Object.assign(new CollectiveIncomeSeriesGroup(), {
+        areaId: g.first.k_area ?? null,
+        mountain: g.first.k_mountain ?? null,
+        years: yearsOf(from, to, g.rows),
+      }),
     );
     result.groupCount = Number(row!.group_count);
     result.loadSources = () => {

@@ -1,15 +1,15 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { AreaKind } from '../area/area.enums.js';
+import { areaScopeCodes } from '../common/area-scope.js';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { CollectiveIncomeGroupOrder, CollectiveIncomeGrouping, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
-import { incomeAreaScope, INCOME_GROUP_ORDER, INCOME_MEASURES, incomeFacts } from './collective-income-summary.sql.js';
+import { checkKnownCodes, type KnownCodes, trimmed } from '../common/known-codes.js';
+import { CollectiveIncomeGrouping, CollectiveIncomeGroupOrder, CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
+import { INCOME_GROUP_ORDER, INCOME_MEASURES, incomeAreaScope, incomeFacts } from './collective-income-summary.sql.js';
 import { CollectiveIncomeGroup, CollectiveIncomeSummary, type IncomeRow } from './collective-income-summary.types.js';
-import { areaScopeCodes } from '../common/area-scope.js';
-import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
-import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, type KeyRow, splitGrouped } from './grouping.js';
+import { type SourceBreakdown, sourceBreakdown } from './sources.js';
 import { Sql, VILLAGE_KINDS } from './sql.js';
-import { sourceBreakdown, type SourceBreakdown } from './sources.js';
 
 const MIN_YEAR = 1950;
 const MAX_YEAR = 2100;
@@ -34,7 +34,10 @@ export class CollectiveIncomeSummaryResolver {
     filter: CollectiveIncomeSummaryFilter | null,
     @Arg('groupBy', () => [CollectiveIncomeGrouping], { nullable: true, description: '分组 Dimensions to group by; at most one area level.' })
     groupBy: CollectiveIncomeGrouping[] | null,
-    @Arg('orderBy', () => CollectiveIncomeGroupOrder, { defaultValue: CollectiveIncomeGroupOrder.KEY, description: '分组排序 Order of the groups; ties in group key order.' })
+    @Arg('orderBy', () => CollectiveIncomeGroupOrder, {
+      defaultValue: CollectiveIncomeGroupOrder.KEY,
+      description: '分组排序 Order of the groups; ties in group key order.',
+    })
     orderBy: CollectiveIncomeGroupOrder,
     @Arg('first', () => Int, FIRST_GROUPS_ARG) first: number | null,
     @Ctx() ctx: RequestContext,
@@ -49,7 +52,14 @@ export class CollectiveIncomeSummaryResolver {
     const sql = new Sql(ctx);
     const { ctes, facts } = incomeFacts(sql, year, filter);
     const rows = await sql.run<{ overall: IncomeRow; grp: (IncomeRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ctes, facts, measures: INCOME_MEASURES, dims, orderFirst: INCOME_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
+      groupedStatement({
+        ctes,
+        facts,
+        measures: INCOME_MEASURES,
+        dims,
+        orderFirst: INCOME_GROUP_ORDER[orderBy],
+        limit: limit === null ? null : sql.v(limit, 'int'),
+      }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new CollectiveIncomeSummary().setMeasures(year, overall);
@@ -75,7 +85,14 @@ export function checkIncomeKinds(filter: CollectiveIncomeSummaryFilter | null | 
 export function incomeFilterCodes(filter: CollectiveIncomeSummaryFilter | null | undefined): KnownCodes[] {
   return [
     ...areaScopeCodes(incomeAreaScope(filter)),
-    { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ${VILLAGE_KINDS}`, what: 'village or community' },
+    {
+      field: 'filter.villageCodes',
+      table: 'area',
+      column: 'code',
+      codes: trimmed(filter?.villageCodes),
+      condition: `kind in ${VILLAGE_KINDS}`,
+      what: 'village or community',
+    },
   ];
 }
 

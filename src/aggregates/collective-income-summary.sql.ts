@@ -1,6 +1,6 @@
-import { inList } from './project-scope.js';
+import { type AreaScope, areaScope, areaScopeConditions } from '../common/area-scope.js';
 import type { CollectiveIncomeSummaryFilter } from './collective-income-summary.inputs.js';
-import { areaScope, areaScopeConditions, type AreaScope } from '../common/area-scope.js';
+import { inList } from './project-scope.js';
 import { LEVEL_COLUMNS, type Sql, VILLAGE_KINDS } from './sql.js';
 
 /**
@@ -50,7 +50,14 @@ export function incomeFactsOver(
   const scope = incomeAreaScope(filter);
   for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, ['a.id'])) where.push(sql.cond(c));
   for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m, 'boolean')}`);
-  if (filter?.villageCodes) where.push(inList(sql, 'a.code', filter.villageCodes.map((c) => c.trim())));
+  if (filter?.villageCodes)
+    where.push(
+      inList(
+        sql,
+        'a.code',
+        filter.villageCodes.map((c) => c.trim()),
+      ),
+    );
   if (filter?.kinds) where.push(inList(sql, 'a.kind', filter.kinds));
   if (filter?.scenicGrades) where.push(inList(sql, 'a.scenic_grade', filter.scenicGrades));
   const facts =

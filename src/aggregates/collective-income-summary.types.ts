@@ -147,7 +147,8 @@ export class CollectiveIncomeGroup extends CollectiveIncomeTotals {
 
   @Field(() => Area, {
     nullable: true,
-    description: '区域 The platform, town or village of the group; null for villages under no area of the grouped level, and when not grouped by an area level.',
+    description:
+      '区域 The platform, town or village of the group; null for villages under no area of the grouped level, and when not grouped by an area level.',
   })
   area(@Ctx() ctx: RequestContext): Promise<Area | null> | null {
     return this.areaId === null ? null : byIdLoader(ctx, Area).load(this.areaId);
@@ -175,7 +176,9 @@ export class CollectiveIncomeSummary extends CollectiveIncomeTotals {
     return loadSourcesOf(this);
   }
 
-  @Field(() => [CollectiveIncomeGroup], { description: '分组 The groups, in the order asked for (ties in key order), at most `first` of them; empty when not grouped.' })
+  @Field(() => [CollectiveIncomeGroup], {
+    description: '分组 The groups, in the order asked for (ties in key order), at most `first` of them; empty when not grouped.',
+  })
   groups: CollectiveIncomeGroup[] = [];
 
   @Field(() => Int, { description: '分组数 Number of groups before `first` cut them (0 when not grouped).' })

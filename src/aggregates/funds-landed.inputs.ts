@@ -22,7 +22,9 @@ registerEnumType(FundsLandedGrouping, {
   name: 'FundsLandedGrouping',
   description: '落地资金分组 A dimension to group funds landed by; combine several, but at most one area level.',
   valuesConfig: {
-    TOWN_OR_PLATFORM: { description: '街道/镇/平台 the area directly under the district the host lies in: its town, or its platform (so platform projects get their own groups)' },
+    TOWN_OR_PLATFORM: {
+      description: '街道/镇/平台 the area directly under the district the host lies in: its town, or its platform (so platform projects get their own groups)',
+    },
     PLATFORM: { description: '平台 the platform the host area lies in (null group for hosts outside any platform)' },
     TOWN: { description: '街道/镇 the town the host area lies in (null group for hosts outside any town, e.g. a platform)' },
     VILLAGE: { description: '村社 the village or community the host area is or lies in (null group for projects hosted above village level)' },

@@ -1,15 +1,15 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { FUNDS_LANDED_GROUP_ORDER, FundsLandedFilter, FundsLandedGroupOrder, FundsLandedGrouping } from './funds-landed.inputs.js';
-import { FUNDS_LANDED_MEASURES, FUNDS_LANDED_ROLLUP_MEASURES, fundRollupFacts, fundsLandedFacts } from './funds-landed.sql.js';
-import { distinctGrains } from './rollup-grain.js';
+import { FUNDS_LANDED_GROUP_ORDER, FundsLandedFilter, FundsLandedGrouping, FundsLandedGroupOrder } from './funds-landed.inputs.js';
+import { fundRollupFacts, FUNDS_LANDED_MEASURES, FUNDS_LANDED_ROLLUP_MEASURES, fundsLandedFacts } from './funds-landed.sql.js';
 import { FundsLanded, FundsLandedGroup, type FundsLandedRow } from './funds-landed.types.js';
-import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, type GroupedQuery, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, type GroupedQuery, groupedStatement, type KeyRow, splitGrouped } from './grouping.js';
 import { type DateBounds, periodBounds } from './period.input.js';
 import { checkKnownCodes, needsProjects, projectScopeCodes } from './project-scope.js';
-import { Sql } from './sql.js';
+import { distinctGrains } from './rollup-grain.js';
 import { sourceBreakdown } from './sources.js';
+import { Sql } from './sql.js';
 
 /** `fundsLanded`: landed money and project counts, summed and grouped in SQL. */
 @Resolver()
@@ -23,7 +23,10 @@ export class FundsLandedResolver {
     @Arg('filter', () => FundsLandedFilter, { nullable: true, description: '筛选 Which fund flows count.' }) filter: FundsLandedFilter | null,
     @Arg('groupBy', () => [FundsLandedGrouping], { nullable: true, description: '分组 Dimensions to group by, in key order; at most one area level.' })
     groupBy: FundsLandedGrouping[] | null,
-    @Arg('orderBy', () => FundsLandedGroupOrder, { defaultValue: FundsLandedGroupOrder.KEY, description: '分组排序 Order of the groups; ties in group key order.' })
+    @Arg('orderBy', () => FundsLandedGroupOrder, {
+      defaultValue: FundsLandedGroupOrder.KEY,
+      description: '分组排序 Order of the groups; ties in group key order.',
+    })
     orderBy: FundsLandedGroupOrder,
     @Arg('first', () => Int, FIRST_GROUPS_ARG) first: number | null,
     @Ctx() ctx: RequestContext,
@@ -36,7 +39,12 @@ export class FundsLandedResolver {
     await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
     const sql = new Sql(ctx);
     const rows = await sql.run<{ overall: FundsLandedRow; grp: (FundsLandedRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ...fundsLandedQuery(sql, filter, bounds, dims), dims, orderFirst: FUNDS_LANDED_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
+      groupedStatement({
+        ...fundsLandedQuery(sql, filter, bounds, dims),
+        dims,
+        orderFirst: FUNDS_LANDED_GROUP_ORDER[orderBy],
+        limit: limit === null ? null : sql.v(limit, 'int'),
+      }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new FundsLanded().setMeasures(overall);
@@ -52,7 +60,12 @@ export class FundsLandedResolver {
 }
 
 /** Facts and measures of `fundsLanded`: from `fund_rollup` where a grain keeps them exact, as for `funds`. */
-function fundsLandedQuery(sql: Sql, filter: FundsLandedFilter | null, bounds: DateBounds, dims: readonly Dimension[]): Pick<GroupedQuery, 'ctes' | 'facts' | 'measures' | 'overall'> {
+function fundsLandedQuery(
+  sql: Sql,
+  filter: FundsLandedFilter | null,
+  bounds: DateBounds,
+  dims: readonly Dimension[],
+): Pick<GroupedQuery, 'ctes' | 'facts' | 'measures' | 'overall'> {
   const grains = distinctGrains(dims, bounds);
   const byProject = needsProjects(filter) || dims.includes('PROJECT') || dims.includes('INVESTOR');
   const base = () => fundsLandedFacts(sql, filter, bounds).facts;

@@ -1,6 +1,6 @@
-import type { DateBounds } from './period.input.js';
-import { projectScopeSql, type ProjectScopeFilter } from './project-scope.js';
 import type { FundsLandedFilter } from './funds-landed.inputs.js';
+import type { DateBounds } from './period.input.js';
+import { type ProjectScopeFilter, projectScopeSql } from './project-scope.js';
 import type { Grain } from './rollup-grain.js';
 import { dateWithin, LEVEL_COLUMNS, type Sql } from './sql.js';
 
@@ -21,7 +21,12 @@ interface Extra {
  * filter, with the columns the group dimensions need. `key` adds a `_key` column (for the shortcuts)
  * and `joins`/`where` restrict further.
  */
-export function fundsLandedFacts(sql: Sql, filter: FundsLandedFilter | null | undefined, bounds: DateBounds, extra: Extra = {}): { ctes: string[]; facts: string } {
+export function fundsLandedFacts(
+  sql: Sql,
+  filter: FundsLandedFilter | null | undefined,
+  bounds: DateBounds,
+  extra: Extra = {},
+): { ctes: string[]; facts: string } {
   return fundFlowFacts(sql, filter, bounds, { ...extra, where: [`f.kind = 'LANDED'`, ...(extra.where ?? [])] });
 }
 
@@ -29,7 +34,12 @@ export function fundsLandedFacts(sql: Sql, filter: FundsLandedFilter | null | un
  * Facts of fund flows of both kinds (`_kind`: COMMITMENT or LANDED) within the period whose project
  * passes the filter; as fundsLandedFacts otherwise.
  */
-export function fundFlowFacts(sql: Sql, filter: ProjectScopeFilter | null | undefined, bounds: DateBounds, extra: Extra = {}): { ctes: string[]; facts: string } {
+export function fundFlowFacts(
+  sql: Sql,
+  filter: ProjectScopeFilter | null | undefined,
+  bounds: DateBounds,
+  extra: Extra = {},
+): { ctes: string[]; facts: string } {
   const scope = projectScopeSql(sql, filter);
   const where = [dateWithin(sql, 'f.occurred_on', bounds), ...scope.where, ...(extra.where ?? [])];
   const facts =
@@ -49,7 +59,13 @@ export function fundFlowFacts(sql: Sql, filter: ProjectScopeFilter | null | unde
  * `committed`, `landed`, `projects`, `committed_projects`, `landed_projects`; `landedOnly` keeps the
  * rows with a landing. The filter must not need project rows (see needsProjects).
  */
-export function fundRollupFacts(sql: Sql, filter: ProjectScopeFilter | null | undefined, bounds: DateBounds, grain: Grain, extra: Extra & { landedOnly?: boolean } = {}): string {
+export function fundRollupFacts(
+  sql: Sql,
+  filter: ProjectScopeFilter | null | undefined,
+  bounds: DateBounds,
+  grain: Grain,
+  extra: Extra & { landedOnly?: boolean } = {},
+): string {
   const scope = projectScopeSql(sql, filter, { host: 'r.host_id', sector: 'r.sector' });
   const where = [`r.grain = '${grain}'`, dateWithin(sql, 'r.period', bounds), ...scope.where, ...(extra.where ?? [])];
   if (extra.landedOnly) where.push('r.landed_flows > 0');

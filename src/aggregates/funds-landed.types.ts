@@ -49,7 +49,8 @@ export class FundsLanded extends FundsLandedTotal {
   }
 
   @Field(() => [FundsLandedGroup], {
-    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+    description:
+      '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })
   groups: FundsLandedGroup[] = [];
 

@@ -71,10 +71,16 @@ export const FUNDS_GROUP_ORDER: Record<FundsGroupOrder, string[]> = {
 
 @InputType('FundsFilter', { description: '资金筛选 Which fund flows (commitments and landings) to sum; all given conditions must hold.' })
 export class FundsFilter extends ProjectScopeFilter {
-  @Field(() => PeriodInput, { nullable: true, description: '期间 Only fund flows dated within this period (commitments and landings alike, by the day of the flow).' })
+  @Field(() => PeriodInput, {
+    nullable: true,
+    description: '期间 Only fund flows dated within this period (commitments and landings alike, by the day of the flow).',
+  })
   period?: PeriodInput | null;
 
-  @Field(() => PeriodInput, { nullable: true, description: '签约期间 Only flows of projects signed within this period (e.g. what has landed of the commitments of projects signed in 2022).' })
+  @Field(() => PeriodInput, {
+    nullable: true,
+    description: '签约期间 Only flows of projects signed within this period (e.g. what has landed of the commitments of projects signed in 2022).',
+  })
   signed?: PeriodInput | null;
 }
 redeclareDeprecatedScope(FundsFilter);

@@ -1,15 +1,15 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
+import { FUNDS_GROUP_ORDER, FundsFilter, FundsGrouping, FundsGroupOrder } from './funds.inputs.js';
+import { Funds, FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, FundsGroup, type FundsRow } from './funds.types.js';
 import { fundFlowFacts, fundRollupFacts } from './funds-landed.sql.js';
-import { FUNDS_GROUP_ORDER, FundsFilter, FundsGroupOrder, FundsGrouping } from './funds.inputs.js';
-import { Funds, FundsGroup, FUNDS_MEASURES, FUNDS_ROLLUP_MEASURES, type FundsRow } from './funds.types.js';
-import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, type GroupedQuery, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, type GroupedQuery, groupedStatement, type KeyRow, splitGrouped } from './grouping.js';
 import { type DateBounds, periodBounds } from './period.input.js';
 import { checkKnownCodes, needsProjects, projectScopeCodes } from './project-scope.js';
 import { distinctGrains } from './rollup-grain.js';
-import { dateWithin, Sql } from './sql.js';
 import { sourceBreakdown } from './sources.js';
+import { dateWithin, Sql } from './sql.js';
 
 /** `funds`: committed against landed money, summed and grouped in SQL (one statement). */
 @Resolver()
@@ -37,7 +37,12 @@ export class FundsResolver {
     await checkKnownCodes(ctx, projectScopeCodes(filter, 'filter'));
     const sql = new Sql(ctx);
     const rows = await sql.run<{ overall: FundsRow; grp: (FundsRow & KeyRow) | null; group_count: number }>(
-      groupedStatement({ ...fundsQuery(sql, filter, bounds, signed, dims), dims, orderFirst: FUNDS_GROUP_ORDER[orderBy], limit: limit === null ? null : sql.v(limit, 'int') }),
+      groupedStatement({
+        ...fundsQuery(sql, filter, bounds, signed, dims),
+        dims,
+        orderFirst: FUNDS_GROUP_ORDER[orderBy],
+        limit: limit === null ? null : sql.v(limit, 'int'),
+      }),
     );
     const { overall, groups, groupCount } = splitGrouped(rows);
     const result = new Funds().setMeasures(overall);
@@ -58,13 +63,22 @@ export class FundsResolver {
  * needs project rows (stages, investors, signing period), a group is per project or investor, or the
  * period is not whole months, quarters or years.
  */
-function fundsQuery(sql: Sql, filter: FundsFilter | null, bounds: DateBounds, signed: DateBounds, dims: readonly Dimension[]): Pick<GroupedQuery, 'ctes' | 'facts' | 'measures' | 'overall'> {
+function fundsQuery(
+  sql: Sql,
+  filter: FundsFilter | null,
+  bounds: DateBounds,
+  signed: DateBounds,
+  dims: readonly Dimension[],
+): Pick<GroupedQuery, 'ctes' | 'facts' | 'measures' | 'overall'> {
   const grains = distinctGrains(dims, bounds);
   const byProject = needsProjects(filter) || signed.from !== null || signed.to !== null || dims.includes('PROJECT') || dims.includes('INVESTOR');
   const base = () => fundFlowFacts(sql, filter, bounds, { where: [dateWithin(sql, 'p.signed_on', signed)] }).facts;
   if (byProject || (dims.length > 0 ? grains.groups === null : grains.overall === null)) return { ctes: [], facts: base(), measures: FUNDS_MEASURES };
   const facts = fundRollupFacts(sql, filter, bounds, grains.groups ?? grains.overall!);
   if (dims.length === 0 || grains.overall === grains.groups) return { ctes: [], facts, measures: FUNDS_ROLLUP_MEASURES };
-  const overall = grains.overall === null ? { facts: base(), measures: FUNDS_MEASURES } : { facts: fundRollupFacts(sql, filter, bounds, grains.overall), measures: FUNDS_ROLLUP_MEASURES };
+  const overall =
+    grains.overall === null
+      ? { facts: base(), measures: FUNDS_MEASURES }
+      : { facts: fundRollupFacts(sql, filter, bounds, grains.overall), measures: FUNDS_ROLLUP_MEASURES };
   return { ctes: [], facts, measures: FUNDS_ROLLUP_MEASURES, overall };
 }

@@ -103,7 +103,8 @@ export class Funds extends FundsTotals {
   }
 
   @Field(() => [FundsGroup], {
-    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+    description:
+      '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })
   groups: FundsGroup[] = [];
 

@@ -1,4 +1,4 @@
-import { Ctx, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { type ClassType, Ctx, Field, Int, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import type { RequestContext } from '../common/context.js';
 import { byIdLoader } from '../common/query.js';
@@ -54,10 +54,16 @@ export function WithGroupKeys<TBase extends ClassType<object>>(Base: TBase, name
     @Field(() => Boolean, { nullable: true, description: `山区镇 Whether the rows lie in a mountain town; ${NOT_GROUPED}.` })
     mountain: boolean | null = null;
 
-    @Field(() => PairingScheme, { nullable: true, description: `结对机制 Scheme of the pairing the projects were signed under; null for projects under no pairing, and ${NOT_GROUPED}.` })
+    @Field(() => PairingScheme, {
+      nullable: true,
+      description: `结对机制 Scheme of the pairing the projects were signed under; null for projects under no pairing, and ${NOT_GROUPED}.`,
+    })
     scheme: PairingScheme | null = null;
 
-    @Field(() => Pairing, { nullable: true, description: `结对 The pairing the projects were signed under; null for projects under no pairing, and ${NOT_GROUPED}.` })
+    @Field(() => Pairing, {
+      nullable: true,
+      description: `结对 The pairing the projects were signed under; null for projects under no pairing, and ${NOT_GROUPED}.`,
+    })
     pairing(@Ctx() ctx: RequestContext): Promise<Pairing | null> | null {
       return this.pairingId === null ? null : byIdLoader(ctx, Pairing).load(this.pairingId);
     }

@@ -90,7 +90,9 @@ const DIMENSIONS: Record<Dimension, DimensionSql> = {
   },
   TYPE: {
     columns: ['x._type as k_type'],
-    order: [`array_position(array['PROCESSING', 'TARGETED_HIRING', 'LIVE_COMMERCE', 'AGRI_TOURISM', 'BRAND_LED', 'INDUSTRY_EMPOWERMENT'], g.k_type) nulls last`],
+    order: [
+      `array_position(array['PROCESSING', 'TARGETED_HIRING', 'LIVE_COMMERCE', 'AGRI_TOURISM', 'BRAND_LED', 'INDUSTRY_EMPOWERMENT'], g.k_type) nulls last`,
+    ],
   },
   HOST_ENTERPRISE: { columns: ['x._host as k_host'], order: ['(select credit_code from enterprise where id = g.k_host) nulls last'] },
 };
@@ -122,7 +124,12 @@ export interface KeyRow {
 export function checkDimensions<D extends Dimension>(dims: readonly D[] | null | undefined, problems: ProblemList, field = 'groupBy'): D[] {
   const unique = [...new Set(dims ?? [])];
   const levels = unique.filter((d) => AREA_LEVELS.includes(d));
-  problems.check(levels.length <= 1, field, `group by at most one area level (TOWN_OR_PLATFORM, PLATFORM, TOWN or VILLAGE), got ${levels.join(' and ')}`, levels);
+  problems.check(
+    levels.length <= 1,
+    field,
+    `group by at most one area level (TOWN_OR_PLATFORM, PLATFORM, TOWN or VILLAGE), got ${levels.join(' and ')}`,
+    levels,
+  );
   return unique;
 }
 
@@ -194,6 +201,10 @@ export function keyedStatement(q: Omit<GroupedQuery, 'dims' | 'orderFirst' | 'ov
 }
 
 /** Rows of a grouped statement, split into the overall measures, the groups and the number of groups before any cut. */
-export function splitGrouped<M>(rows: { overall: M; grp: (M & KeyRow) | null; group_count?: number }[]): { overall: M; groups: (M & KeyRow)[]; groupCount: number } {
+export function splitGrouped<M>(rows: { overall: M; grp: (M & KeyRow) | null; group_count?: number }[]): {
+  overall: M;
+  groups: (M & KeyRow)[];
+  groupCount: number;
+} {
   return { overall: rows[0]!.overall, groups: rows.flatMap((r) => (r.grp ? [r.grp] : [])), groupCount: Number(rows[0]!.group_count ?? 0) };
 }

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { BadInputError } from '../common/errors.js';
 import { ratio, roundDecimal, toUnit } from '../common/decimal.js';
+import { BadInputError } from '../common/errors.js';
 import type { MoneyUnit } from '../common/scalars.js';
 
 /** Largest `scale` a client may ask for. */

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { areaScope, AreaScopeInput, areaScopeCodes, areaScopeConditions, type AreaScope } from '../common/area-scope.js';
+import { type AreaScope, areaScope, areaScopeCodes, areaScopeConditions, AreaScopeInput } from '../common/area-scope.js';
 import type { KnownCodes } from '../common/known-codes.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
@@ -50,7 +50,10 @@ export abstract class ProjectScopeFilter {
   @Field(() => [String], { nullable: true, description: '行业 Only projects of these sectors.' })
   sectors?: string[] | null;
 
-  @Field(() => [Stage], { nullable: true, description: '当前阶段 Only projects whose current stage is one of these (CANCELLED if cancelled, else the furthest stage reached).' })
+  @Field(() => [Stage], {
+    nullable: true,
+    description: '当前阶段 Only projects whose current stage is one of these (CANCELLED if cancelled, else the furthest stage reached).',
+  })
   stages?: Stage[] | null;
 
   @Field(() => [String], { nullable: true, description: '投资企业 Only projects in which any of these enterprises invests (credit codes).' })
@@ -78,15 +81,33 @@ export function needsProjects(f: ProjectScopeFilter | null | undefined): boolean
  * host), and on project `p` for the conditions only base tables carry (stages, investors, sector
  * column `sector`).
  */
-export function projectScopeSql(sql: Sql, f: ProjectScopeFilter | null | undefined, cols: { host: string; sector: string } = { host: 'p.host_id', sector: 'p.sector' }): { ctes: string[]; where: string[] } {
+export function projectScopeSql(
+  sql: Sql,
+  f: ProjectScopeFilter | null | undefined,
+  cols: { host: string; sector: string } = { host: 'p.host_id', sector: 'p.sector' },
+): { ctes: string[]; where: string[] } {
   const where: string[] = [];
   if (!f) return { ctes: [], where };
   const scope = projectAreaScope(f);
   for (const c of areaScopeConditions({ within: scope.within, mountain: [] }, [cols.host])) where.push(sql.cond(c));
   for (const m of scope.mountain) where.push(`coalesce(al.mountain, false) = ${sql.v(m, 'boolean')}`);
   if (f.schemes) where.push(inList(sql, 'pr.scheme', f.schemes));
-  if (f.pairingCodes) where.push(inList(sql, 'pr.code', f.pairingCodes.map((c) => c.trim())));
-  if (f.sectors) where.push(inList(sql, cols.sector, f.sectors.map((s) => s.trim())));
+  if (f.pairingCodes)
+    where.push(
+      inList(
+        sql,
+        'pr.code',
+        f.pairingCodes.map((c) => c.trim()),
+      ),
+    );
+  if (f.sectors)
+    where.push(
+      inList(
+        sql,
+        cols.sector,
+        f.sectors.map((s) => s.trim()),
+      ),
+    );
   if (f.stages) {
     where.push(inList(sql, '(select s.stage from project_stage s where s.project_id = p.id order by stage_rank(s.stage) desc limit 1)', f.stages));
   }

@@ -27,7 +27,9 @@ registerEnumType(ProjectTiersGrouping, {
     '项目档次分组 A dimension to group project tiers by; combine several, but at most one area level. ' +
     'YEAR, QUARTER and MONTH use the signing date; LANDED_YEAR, LANDED_QUARTER and LANDED_MONTH the landing date.',
   valuesConfig: {
-    TOWN_OR_PLATFORM: { description: '街道/镇/平台 the area directly under the district the host lies in: its town, or its platform (so platform projects get their own groups)' },
+    TOWN_OR_PLATFORM: {
+      description: '街道/镇/平台 the area directly under the district the host lies in: its town, or its platform (so platform projects get their own groups)',
+    },
     PLATFORM: { description: '平台 the platform the host area lies in (null group for hosts outside any platform)' },
     TOWN: { description: '街道/镇 the town the host area lies in (null group for hosts outside any town, e.g. a platform)' },
     VILLAGE: { description: '村社 the village or community the host area is or lies in (null group for projects hosted above village level)' },
@@ -76,7 +78,8 @@ export class ProjectTiersFilter extends ProjectScopeFilter {
 
   @Field(() => PeriodInput, {
     nullable: true,
-    description: '落地期间 Only projects that landed (reached stage LANDED) within this period, whatever their stage now (cancelled ones too with includeCancelled); `{}` for landed at any time.',
+    description:
+      '落地期间 Only projects that landed (reached stage LANDED) within this period, whatever their stage now (cancelled ones too with includeCancelled); `{}` for landed at any time.',
   })
   landed?: PeriodInput | null;
 

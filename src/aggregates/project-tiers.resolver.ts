@@ -1,15 +1,15 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
-import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, type Dimension, FIRST_GROUPS_ARG, groupedStatement, type KeyRow, splitGrouped } from './grouping.js';
 import { periodBounds } from './period.input.js';
 import { checkKnownCodes, needsProjects, projectScopeCodes } from './project-scope.js';
-import { PROJECT_TIERS_GROUP_ORDER, ProjectTiersFilter, ProjectTiersGroupOrder, ProjectTiersGrouping } from './project-tiers.inputs.js';
-import { projectTiersFacts, projectTiersMeasures, projectTiersRollupMeasures, tierRollupFacts, type TierBounds } from './project-tiers.sql.js';
-import { alignedTo } from './rollup-grain.js';
+import { PROJECT_TIERS_GROUP_ORDER, ProjectTiersFilter, ProjectTiersGrouping, ProjectTiersGroupOrder } from './project-tiers.inputs.js';
+import { projectTiersFacts, projectTiersMeasures, projectTiersRollupMeasures, type TierBounds, tierRollupFacts } from './project-tiers.sql.js';
 import { ProjectTiers, ProjectTiersGroup, type ProjectTiersRow } from './project-tiers.types.js';
-import { Sql } from './sql.js';
+import { alignedTo } from './rollup-grain.js';
 import { sourceBreakdown } from './sources.js';
+import { Sql } from './sql.js';
 
 /** Checks the periods of a tiers filter under `field`. */
 export function tierBounds(filter: ProjectTiersFilter | null | undefined, field: string, problems: ProblemList): TierBounds {
@@ -31,7 +31,10 @@ export class ProjectTiersResolver {
     @Arg('filter', () => ProjectTiersFilter, { nullable: true, description: '筛选 Which projects count.' }) filter: ProjectTiersFilter | null,
     @Arg('groupBy', () => [ProjectTiersGrouping], { nullable: true, description: '分组 Dimensions to group by, in key order; at most one area level.' })
     groupBy: ProjectTiersGrouping[] | null,
-    @Arg('orderBy', () => ProjectTiersGroupOrder, { defaultValue: ProjectTiersGroupOrder.KEY, description: '分组排序 Order of the groups; ties in group key order.' })
+    @Arg('orderBy', () => ProjectTiersGroupOrder, {
+      defaultValue: ProjectTiersGroupOrder.KEY,
+      description: '分组排序 Order of the groups; ties in group key order.',
+    })
     orderBy: ProjectTiersGroupOrder,
     @Arg('first', () => Int, FIRST_GROUPS_ARG) first: number | null,
     @Ctx() ctx: RequestContext,

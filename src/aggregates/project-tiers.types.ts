@@ -40,7 +40,8 @@ function tierCount(tier: InvestmentTier, projectCount: number, signedYuan: strin
 }
 
 @ObjectType('ProjectTierSummary', {
-  description: '项目档次汇总 Signed projects and their signed investment: in all, and per cumulative tier threshold (≥1亿, ≥10亿, ≥50亿; 1亿 = 100,000,000 元).',
+  description:
+    '项目档次汇总 Signed projects and their signed investment: in all, and per cumulative tier threshold (≥1亿, ≥10亿, ≥50亿; 1亿 = 100,000,000 元).',
 })
 export class ProjectTierSummary {
   @Field(() => Int, { description: '项目数 Number of projects, whatever their amount.' })
@@ -105,7 +106,8 @@ export class ProjectTiers extends ProjectTierSummary {
   }
 
   @Field(() => [ProjectTiersGroup], {
-    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+    description:
+      '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })
   groups: ProjectTiersGroup[] = [];
 

@@ -14,11 +14,11 @@ import {
   pairingFundsLoader,
   projectFundsLoader,
 } from './aggregate.loaders.js';
-import { FundsTotals } from './funds.types.js';
 import { checkIncomeYear } from './collective-income-summary.resolver.js';
 import { CollectiveIncomeTotals } from './collective-income-summary.types.js';
+import { FundsTotals } from './funds.types.js';
 import { FundsLandedTotal } from './funds-landed.types.js';
-import { periodBounds, PeriodInput, type DateBounds } from './period.input.js';
+import { type DateBounds, periodBounds, PeriodInput } from './period.input.js';
 import { ProjectTiersFilter } from './project-tiers.inputs.js';
 import { tierBounds } from './project-tiers.resolver.js';
 import { ProjectTierSummary } from './project-tiers.types.js';
@@ -41,15 +41,22 @@ export class AreaAggregatesResolver {
     return areaFundsLandedLoader(ctx, checkedPeriod(period)).load(area.id);
   }
 
-  @FieldResolver(() => FundsTotals, { description: '承诺与落地资金 Funds committed to and landed in projects hosted in this area or anywhere under it, and the share landed (zeros when none).' })
+  @FieldResolver(() => FundsTotals, {
+    description: '承诺与落地资金 Funds committed to and landed in projects hosted in this area or anywhere under it, and the share landed (zeros when none).',
+  })
   funds(@Root() area: Area, @Arg('period', () => PeriodInput, FLOW_PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
     return areaFundsLoader(ctx, checkedPeriod(period)).load(area.id);
   }
 
   @FieldResolver(() => CollectiveIncomeTotals, {
-    description: '村集体经济经营性收入 Collective operating income of the villages and communities in this area or under it (a village: its own) for a year, against the year before.',
+    description:
+      '村集体经济经营性收入 Collective operating income of the villages and communities in this area or under it (a village: its own) for a year, against the year before.',
   })
-  collectiveIncome(@Root() area: Area, @Arg('year', () => Int, { description: '年度 The year; compared with the year before.' }) year: number, @Ctx() ctx: RequestContext) {
+  collectiveIncome(
+    @Root() area: Area,
+    @Arg('year', () => Int, { description: '年度 The year; compared with the year before.' }) year: number,
+    @Ctx() ctx: RequestContext,
+  ) {
     const problems = new ProblemList();
     checkIncomeYear(year, 'year', problems);
     problems.throwIfAny();
@@ -65,7 +72,9 @@ export class PairingAggregatesResolver {
     return pairingFundsLandedLoader(ctx, checkedPeriod(period)).load(pairing.id);
   }
 
-  @FieldResolver(() => FundsTotals, { description: '承诺与落地资金 Funds committed to and landed in projects signed under this pairing, and the share landed (zeros when none).' })
+  @FieldResolver(() => FundsTotals, {
+    description: '承诺与落地资金 Funds committed to and landed in projects signed under this pairing, and the share landed (zeros when none).',
+  })
   funds(@Root() pairing: Pairing, @Arg('period', () => PeriodInput, FLOW_PERIOD_ARG) period: PeriodInput | null, @Ctx() ctx: RequestContext) {
     return pairingFundsLoader(ctx, checkedPeriod(period)).load(pairing.id);
   }

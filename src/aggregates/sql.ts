@@ -4,7 +4,6 @@ import { sqlRows } from '../db/sql.js';
 
 type Value = string | number | boolean | null | readonly (string | number)[];
 
-
 /**
  * A raw SQL statement under construction whose values travel as bind parameters: `v()` records a
  * value and returns its placeholder (`$1`, `$2`, …), so pieces can be built in any order and no client
@@ -30,7 +29,10 @@ export class Sql {
 
   /** A PostgreSQL integer array parameter, e.g. for `= any(…)`. */
   ints(values: readonly number[]): string {
-    return this.v(values.map((n) => Math.trunc(n)), 'int[]');
+    return this.v(
+      values.map((n) => Math.trunc(n)),
+      'int[]',
+    );
   }
 
   /** A condition or knex query with `?` placeholders (an area scope, a list's filter), its values bound here. */
@@ -47,7 +49,11 @@ export class Sql {
 
   /** Runs the statement (a named prepared statement, see sqlRows). */
   run<T>(text: string): Promise<T[]> {
-    return sqlRows<T>(this.ctx.em, text, this.params.map((p) => (Array.isArray(p) ? [...p] : p)));
+    return sqlRows<T>(
+      this.ctx.em,
+      text,
+      this.params.map((p) => (Array.isArray(p) ? [...p] : p)),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
 import type { RequestContext } from '../common/context.js';
 import { ProblemList } from '../common/errors.js';
@@ -10,11 +10,11 @@ import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { WorkshopType } from '../workshop/workshop.entity.js';
 import { WorkshopFilter } from '../workshop/workshop.inputs.js';
 import { workshopFilterCodes, workshopWhere } from '../workshop/workshop.resolver.js';
-import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, splitGrouped, type KeyRow } from './grouping.js';
+import { checkDimensions, checkFirst, FIRST_GROUPS_ARG, groupedStatement, type KeyRow, splitGrouped } from './grouping.js';
 import { quotientIn, SCALE_ARG } from './money.js';
-import { LEVEL_COLUMNS, Sql } from './sql.js';
 import { loadSourcesOf, SourceBreakdown, sourcesField } from './sources.js';
 import { sourceBreakdown } from './sources.js';
+import { LEVEL_COLUMNS, Sql } from './sql.js';
 
 /** What workshops can be grouped by. */
 export enum WorkshopGrouping {
@@ -113,7 +113,10 @@ export class WorkshopTotals {
     nullable: true,
     description: '人均年增收 Income gain per person per year, averaged over the workshops that report it, weighted by their jobs; null when none reports it.',
   })
-  incomeGainPerPerson(@Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit, @Arg('scale', () => Int, { ...SCALE_ARG, defaultValue: 2 }) scale: number): string | null {
+  incomeGainPerPerson(
+    @Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit,
+    @Arg('scale', () => Int, { ...SCALE_ARG, defaultValue: 2 }) scale: number,
+  ): string | null {
     return quotientIn(this.weightedGain, this.reportingJobs, unit, scale);
   }
 
@@ -134,7 +137,10 @@ export class WorkshopSummaryGroup extends WorkshopTotals {
   areaId: number | null = null;
   hostId: number | null = null;
 
-  @Field(() => Area, { nullable: true, description: `区域 The area at the grouped level the workshops' villages belong to; null for villages under no area of that level, and ${NOT_GROUPED}.` })
+  @Field(() => Area, {
+    nullable: true,
+    description: `区域 The area at the grouped level the workshops' villages belong to; null for villages under no area of that level, and ${NOT_GROUPED}.`,
+  })
   area(@Ctx() ctx: RequestContext): Promise<Area | null> | null {
     return this.areaId === null ? null : byIdLoader(ctx, Area).load(this.areaId);
   }
@@ -174,7 +180,8 @@ export class WorkshopSummary extends WorkshopTotals {
   }
 
   @Field(() => [WorkshopSummaryGroup], {
-    description: '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
+    description:
+      '分组 The groups, in the order of `orderBy` (by default by their keys in the order of `groupBy`, null keys last; ties always in key order), at most `first` of them; empty when not grouped.',
   })
   groups: WorkshopSummaryGroup[] = [];
 
@@ -185,7 +192,8 @@ export class WorkshopSummary extends WorkshopTotals {
 @Resolver(() => WorkshopSummary)
 export class WorkshopSummaryResolver {
   @Query(() => WorkshopSummary, {
-    description: '共富工坊汇总 Number of workshops, jobs created and income gain per person, over a filter, optionally grouped (by town, type, opening year, …), computed in SQL.',
+    description:
+      '共富工坊汇总 Number of workshops, jobs created and income gain per person, over a filter, optionally grouped (by town, type, opening year, …), computed in SQL.',
   })
   async workshopSummary(
     @Arg('filter', () => WorkshopFilter, { nullable: true, description: '筛选 Which workshops count.' }) filter: WorkshopFilter | null,

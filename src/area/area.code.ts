@@ -1,4 +1,4 @@
-import { foldWidth, identifierScalar, type Identifier } from '../common/identifiers.js';
+import { foldWidth, type Identifier, identifierScalar } from '../common/identifiers.js';
 
 /** 行政区划代码: 6 to 12 digits (full-width digits folded, spaces trimmed). */
 export const AREA_CODE: Identifier = {

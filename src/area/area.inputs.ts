@@ -14,7 +14,8 @@ export class AreaFilter {
 
   @Field(() => AreaScopeInput, {
     nullable: true,
-    description: '区域范围 Only areas in this scope: `within` takes the areas themselves and everything under them; `mountain: true` the mountain towns and everything under them.',
+    description:
+      '区域范围 Only areas in this scope: `within` takes the areas themselves and everything under them; `mountain: true` the mountain towns and everything under them.',
   })
   area?: AreaScopeInput | null;
 
@@ -62,7 +63,10 @@ registerEnumType(AreaOrderField, {
 export const AREA_ORDER_COLUMNS: Record<AreaOrderField, string> = { CODE: 'code', NAME: 'name', KIND: 'kind', CREATED_AT: 'created_at' };
 export const AreaOrder = OrderInput<AreaOrderField>(AreaOrderField, 'Area', '区域');
 
-@InputType({ description: '区域输入 Fields of an area. On create, code, name, kind and source are required (parentCode for all but the district); on update, only given fields change.' })
+@InputType({
+  description:
+    '区域输入 Fields of an area. On create, code, name, kind and source are required (parentCode for all but the district); on update, only given fields change.',
+})
 export class AreaInput {
   @Field(() => AreaCodeScalar, { nullable: true, description: '行政区划代码 Division code, 6–12 digits.' })
   code?: string | null;

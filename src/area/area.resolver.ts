@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type AreaScope, areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
-import { checkKnownCodes, trimmed, type KnownCodes } from '../common/known-codes.js';
+import { checkKnownCodes, type KnownCodes, trimmed } from '../common/known-codes.js';
 import { byIdLoader, findOneBy, likeContains, listConnection, nestedConnectionLoader, type Where } from '../common/query.js';
 import { Area } from './area.entity.js';
 import { AREA_ORDER_COLUMNS, AreaFilter, AreaInput, AreaOrder, type AreaOrderField } from './area.inputs.js';
@@ -14,7 +14,11 @@ import { AreaConnection } from './area.types.js';
 function areaWhere(filter: AreaFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
-    if (filter.codes) qb.whereIn('t.code', filter.codes.map((c) => c.trim()));
+    if (filter.codes)
+      qb.whereIn(
+        't.code',
+        filter.codes.map((c) => c.trim()),
+      );
     if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
     whereAreaScope(qb, areaFilterScope(filter), 't.id');
     if (filter.parentCode) qb.whereRaw('t.parent_id = (select id from area where code = ?)', [filter.parentCode.trim()]);
@@ -59,11 +63,13 @@ export class AreaResolver {
 
   @Query(() => Area, {
     nullable: true,
-    description: '区域 One area by its division code; null if there is none. A value that is not a division code (e.g. a name) is refused with BAD_USER_INPUT, naming the code to use where a name matches.',
+    description:
+      '区域 One area by its division code; null if there is none. A value that is not a division code (e.g. a name) is refused with BAD_USER_INPUT, naming the code to use where a name matches.',
   })
   async area(@Arg('code', { description: '行政区划代码 Division code (6–12 digits), e.g. "330110111" for 鸬鸟镇.' }) code: string, @Ctx() ctx: RequestContext) {
     const found = await findOneBy(ctx, Area, 'code', code.trim());
-    if (!found && !DIVISION_CODE.test(code.trim())) await checkKnownCodes(ctx, [{ field: 'code', table: 'area', column: 'code', codes: [code.trim()], single: true }]);
+    if (!found && !DIVISION_CODE.test(code.trim()))
+      await checkKnownCodes(ctx, [{ field: 'code', table: 'area', column: 'code', codes: [code.trim()], single: true }]);
     return found;
   }
 

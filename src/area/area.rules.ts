@@ -4,7 +4,7 @@
  * shape up with checks and a trigger (Migration20261201092000_area_tree).
  */
 import type { KindAccess } from '../auth/scope.js';
-import { NAME_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import { NAME_MAX, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 
 /** Which parent kinds each kind may hang under. */
@@ -46,7 +46,8 @@ export function areaShapeRules(a: AreaShape): Problem[] {
     out.push(problem('parentCode', 'KIND', `a ${a.kind} must be under a ${allowed.join(' or ')}, not a ${a.parentKind}`));
   }
   if (a.mountain && a.kind !== AreaKind.TOWN) out.push(problem('mountain', 'KIND', 'only a TOWN can be a mountain town'));
-  if (a.scenicGrade !== ScenicGrade.NONE && !VILLAGE_KINDS.includes(a.kind)) out.push(problem('scenicGrade', 'KIND', 'only a village or community has a scenic grade'));
+  if (a.scenicGrade !== ScenicGrade.NONE && !VILLAGE_KINDS.includes(a.kind))
+    out.push(problem('scenicGrade', 'KIND', 'only a village or community has a scenic grade'));
   return out;
 }
 

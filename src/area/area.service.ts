@@ -1,12 +1,12 @@
-import { AREA_ACCESS, areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { AREA_CODE } from './area.code.js';
-import { AreaKind, ScenicGrade } from './area.enums.js';
 import { Area } from './area.entity.js';
+import { AreaKind, ScenicGrade } from './area.enums.js';
 import type { AreaInput } from './area.inputs.js';
+import { AREA_ACCESS, areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
 
 /** Finds an area by code inside a mutation, recording a problem on `field` when there is none. */
 export async function areaByCode(tx: EntityManager, p: ProblemList, field: string, code: string): Promise<Area | undefined> {
@@ -45,7 +45,15 @@ async function applyAreaInput(tx: EntityManager, area: Area, input: AreaInput, m
   if (mode === 'update' && kind && kind !== area.kind) p.addAll(areaKindChangeRules(area.kind, kind, await tx.count(Area, { parent: area })));
   if (code && code !== area.code) p.conflict((await tx.count(Area, { code })) === 0, 'input.code', `an area with code ${code} already exists`, code);
   p.throwIfAny();
-  assignDefined(area, { code, name: name?.trim(), kind, source: source?.trim(), parent, mountain: input.mountain ?? undefined, scenicGrade: input.scenicGrade ?? undefined });
+  assignDefined(area, {
+    code,
+    name: name?.trim(),
+    kind,
+    source: source?.trim(),
+    parent,
+    mountain: input.mountain ?? undefined,
+    scenicGrade: input.scenicGrade ?? undefined,
+  });
 }
 
 const AREA: RecordKind<Area, string, AreaInput> = {

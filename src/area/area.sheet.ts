@@ -1,4 +1,4 @@
-import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { AREA_CODE } from './area.code.js';
 import { AreaKind, ScenicGrade } from './area.enums.js';
 import { areaFieldRules, areaKindChangeRules, areaShapeRules } from './area.rules.js';
@@ -28,9 +28,22 @@ export const AREA_SHEET: SheetSpec = {
     { key: 'code', zh: '行政区划代码', type: 'code', required: true, note: '行政区划代码 Division code, 6–12 digits, e.g. 330110109 (径山镇)', id: AREA_CODE },
     { key: 'name', zh: '名称', type: 'text', required: true, note: '名称 Name, e.g. 径山镇' },
     { key: 'kind', zh: '类型', type: 'enum', required: true, values: AREA_KIND_VALUES, note: '类型 Kind: 区, 平台, 镇/街道, 村, 社区' },
-    { key: 'parent_code', zh: '上级代码', type: 'code', note: '上级代码 Division code of the parent area (empty only for the district), e.g. 330110', id: AREA_CODE, ref: 'area' },
+    {
+      key: 'parent_code',
+      zh: '上级代码',
+      type: 'code',
+      note: '上级代码 Division code of the parent area (empty only for the district), e.g. 330110',
+      id: AREA_CODE,
+      ref: 'area',
+    },
     { key: 'mountain', zh: '山区镇', type: 'boolean', note: '山区镇 Mountain town? 是/否 (towns only); empty = 否' },
-    { key: 'scenic_grade', zh: '景区村庄等级', type: 'enum', values: SCENIC_VALUES, note: '景区村庄等级 Scenic-village grade: 无, 1A–5A (villages only); empty = 无' },
+    {
+      key: 'scenic_grade',
+      zh: '景区村庄等级',
+      type: 'enum',
+      values: SCENIC_VALUES,
+      note: '景区村庄等级 Scenic-village grade: 无, 1A–5A (villages only); empty = 无',
+    },
     SOURCE,
   ],
 };

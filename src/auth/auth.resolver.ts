@@ -55,7 +55,14 @@ export class AuthResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const admin = requireAdmin(ctx, 'issuing keys');
-    const { key, row } = await createApiKey(ctx.em, { role: role as Role, label, areaCode: areaCode ?? undefined, creditCode: creditCode ?? undefined, expires: expires ?? undefined, createdBy: admin.id });
+    const { key, row } = await createApiKey(ctx.em, {
+      role: role as Role,
+      label,
+      areaCode: areaCode ?? undefined,
+      creditCode: creditCode ?? undefined,
+      expires: expires ?? undefined,
+      createdBy: admin.id,
+    });
     return { key, info: row };
   }
 

@@ -11,7 +11,10 @@ export class AuditEntry {
   @Field({ description: '时间 When the change was made.' })
   at!: Date;
 
-  @Field({ description: '操作者 Who: `key:<id>` for an API key, `jwt:<subject>` for a token, `cli:<operator>` for a command on the server, `db:<user>` for SQL by hand.' })
+  @Field({
+    description:
+      '操作者 Who: `key:<id>` for an API key, `jwt:<subject>` for a token, `cli:<operator>` for a command on the server, `db:<user>` for SQL by hand.',
+  })
   actor!: string;
 
   @Field(() => String, { nullable: true, description: '角色 Role of the actor when known.' })
@@ -41,7 +44,11 @@ export class AuditEntry {
   @Field(() => GraphQLJSON, { nullable: true, description: '变更后 Changed fields after (column names; null for a delete).' })
   after!: unknown;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: '详情 For an import: files with their SHA-256 and created/updated/unchanged counts; for a key event: the key’s id, role and scope (never the key).' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      '详情 For an import: files with their SHA-256 and created/updated/unchanged counts; for a key event: the key’s id, role and scope (never the key).',
+  })
   details!: unknown;
 }
 

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { AppOptions } from '../server/app.js';
-import { jwtConfigFromEnv, jwtVerifier, type JwtConfig, type TokenCheck } from './jwt.js';
+import { type JwtConfig, jwtConfigFromEnv, jwtVerifier, type TokenCheck } from './jwt.js';
 import { looksLikeKey, principalForKey } from './keys.js';
 
 /** Authentication settings (from the environment unless overridden). */

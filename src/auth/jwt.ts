@@ -1,6 +1,16 @@
-import { createLocalJWKSet, createRemoteJWKSet, importJWK, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type CryptoKey,
+  importJWK,
+  importSPKI,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type KeyObject,
+} from 'jose';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
-import { ROLES, type Principal, type Role } from './principal.js';
+import { type Principal, type Role, ROLES } from './principal.js';
 
 /** How tokens of the district's identity provider are checked and read. */
 export interface JwtConfig {
@@ -28,7 +38,10 @@ export function jwtConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JwtConfi
     publicKey: env.JWT_PUBLIC_KEY || undefined,
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
-    algorithms: (env.JWT_ALGORITHMS || 'RS256,ES256,EdDSA').split(',').map((s) => s.trim()).filter(Boolean),
+    algorithms: (env.JWT_ALGORITHMS || 'RS256,ES256,EdDSA')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     roleClaim: env.JWT_ROLE_CLAIM || 'registry_role',
     areaClaim: env.JWT_AREA_CLAIM || 'registry_area',
     enterpriseClaim: env.JWT_ENTERPRISE_CLAIM || 'registry_enterprise',
@@ -58,11 +71,17 @@ export async function jwtVerifier(config: JwtConfig): Promise<JwtVerifier | unde
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as never, { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms, requiredClaims: ['sub', 'exp'] }));
+      ({ payload } = await jwtVerify(token, key as never, {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms: config.algorithms,
+        requiredClaims: ['sub', 'exp'],
+      }));
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_JWT_EXPIRED') return { refused: 'the token has expired' };
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { refused: `the token's ${(e as { claim?: string }).claim ?? ''} claim is not accepted`.replace('  ', ' ') };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+        return { refused: `the token's ${(e as { claim?: string }).claim ?? ''} claim is not accepted`.replace('  ', ' ') };
       return { refused: 'the token is not valid' };
     }
     const role = payload[config.roleClaim];

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { Command } from 'commander';
-import { openCommandDatabase, type Database } from '../db/database.js';
 import { BadInputError } from '../common/errors.js';
-import { ROLES, type Role } from './principal.js';
-import { createApiKey, listApiKeys, revokeApiKey, type KeyRow } from './keys.js';
+import { type Database, openCommandDatabase } from '../db/database.js';
+import { createApiKey, type KeyRow, listApiKeys, revokeApiKey } from './keys.js';
+import { type Role, ROLES } from './principal.js';
 
 /**
  * `npm run keys -- create --role ROLE [--area CODE | --enterprise CREDIT_CODE] --label TEXT [--expires DATE]`
@@ -28,7 +28,17 @@ async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 function row(k: KeyRow): string {
   const scope = k.role === 'area' ? `area ${k.areaCode}` : k.role === 'partner' ? `enterprise ${k.creditCode}` : 'district';
   const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt && k.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
-  return [k.id, `${k.prefix}…`, k.role, scope, JSON.stringify(k.label), k.createdAt.toISOString(), k.lastUsedAt?.toISOString() ?? 'never', k.expiresAt?.toISOString() ?? 'no expiry', state].join('\t');
+  return [
+    k.id,
+    `${k.prefix}…`,
+    k.role,
+    scope,
+    JSON.stringify(k.label),
+    k.createdAt.toISOString(),
+    k.lastUsedAt?.toISOString() ?? 'never',
+    k.expiresAt?.toISOString() ?? 'no expiry',
+    state,
+  ].join('\t');
 }
 
 let code = 0;
@@ -44,8 +54,17 @@ program
   .option('--as <label>', 'operator recorded in the audit log (default: the OS user)')
   .action(async (o: { role: Role; area?: string; enterprise?: string; label: string; expires?: string; as?: string }) => {
     await withDatabase(async (db) => {
-      const { key, row: created } = await createApiKey(db.orm.em.fork(), { role: o.role, areaCode: o.area, creditCode: o.enterprise, label: o.label, expires: o.expires, createdBy: operator(o.as) });
-      console.log(`created key ${created.id} (${created.role}${created.areaCode ? ` ${created.areaCode}` : ''}${created.creditCode ? ` ${created.creditCode}` : ''}, "${created.label}"${created.expiresAt ? `, valid until ${created.expiresAt.toISOString()}` : ''}).`);
+      const { key, row: created } = await createApiKey(db.orm.em.fork(), {
+        role: o.role,
+        areaCode: o.area,
+        creditCode: o.enterprise,
+        label: o.label,
+        expires: o.expires,
+        createdBy: operator(o.as),
+      });
+      console.log(
+        `created key ${created.id} (${created.role}${created.areaCode ? ` ${created.areaCode}` : ''}${created.creditCode ? ` ${created.creditCode}` : ''}, "${created.label}"${created.expiresAt ? `, valid until ${created.expiresAt.toISOString()}` : ''}).`,
+      );
       console.log('Store it now: it is shown only this once. Send it as "Authorization: Bearer <key>".');
       console.log(key);
     });

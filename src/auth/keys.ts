@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { ProblemList } from '../common/errors.js';
-import { ROLES, type Principal, type Role } from './principal.js';
+import { normalizeCreditCode } from '../enterprise/credit-code.js';
+import { type Principal, type Role, ROLES } from './principal.js';
 
 /** Every key starts with this, so a leaked one is recognisable (secret scanners, logs). */
 export const KEY_PREFIX = 'yhr_';
@@ -54,7 +54,14 @@ const asDate = (v: unknown): Date | null => (v === null || v === undefined ? nul
 
 /** Raw rows carry timestamps as text: make them dates. */
 function keyRow(raw: KeyRow): KeyRow {
-  return { ...raw, id: Number(raw.id), createdAt: asDate(raw.createdAt)!, lastUsedAt: asDate(raw.lastUsedAt), expiresAt: asDate(raw.expiresAt), revokedAt: asDate(raw.revokedAt) };
+  return {
+    ...raw,
+    id: Number(raw.id),
+    createdAt: asDate(raw.createdAt)!,
+    lastUsedAt: asDate(raw.lastUsedAt),
+    expiresAt: asDate(raw.expiresAt),
+    revokedAt: asDate(raw.revokedAt),
+  };
 }
 
 /** Parses an expiry: a date means "through that day" in China Standard Time (UTC+8). */
@@ -70,7 +77,19 @@ export function parseExpiry(text: string): Date | undefined {
 async function auditKey(tx: EntityManager, actor: string, operation: string, key: Partial<KeyRow>): Promise<void> {
   await tx.execute(
     `insert into audit_log (actor, role, operation, action, record_kind, record_key, details) values (?, 'admin', ?, 'KEY', 'ApiKey', ?, ?::jsonb)`,
-    [actor, operation, String(key.id), JSON.stringify({ prefix: key.prefix, role: key.role, areaCode: key.areaCode ?? undefined, creditCode: key.creditCode ?? undefined, label: key.label, expiresAt: key.expiresAt ?? undefined })],
+    [
+      actor,
+      operation,
+      String(key.id),
+      JSON.stringify({
+        prefix: key.prefix,
+        role: key.role,
+        areaCode: key.areaCode ?? undefined,
+        creditCode: key.creditCode ?? undefined,
+        label: key.label,
+        expiresAt: key.expiresAt ?? undefined,
+      }),
+    ],
   );
 }
 

@@ -106,7 +106,13 @@ export async function projectTarget(tx: EntityManager, projectId: number): Promi
 }
 
 /** Sets who is writing for the audit triggers, for the rest of the transaction. */
-export async function setAuditContext(tx: EntityManager, principal: Principal, requestId: string | undefined, operation: string, runId?: string): Promise<void> {
+export async function setAuditContext(
+  tx: EntityManager,
+  principal: Principal,
+  requestId: string | undefined,
+  operation: string,
+  runId?: string,
+): Promise<void> {
   await tx.execute(
     `select set_config('registry.actor', ?, true), set_config('registry.role', ?, true), set_config('registry.request_id', ?, true),
             set_config('registry.operation', ?, true), set_config('registry.run_id', ?, true)`,

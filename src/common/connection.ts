@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { ArgsType, type ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ProblemList } from './errors.js';
 
 /** Relay page information. */

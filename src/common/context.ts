@@ -1,9 +1,9 @@
+import '../server/request.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Request } from 'express';
 import type { Principal } from '../auth/principal.js';
 import { readFromReplicas, replicasOf } from '../db/replicas.js';
-import '../server/request.js';
 
 /** Per-request DataLoaders, created lazily by name; dropped with the request. */
 export class LoaderRegistry {

@@ -74,9 +74,7 @@ function checkScale(scale: number): void {
 
 /** Converts full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width. */
 function toHalfWidth(s: string): string {
-  return s
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
 /**
@@ -118,9 +116,7 @@ export function parseYuan(input: string | number): string {
   const m = /^([+-]?)(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/.exec(s);
   if (!m) {
     const hint = s.includes(',') ? ' (thousands separators must group 3 digits)' : '';
-    throw new DecimalError(
-      `invalid amount '${input}': expected [-]digits[.digits] with optional unit 元/万/亿${hint}`,
-    );
+    throw new DecimalError(`invalid amount '${input}': expected [-]digits[.digits] with optional unit 元/万/亿${hint}`);
   }
   const frac = m[3] ?? '';
   const units = BigInt(m[2]!.replace(/,/g, '') + frac);

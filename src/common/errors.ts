@@ -74,7 +74,11 @@ export class ProblemList {
     if (this.problems.length > 0) throw new BadInputError(this.problems);
     const [first] = this.conflicts;
     if (first) {
-      throw new ConflictError(`Conflict: ${this.conflicts.map((c) => `${c.field}: ${c.rule}`).join('; ')}`, { field: first.field, rule: first.rule, problems: this.conflicts });
+      throw new ConflictError(`Conflict: ${this.conflicts.map((c) => `${c.field}: ${c.rule}`).join('; ')}`, {
+        field: first.field,
+        rule: first.rule,
+        problems: this.conflicts,
+      });
     }
   }
 }

@@ -20,7 +20,10 @@ export interface Identifier {
 
 /** Full-width ASCII (Ａ１－) and the ideographic space to half-width, then trimmed. */
 export function foldWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').trim();
+  return text
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .trim();
 }
 
 /** Normalises then validates: the code, or the rule it breaks. */

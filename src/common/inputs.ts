@@ -1,4 +1,4 @@
-import { Field, InputType, type ClassType } from 'type-graphql';
+import { type ClassType, Field, InputType } from 'type-graphql';
 import { SortDirection } from './connection.js';
 import { toUnit } from './decimal.js';
 import type { OrderTerm } from './query.js';

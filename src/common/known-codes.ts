@@ -42,27 +42,29 @@ interface Found {
  * (which start together) cost one statement between them.
  */
 function codesLoader(ctx: RequestContext): DataLoader<string, Found> {
-  return ctx.loaders.get('knownCodes', () =>
-    new DataLoader<string, Found>(async (keys) => {
-      const params: string[] = [];
-      const parts = keys.map((key, n) => {
-        const { table, column, condition, code } = JSON.parse(key) as Lookup;
-        params.push(code);
-        const v = `$${params.length}::text`;
-        const extra = condition ? ` and ${condition}` : '';
-        const exists = `exists (select 1 from ${table} where ${column} = ${v}${extra})`;
-        const name = NAMED[table];
-        const hints = name
-          ? `case when not ${exists} then (select json_agg(json_build_object('code', h.${column}, 'name', h.${name})) from (` +
-            `select ${column}, ${name} from ${table} where ${v} <> '' and starts_with(${name}, ${v})${extra} ` +
-            `order by ${name} = ${v} desc, length(${name}), ${column} limit ${MAX_HINTS}) h) end`
-          : 'null::json';
-        return `select ${n} as n, ${exists} as known, ${hints} as hints`;
-      });
-      const rows = await sqlRows<Found & { n: number }>(ctx.em, parts.join(' union all '), params);
-      const byN = new Map(rows.map((r) => [Number(r.n), r]));
-      return keys.map((_, n) => byN.get(n) ?? { known: false, hints: null });
-    }),
+  return ctx.loaders.get(
+    'knownCodes',
+    () =>
+      new DataLoader<string, Found>(async (keys) => {
+        const params: string[] = [];
+        const parts = keys.map((key, n) => {
+          const { table, column, condition, code } = JSON.parse(key) as Lookup;
+          params.push(code);
+          const v = `$${params.length}::text`;
+          const extra = condition ? ` and ${condition}` : '';
+          const exists = `exists (select 1 from ${table} where ${column} = ${v}${extra})`;
+          const name = NAMED[table];
+          const hints = name
+            ? `case when not ${exists} then (select json_agg(json_build_object('code', h.${column}, 'name', h.${name})) from (` +
+              `select ${column}, ${name} from ${table} where ${v} <> '' and starts_with(${name}, ${v})${extra} ` +
+              `order by ${name} = ${v} desc, length(${name}), ${column} limit ${MAX_HINTS}) h) end`
+            : 'null::json';
+          return `select ${n} as n, ${exists} as known, ${hints} as hints`;
+        });
+        const rows = await sqlRows<Found & { n: number }>(ctx.em, parts.join(' union all '), params);
+        const byN = new Map(rows.map((r) => [Number(r.n), r]));
+        return keys.map((_, n) => byN.get(n) ?? { known: false, hints: null });
+      }),
   );
 }
 

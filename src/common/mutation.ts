@@ -1,15 +1,10 @@
-import {
-  DriverException,
-  ForeignKeyConstraintViolationException,
-  UniqueConstraintViolationException,
-  type EntityManager,
-} from '@mikro-orm/postgresql';
+import { DriverException, type EntityManager, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
-import { checkKindAccess, checkScope, requireWriter, setAuditContext, type KindAccess, type WriteTarget } from '../auth/scope.js';
+import { checkKindAccess, checkScope, type KindAccess, requireWriter, setAuditContext, type WriteTarget } from '../auth/scope.js';
+import { inputFieldOf, kindOfTable, pgRefusal, refusalRule, VARCHAR_COLUMNS_SQL, varcharLength } from '../db/refusals.js';
 import { readFromPrimary } from '../db/replicas.js';
 import type { LoaderRegistry } from './context.js';
-import type { GraphQLError } from 'graphql';
-import { inputFieldOf, kindOfTable, pgRefusal, refusalRule, VARCHAR_COLUMNS_SQL, varcharLength } from '../db/refusals.js';
 import { BadInputError, ConflictError, NotFoundError } from './errors.js';
 import type { Mode } from './validate.js';
 

@@ -1,21 +1,21 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { sqlRows } from '../db/sql.js';
 import {
-  encodeCursor,
-  orderSignature,
-  pageRequest,
-  reversed,
-  toConnection,
   type ConnectionArgs,
   type ConnectionResult,
   type Cursor,
+  encodeCursor,
+  orderSignature,
   type PageRequest,
+  pageRequest,
+  reversed,
   type SortKey,
+  toConnection,
 } from './connection.js';
 import type { RequestContext } from './context.js';
-import { sqlRows } from '../db/sql.js';
 import { columnOf, columnsOf, rowMapper, tableOf } from './rows.js';
 
 export { mapRows } from './rows.js';
@@ -224,7 +224,11 @@ export async function keysetRows<T>(
   );
   const filterSql = spec.where.length ? `where ${spec.where.map((c) => c.sql).join(' and ')}` : '';
   const count = async () => {
-    const [{ n }] = await sqlRows<{ n: string }>(ctx.em, `select count(*) as n from ${spec.from} ${filterSql}`, spec.where.flatMap((c) => c.bindings));
+    const [{ n }] = await sqlRows<{ n: string }>(
+      ctx.em,
+      `select count(*) as n from ${spec.from} ${filterSql}`,
+      spec.where.flatMap((c) => c.bindings),
+    );
     return Number(n);
   };
   return toConnection(page, edgesOf(rows, spec.keys, spec.map, '_id'), count);
@@ -232,13 +236,15 @@ export async function keysetRows<T>(
 
 /** Loads records by primary key as plain rows, batched per request. */
 export function byIdLoader<T extends object>(ctx: RequestContext, entity: EntityClass<T>): DataLoader<number, T | null> {
-  return ctx.loaders.get(`byId:${entity.name}`, () =>
-    new DataLoader<number, T | null>(async (ids) => {
-      const rows = await sqlRows(ctx.em, `select t.* from ${tableOf(ctx.em, entity)} t where t.id = any(?::int[])`, [intArray(ids)]);
-      const map = rowMapper(ctx.em, entity);
-      const byId = new Map(rows.map((r) => [Number(r.id), map(r)]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+  return ctx.loaders.get(
+    `byId:${entity.name}`,
+    () =>
+      new DataLoader<number, T | null>(async (ids) => {
+        const rows = await sqlRows(ctx.em, `select t.* from ${tableOf(ctx.em, entity)} t where t.id = any(?::int[])`, [intArray(ids)]);
+        const map = rowMapper(ctx.em, entity);
+        const byId = new Map(rows.map((r) => [Number(r.id), map(r)]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
   );
 }
 
@@ -277,36 +283,41 @@ export function nestedConnectionLoader<T extends object>(
   const keys = sortKeys(ctx, entity, order);
   const page = pageRequest(args, keys);
   const key = `nested:${name}:${JSON.stringify(args)}:${JSON.stringify(order)}`;
-  return ctx.loaders.get(key, () =>
-    new DataLoader<number, ConnectionResult<T>>(async (parentIds) => {
-      const conds = cursorConditions(keys, page, 't');
-      const read = page.backward ? reversed(keys) : keys;
-      const rows = await sqlRows(
-        ctx.em,
-        `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
-          `select t.*${keyColumnsSql(keys, 't')}, row_number() over (order by ${orderSql(read, 't')}) as _rn from ${source.from} ` +
-          `where ${[source.match, ...conds.map((c) => c.sql)].join(' and ')} order by ${orderSql(read, 't')} limit ?) c order by p._ord, c._rn`,
-        [intArray(parentIds), ...conds.flatMap((c) => c.bindings), page.size + 1],
-      );
-      const byParent = groupByParent(rows);
-      const counts = nestedCountLoader(ctx, name, source);
-      const map = rowMapper(ctx.em, entity);
-      return parentIds.map((id) => toConnection(page, edgesOf(byParent.get(id) ?? [], keys, map), () => counts.load(id)));
-    }),
+  return ctx.loaders.get(
+    key,
+    () =>
+      new DataLoader<number, ConnectionResult<T>>(async (parentIds) => {
+        const conds = cursorConditions(keys, page, 't');
+        const read = page.backward ? reversed(keys) : keys;
+        const rows = await sqlRows(
+          ctx.em,
+          `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
+            `select t.*${keyColumnsSql(keys, 't')}, row_number() over (order by ${orderSql(read, 't')}) as _rn from ${source.from} ` +
+            `where ${[source.match, ...conds.map((c) => c.sql)].join(' and ')} order by ${orderSql(read, 't')} limit ?) c order by p._ord, c._rn`,
+          [intArray(parentIds), ...conds.flatMap((c) => c.bindings), page.size + 1],
+        );
+        const byParent = groupByParent(rows);
+        const counts = nestedCountLoader(ctx, name, source);
+        const map = rowMapper(ctx.em, entity);
+        return parentIds.map((id) => toConnection(page, edgesOf(byParent.get(id) ?? [], keys, map), () => counts.load(id)));
+      }),
   );
 }
 
 /** Counts of a nested list per parent, batched; asked for only when a client reads `totalCount`. */
 function nestedCountLoader(ctx: RequestContext, name: string, source: NestedSource): DataLoader<number, number> {
-  return ctx.loaders.get(`nestedCount:${name}`, () =>
-    new DataLoader<number, number>(async (parentIds) => {
-      const rows = await sqlRows<{ _parent: number; n: string }>(ctx.em, 
-        `select p._parent, (select count(*) from ${source.from} where ${source.match}) as n from unnest(?::int[]) as p(_parent)`,
-        [intArray(parentIds)],
-      );
-      const byParent = new Map(rows.map((r) => [Number(r._parent), Number(r.n)]));
-      return parentIds.map((id) => byParent.get(id) ?? 0);
-    }),
+  return ctx.loaders.get(
+    `nestedCount:${name}`,
+    () =>
+      new DataLoader<number, number>(async (parentIds) => {
+        const rows = await sqlRows<{ _parent: number; n: string }>(
+          ctx.em,
+          `select p._parent, (select count(*) from ${source.from} where ${source.match}) as n from unnest(?::int[]) as p(_parent)`,
+          [intArray(parentIds)],
+        );
+        const byParent = new Map(rows.map((r) => [Number(r._parent), Number(r.n)]));
+        return parentIds.map((id) => byParent.get(id) ?? 0);
+      }),
   );
 }
 
@@ -333,18 +344,20 @@ export function nestedListLoader<T extends object>(
   order: OrderTerm[],
 ): DataLoader<number, T[]> {
   const keys = sortKeys(ctx, entity, order);
-  return ctx.loaders.get(`list:${name}`, () =>
-    new DataLoader<number, T[]>(async (parentIds) => {
-      const rows = await sqlRows(
-        ctx.em,
-        `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
-          `select t.*, row_number() over (order by ${orderSql(keys, 't')}) as _rn from ${source.from} where ${source.match}) c order by p._ord, c._rn`,
-        [intArray(parentIds)],
-      );
-      const byParent = groupByParent(rows);
-      const map = rowMapper(ctx.em, entity);
-      return parentIds.map((id) => (byParent.get(id) ?? []).map((r) => map(r)));
-    }),
+  return ctx.loaders.get(
+    `list:${name}`,
+    () =>
+      new DataLoader<number, T[]>(async (parentIds) => {
+        const rows = await sqlRows(
+          ctx.em,
+          `select c.*, p._parent from unnest(?::int[]) with ordinality as p(_parent, _ord) cross join lateral (` +
+            `select t.*, row_number() over (order by ${orderSql(keys, 't')}) as _rn from ${source.from} where ${source.match}) c order by p._ord, c._rn`,
+          [intArray(parentIds)],
+        );
+        const byParent = groupByParent(rows);
+        const map = rowMapper(ctx.em, entity);
+        return parentIds.map((id) => (byParent.get(id) ?? []).map((r) => map(r)));
+      }),
   );
 }
 
@@ -357,4 +370,3 @@ function intArray(values: readonly number[]): string {
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
-

@@ -41,7 +41,8 @@ export const NOTE_MAX = 2000;
 /** Exclusive bound of a numeric(20,2) column in yuan. */
 export const MONEY_LIMIT = '1000000000000000000';
 
-export const problem = (field: string, code: RuleCode, rule: string, value?: unknown): Problem => (value === undefined ? { field, code, rule } : { field, code, rule, value });
+export const problem = (field: string, code: RuleCode, rule: string, value?: unknown): Problem =>
+  value === undefined ? { field, code, rule } : { field, code, rule, value };
 
 /** A text value present in the input: trimmed, not empty, at most `max` characters. Returns the trimmed text or undefined (with a problem). */
 export function text(out: Problem[], field: string, value: string, max = NAME_MAX): string | undefined {
@@ -64,6 +65,7 @@ export function amount(out: Problem[], field: string, value: string, sign: 'posi
   const before = out.length;
   if (sign === 'positive' && compareYuan(value, '0') <= 0) out.push(problem(field, 'NOT_POSITIVE', 'must be more than 0', value));
   if (sign === 'nonnegative' && compareYuan(value, '0') < 0) out.push(problem(field, 'NEGATIVE', 'must be 0 or more', value));
-  if (compareYuan(value, MONEY_LIMIT) >= 0 || compareYuan(value, `-${MONEY_LIMIT}`) <= 0) out.push(problem(field, 'OUT_OF_RANGE', 'must be less than 10^18 yuan in size', value));
+  if (compareYuan(value, MONEY_LIMIT) >= 0 || compareYuan(value, `-${MONEY_LIMIT}`) <= 0)
+    out.push(problem(field, 'OUT_OF_RANGE', 'must be less than 10^18 yuan in size', value));
   return out.length === before ? value : undefined;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from '../../mikro-orm.config.js';
 import { DatabaseAvailability, registerAvailability } from './availability.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded.js';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded.js';
 import { noteStatementTimeout } from './errors.js';
 import { registerReplicas, ReplicaSet } from './replicas.js';
 import { applyGrants, roleOfUrl } from './roles.js';
@@ -107,7 +107,10 @@ export function describeLocation(opts: OpenOptions): string {
  * stderr which one it is (`[tag] database: …`). `create: false` refuses to create a new embedded
  * data directory ({@link DatabaseMissingError}).
  */
-export async function openCommandDatabase(tag: string, extra: Pick<OpenOptions, 'create' | 'longLived' | 'log' | 'replicaUrls' | 'replicaMaxLagMs' | 'replicaCheckIntervalMs'> = {}): Promise<Database> {
+export async function openCommandDatabase(
+  tag: string,
+  extra: Pick<OpenOptions, 'create' | 'longLived' | 'log' | 'replicaUrls' | 'replicaMaxLagMs' | 'replicaCheckIntervalMs'> = {},
+): Promise<Database> {
   const log = extra.log ?? ((msg: string) => console.error(`[${tag}] ${msg}`));
   const opts = { ...openOptionsFromEnv(log), ...extra, log };
   process.stderr.write(`[${tag}] database: ${describeLocation(opts)}\n`);
@@ -156,7 +159,10 @@ export function replicaOptionsFromEnv(): Pick<OpenOptions, 'replicaUrls' | 'repl
 function replicaUrlsFromEnv(): string[] | undefined {
   const raw = process.env.DATABASE_REPLICA_URLS;
   if (!raw || raw.trim() === '') return undefined;
-  const urls = raw.split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const urls = raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
   urls.forEach((u, i) => {
     let parsed: URL | undefined;
     try {
@@ -208,7 +214,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
         log(`warning: the application role ${appRole} owns ${report.owned.join(', ')}; an owner is not bound by grants (see README, Database roles)`);
       }
     } else if (opts.url && opts.migrationUrl === undefined) {
-      log('DATABASE_URL is used for migrations as well, so the API has the owner\'s privileges; set MIGRATION_DATABASE_URL to split them (README, Database roles)');
+      log(
+        "DATABASE_URL is used for migrations as well, so the API has the owner's privileges; set MIGRATION_DATABASE_URL to split them (README, Database roles)",
+      );
     }
 
     const statementTimeoutMs = opts.statementTimeoutMs ?? msFromEnv('STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS);
@@ -233,7 +241,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       ownerUrl,
       availability,
       replicas,
-      description: embedded ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}${embedded.shared ? ' (started by another process, shared)' : ''}` : redactUrl(url),
+      description: embedded
+        ? `embedded PostgreSQL in ${opts.dataDir} on port ${embedded.port}${embedded.shared ? ' (started by another process, shared)' : ''}`
+        : redactUrl(url),
       async close(timeoutMs = 10_000) {
         availability.close();
         await replicas?.close();
@@ -267,7 +277,12 @@ async function openReplicas(orm: MikroORM, appUrl: string, opts: OpenOptions, lo
   });
   registerReplicas(orm, replicas);
   await replicas.start();
-  log(`read replicas: ${replicas.status().map((r) => `${r.name} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ')}`);
+  log(
+    `read replicas: ${replicas
+      .status()
+      .map((r) => `${r.name} ${r.state}${r.reason ? ` (${r.reason})` : ''}`)
+      .join(', ')}`,
+  );
   return replicas;
 }
 
@@ -324,5 +339,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
   });
-  return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }

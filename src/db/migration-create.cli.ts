@@ -1,10 +1,10 @@
 import 'reflect-metadata';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '../../mikro-orm.config.js';
 import { startEmbeddedPostgres } from './embedded.js';
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 
 /**
  * `npm run db:migration:create`: diffs the entities against a throwaway database migrated to the

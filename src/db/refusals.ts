@@ -4,8 +4,8 @@
  * the importer can name the sheet, row and column and the API the input path. The rules of each
  * kind make these unreachable in normal use; this is what a user sees when one slips through.
  */
+import { type ColumnSpec, fieldOf, type SheetKind } from '../import/sheet-spec.js';
 import { KINDS } from '../import/sheets.js';
-import { fieldOf, type ColumnSpec, type SheetKind } from '../import/sheet-spec.js';
 
 /** What node-postgres tells about a refusal. */
 export interface PgRefusal {
@@ -44,7 +44,12 @@ const KIND_OF: Record<string, string> = {
 };
 
 /** Foreign-key columns whose sheet column is not named after them. */
-const FK_COLUMNS: Record<string, string> = { lead_enterprise_id: 'lead_credit_code', partner_enterprise_id: 'partner_credit_code', host_enterprise_id: 'host_credit_code', host_id: 'host_area_code' };
+const FK_COLUMNS: Record<string, string> = {
+  lead_enterprise_id: 'lead_credit_code',
+  partner_enterprise_id: 'partner_credit_code',
+  host_enterprise_id: 'host_credit_code',
+  host_id: 'host_area_code',
+};
 
 /** Check constraints whose name does not say their column: the column a user corrects. */
 const CONSTRAINT_COLUMNS: Record<string, string> = {
@@ -107,7 +112,8 @@ export function columnOfRefusal(r: PgRefusal, kind: SheetKind | undefined): Colu
 export function refusalRule(r: PgRefusal): string {
   const what = KIND_OF[r.code] ?? 'refused by the database';
   // Note: the trigger's own message names codes, not ids; other messages may name internal ids, so only the constraint is shown.
-  const why = r.constraint === 'area_tree_shape' ? r.message : r.code === '22001' ? r.message : r.constraint ? `rule ${r.constraint}` : r.message.replace(/\s*\(.*$/, '');
+  const why =
+    r.constraint === 'area_tree_shape' ? r.message : r.code === '22001' ? r.message : r.constraint ? `rule ${r.constraint}` : r.message.replace(/\s*\(.*$/, '');
   return `the database refused the value: ${what} (${why}; SQLSTATE ${r.code})`;
 }
 

@@ -38,7 +38,12 @@ const primaryDir = path.resolve(process.env.PG_DATA_DIR || '.data/postgres');
 const dataDir = path.resolve(args.dir ?? `.data/replica-${port}`);
 log(`primary: embedded PostgreSQL in ${primaryDir}; replica: ${dataDir}`);
 
-const primary = await startEmbeddedPostgres({ dataDir: primaryDir, port: process.env.PGPORT ? Number(process.env.PGPORT) : undefined, log, longLived: true }).catch((e: Error) => {
+const primary = await startEmbeddedPostgres({
+  dataDir: primaryDir,
+  port: process.env.PGPORT ? Number(process.env.PGPORT) : undefined,
+  log,
+  longLived: true,
+}).catch((e: Error) => {
   console.error(`[replica] could not open the primary: ${e.message}`);
   process.exit(1);
 });

@@ -148,7 +148,9 @@ export class Replica {
       this.checker = client;
     }
     try {
-      const { rows } = await this.checker.query<{ recovery: boolean; replay: string | null }>('select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replay');
+      const { rows } = await this.checker.query<{ recovery: boolean; replay: string | null }>(
+        'select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replay',
+      );
       return rows[0]!;
     } catch (e) {
       await this.dropChecker();

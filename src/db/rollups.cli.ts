@@ -20,7 +20,11 @@ try {
     const diffs = await checkRollups(db.ownerUrl);
     for (const d of diffs) console.log(describeDifference(d));
     const tables = new Set(diffs.map((d) => d.table));
-    console.log(diffs.length === 0 ? 'rollups: every row equals its recomputation from the base tables' : `rollups: ${diffs.length} difference(s) in ${[...tables].join(', ')}`);
+    console.log(
+      diffs.length === 0
+        ? 'rollups: every row equals its recomputation from the base tables'
+        : `rollups: ${diffs.length} difference(s) in ${[...tables].join(', ')}`,
+    );
     code = diffs.length === 0 ? 0 : 1;
   } else {
     const started = Date.now();

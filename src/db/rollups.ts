@@ -16,8 +16,7 @@ export interface RollupSpec {
   full: string;
 }
 
-const TIER = (at: string) =>
-  `count(*) filter (where p.signed_amount >= ${at}), coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)`;
+const TIER = (at: string) => `count(*) filter (where p.signed_amount >= ${at}), coalesce(sum(p.signed_amount) filter (where p.signed_amount >= ${at}), 0)`;
 
 /** Every materialised table, area ancestors first (nothing else depends on them at write time). */
 export const ROLLUPS: RollupSpec[] = [
@@ -43,7 +42,20 @@ export const ROLLUPS: RollupSpec[] = [
   {
     table: 'fund_rollup',
     key: ['grain', 'period', 'host_id', 'pairing_id', 'sector'],
-    columns: ['grain', 'period', 'host_id', 'pairing_id', 'sector', 'committed', 'landed', 'committed_flows', 'landed_flows', 'projects', 'committed_projects', 'landed_projects'],
+    columns: [
+      'grain',
+      'period',
+      'host_id',
+      'pairing_id',
+      'sector',
+      'committed',
+      'landed',
+      'committed_flows',
+      'landed_flows',
+      'projects',
+      'committed_projects',
+      'landed_projects',
+    ],
     full: `select g.grain,
         case g.grain when 'M' then date_trunc('month', f.occurred_on::timestamp)::date when 'Q' then date_trunc('quarter', f.occurred_on::timestamp)::date
           when 'Y' then date_trunc('year', f.occurred_on::timestamp)::date else '-infinity'::date end as period,
@@ -58,7 +70,22 @@ export const ROLLUPS: RollupSpec[] = [
   {
     table: 'tier_rollup',
     key: ['signed_month', 'landed_month', 'cancelled', 'host_id', 'pairing_id', 'sector'],
-    columns: ['signed_month', 'landed_month', 'cancelled', 'host_id', 'pairing_id', 'sector', 'projects', 'total', 'n_yi_1', 's_yi_1', 'n_yi_10', 's_yi_10', 'n_yi_50', 's_yi_50'],
+    columns: [
+      'signed_month',
+      'landed_month',
+      'cancelled',
+      'host_id',
+      'pairing_id',
+      'sector',
+      'projects',
+      'total',
+      'n_yi_1',
+      's_yi_1',
+      'n_yi_10',
+      's_yi_10',
+      'n_yi_50',
+      's_yi_50',
+    ],
     full: `select date_trunc('month', p.signed_on::timestamp)::date, date_trunc('month', l.reached_on::timestamp)::date,
         exists (select 1 from project_stage c where c.project_id = p.id and c.stage = 'CANCELLED'), p.host_id, p.pairing_id, p.sector,
         count(*)::int, sum(p.signed_amount), ${TIER('100000000')}, ${TIER('1000000000')}, ${TIER('5000000000')}

@@ -15,7 +15,15 @@ export async function seedIfEmpty(db: Database, log: (msg: string) => void, seed
   const [{ limitsFromEnv }, { runImport }] = await Promise.all([import('../import/limits.js'), import('../import/run.js')]);
   const outcome = await runImport(db.ownerUrl, { paths: [seedsDir], limits: limitsFromEnv(), actor: 'cli:seed' });
   if (outcome.status !== 'ok') {
-    throw new Error(`could not load the seed data: ${outcome.message ?? outcome.problems.problems.slice(0, 5).map((p) => `${p.sheet} row ${p.row}: ${p.rule}`).join('; ')}`);
+    throw new Error(
+      `could not load the seed data: ${
+        outcome.message ??
+        outcome.problems.problems
+          .slice(0, 5)
+          .map((p) => `${p.sheet} row ${p.row}: ${p.rule}`)
+          .join('; ')
+      }`,
+    );
   }
   log(`loaded the seed data: ${outcome.summaries.map((s) => `${s.created} ${s.sheet}`).join(', ')}`);
 }

@@ -47,7 +47,12 @@ interface PgConnection {
  * A request that has not written reads from a replica when one is up (see src/db/replicas.ts); a
  * read the replica cannot answer (gone, or cancelled by recovery) is sent to the primary instead.
  */
-export async function sqlRows<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = [], options: SqlOptions = {}): Promise<T[]> {
+export async function sqlRows<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+  options: SqlOptions = {},
+): Promise<T[]> {
   const native = toNative(text);
   const name = options.prepare === false ? undefined : statementName(native);
   // Note: `logQuery` is protected in MikroORM's typings; it is the ORM's own query log (debug: ['query']).

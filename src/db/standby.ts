@@ -29,7 +29,16 @@ export const REPLICATION_SECRETS_FILE = 'registry-replication.json';
 const DATABASE = 'registry';
 
 /** Files of a running data directory a base backup leaves out (PostgreSQL's documentation, "Making a Base Backup"). */
-const SKIPPED_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'standby.signal', 'recovery.signal', 'backup_label', 'tablespace_map', 'standby.log', 'current_logfiles']);
+const SKIPPED_FILES = new Set([
+  'postmaster.pid',
+  'postmaster.opts',
+  'standby.signal',
+  'recovery.signal',
+  'backup_label',
+  'tablespace_map',
+  'standby.log',
+  'current_logfiles',
+]);
 /** Directories copied empty: their contents are recreated by the server (or streamed, for pg_wal). */
 const EMPTIED_DIRS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
 
@@ -58,7 +67,10 @@ export interface StandbyHandle {
 
 /** A name fit for a replication slot: lower-case letters, digits and underscores. */
 export function standbyName(name: string | undefined, port: number): string {
-  const n = (name ?? `replica_${port}`).toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+  const n = (name ?? `replica_${port}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 63);
   if (n === '') throw new Error('the standby name is empty');
   return n;
 }
@@ -72,15 +84,25 @@ export async function startStandby(opts: StandbyOptions): Promise<StandbyHandle>
   const log = opts.log ?? (() => {});
   const dataDir = path.resolve(opts.dataDir);
   const name = standbyName(opts.name, opts.port);
-  if (dataDir === path.resolve(opts.primaryDataDir)) throw new Error(`standby: ${dataDir} is the primary's data directory; give the replica a directory of its own`);
+  if (dataDir === path.resolve(opts.primaryDataDir))
+    throw new Error(`standby: ${dataDir} is the primary's data directory; give the replica a directory of its own`);
   if ((await exists(path.join(dataDir, 'PG_VERSION'))) && !(await exists(path.join(dataDir, 'standby.signal')))) {
-    throw new Error(`standby: ${dataDir} holds a PostgreSQL data directory that is not a standby (no standby.signal: promoted, or another server's); move it away or choose another --dir`);
+    throw new Error(
+      `standby: ${dataDir} holds a PostgreSQL data directory that is not a standby (no standby.signal: promoted, or another server's); move it away or choose another --dir`,
+    );
   }
   const ids = await runAsIds();
   const { pgCtl } = await binaries();
   const secrets = await readSecrets(opts.primaryDataDir);
   if (!secrets) throw new Error(`standby: ${opts.primaryDataDir} has no registry-secrets.json: is it the embedded primary's data directory?`);
-  const owner = new pg.Client({ host: '127.0.0.1', port: opts.primaryPort, user: secrets.superuser.user, password: secrets.superuser.password, database: DATABASE, application_name: 'registry-standby-setup' });
+  const owner = new pg.Client({
+    host: '127.0.0.1',
+    port: opts.primaryPort,
+    user: secrets.superuser.user,
+    password: secrets.superuser.password,
+    database: DATABASE,
+    application_name: 'registry-standby-setup',
+  });
   owner.on('error', () => {});
   await owner.connect();
   let replicationPassword: string;
@@ -103,9 +125,26 @@ export async function startStandby(opts: StandbyOptions): Promise<StandbyHandle>
     await owner.end().catch(() => {});
   }
   await writeStandbyConfig(dataDir, { primaryPort: opts.primaryPort, name, password: replicationPassword }, ids);
-  await pgCtlRun(pgCtl, ['start', '-D', dataDir, '-w', '-t', '120', '-l', path.join(dataDir, 'standby.log'), '-o', `-p ${opts.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`], ids).catch(async (err: Error) => {
+  await pgCtlRun(
+    pgCtl,
+    [
+      'start',
+      '-D',
+      dataDir,
+      '-w',
+      '-t',
+      '120',
+      '-l',
+      path.join(dataDir, 'standby.log'),
+      '-o',
+      `-p ${opts.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`,
+    ],
+    ids,
+  ).catch(async (err: Error) => {
     const tail = await fs.readFile(path.join(dataDir, 'standby.log'), 'utf8').catch(() => '');
-    throw new Error(`standby: could not start it on port ${opts.port}: ${err.message}\n--- last lines of ${path.join(dataDir, 'standby.log')} ---\n${tail.split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `standby: could not start it on port ${opts.port}: ${err.message}\n--- last lines of ${path.join(dataDir, 'standby.log')} ---\n${tail.split('\n').slice(-15).join('\n')}`,
+    );
   });
   log(`standby ${name} running on 127.0.0.1:${opts.port} (data in ${dataDir}), streaming from port ${opts.primaryPort}`);
   let stopping: Promise<void> | undefined;
@@ -148,7 +187,11 @@ async function ensureReplicationRole(owner: pg.Client, primaryDataDir: string): 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`standby: cannot read ${file}: ${(err as Error).message}`, { cause: err });
     password = randomBytes(32).toString('base64url');
-    await fs.writeFile(file, `${JSON.stringify({ user: REPLICATION_ROLE, password, note: 'generated by the registry; PostgreSQL ignores this file' }, null, 2)}\n`, { mode: 0o600 });
+    await fs.writeFile(
+      file,
+      `${JSON.stringify({ user: REPLICATION_ROLE, password, note: 'generated by the registry; PostgreSQL ignores this file' }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
   }
   const role = quoteIdent(REPLICATION_ROLE);
   const { rows } = await owner.query('select 1 from pg_roles where rolname = $1', [REPLICATION_ROLE]);

@@ -1,4 +1,4 @@
-import { identifierScalar, type Identifier } from '../common/identifiers.js';
+import { type Identifier, identifierScalar } from '../common/identifiers.js';
 /**
  * Unified social credit code (统一社会信用代码), GB 32100-2015.
  *
@@ -36,9 +36,7 @@ export function creditCodeCheckChar(first17: string): string {
   for (let i = 0; i < 17; i++) {
     const v = charValue(first17[i]!);
     if (v < 0) {
-      throw new Error(
-        `character ${i + 1} '${first17[i]}' is not allowed (allowed: ${ALPHABET_DESCRIPTION})`,
-      );
+      throw new Error(`character ${i + 1} '${first17[i]}' is not allowed (allowed: ${ALPHABET_DESCRIPTION})`);
     }
     sum += v * WEIGHTS[i]!;
   }

@@ -48,7 +48,10 @@ export const EnterpriseOrder = OrderInput<EnterpriseOrderField>(EnterpriseOrderF
     'on update, only given fields change.',
 })
 export class EnterpriseInput {
-  @Field(() => CreditCodeScalar, { nullable: true, description: '统一社会信用代码 Unified social credit code: 18 characters with a valid check character; lower-case and full-width input is normalised.' })
+  @Field(() => CreditCodeScalar, {
+    nullable: true,
+    description: '统一社会信用代码 Unified social credit code: 18 characters with a valid check character; lower-case and full-width input is normalised.',
+  })
   creditCode?: string | null;
 
   @Field(() => String, { nullable: true, description: '名称 Registered name.' })

@@ -36,7 +36,10 @@ export class EnterpriseResolver {
   }
 
   @Query(() => Enterprise, { nullable: true, description: '企业 One enterprise by its unified social credit code; null if there is none.' })
-  enterprise(@Arg('creditCode', { description: '统一社会信用代码 Credit code (case and full-width characters do not matter).' }) creditCode: string, @Ctx() ctx: RequestContext) {
+  enterprise(
+    @Arg('creditCode', { description: '统一社会信用代码 Credit code (case and full-width characters do not matter).' }) creditCode: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return findOneBy(ctx, Enterprise, 'credit_code', normalizeCreditCode(creditCode));
   }
 

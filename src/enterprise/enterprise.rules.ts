@@ -1,6 +1,6 @@
 /** The rules of enterprises (plain functions over plain values), for the mutations and the importer. */
 import type { KindAccess } from '../auth/scope.js';
-import { NAME_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import { NAME_MAX, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 
 /** Longest tag, in characters (after trimming). */
 export const TAG_MAX_LENGTH = 50;

@@ -1,14 +1,12 @@
-import { ENTERPRISE_ACCESS, enterpriseFieldRules, enterpriseTags } from './enterprise.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
 import type { Problem as RuleProblem } from '../common/rules.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { CREDIT_CODE, normalizeCreditCode } from './credit-code.js';
 import { Enterprise } from './enterprise.entity.js';
 import type { EnterpriseInput } from './enterprise.inputs.js';
-
-export { MAX_TAGS, TAG_MAX_LENGTH } from './enterprise.rules.js';
+import { ENTERPRISE_ACCESS, enterpriseFieldRules, enterpriseTags } from './enterprise.rules.js';
 
 /**
  * Normalises a credit code (full-width → half-width, trimmed, upper-case) and checks it against

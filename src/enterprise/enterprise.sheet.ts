@@ -1,5 +1,5 @@
 import type { Problem } from '../common/rules.js';
-import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { CREDIT_CODE } from './credit-code.js';
 import { enterpriseFieldRules, enterpriseTags } from './enterprise.rules.js';
 import { ENTERPRISE_ACCESS } from './enterprise.rules.js';
@@ -17,7 +17,14 @@ export const ENTERPRISE_SHEET: SheetSpec = {
   zh: '企业',
   key: ['credit_code'],
   columns: [
-    { key: 'credit_code', zh: '统一社会信用代码', type: 'code', required: true, note: '统一社会信用代码 Unified social credit code, 18 characters with check character, e.g. 91110000600037341L', id: CREDIT_CODE },
+    {
+      key: 'credit_code',
+      zh: '统一社会信用代码',
+      type: 'code',
+      required: true,
+      note: '统一社会信用代码 Unified social credit code, 18 characters with check character, e.g. 91110000600037341L',
+      id: CREDIT_CODE,
+    },
     { key: 'name', zh: '名称', type: 'text', required: true, note: '名称 Registered name' },
     { key: 'ownership', zh: '所有制', type: 'enum', required: true, values: OWNERSHIP_VALUES, note: '所有制 Ownership: 国有, 民营, 集体, 外资, 其他' },
     { key: 'tags', zh: '标签', type: 'list', note: '标签 Tags separated by 、 or ; e.g. 乡创' },

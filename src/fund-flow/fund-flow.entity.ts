@@ -32,7 +32,10 @@ export class FundFlow extends RecordEntity {
   @ManyToOne(() => Project, { deleteRule: 'restrict' })
   project!: Project;
 
-  @Field({ description: '凭证号 Reference (voucher number): the flow’s stable key within its project, e.g. 记-2022-0612. Flows recorded without one have `<KIND>-<date>`, e.g. LANDED-2022-06-30.' })
+  @Field({
+    description:
+      '凭证号 Reference (voucher number): the flow’s stable key within its project, e.g. 记-2022-0612. Flows recorded without one have `<KIND>-<date>`, e.g. LANDED-2022-06-30.',
+  })
   @Property({ type: 'text' })
   reference!: string;
 

@@ -1,18 +1,18 @@
+import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type AreaScope, areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
 import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
-import { Project } from '../project/project.entity.js';
-import DataLoader from 'dataloader';
 import { sqlRows } from '../db/sql.js';
+import { Project } from '../project/project.entity.js';
 import { FundFlow, FundFlowKind } from './fund-flow.entity.js';
-import { landedFlowWarning } from './fund-flow.rules.js';
 import { FUND_FLOW_ORDER_COLUMNS, FundFlowFilter, FundFlowInput, FundFlowKeyInput, FundFlowOrder, type FundFlowOrderField } from './fund-flow.inputs.js';
+import { landedFlowWarning } from './fund-flow.rules.js';
 import { createFundFlow, deleteFundFlow, findFundFlow, updateFundFlow } from './fund-flow.service.js';
 import { FundFlowConnection } from './fund-flow.types.js';
 
@@ -37,14 +37,18 @@ function fundFlowWhere(filter: FundFlowFilter | null | undefined): Where {
 
 /** Stages of projects by project id, batched per request. */
 function projectStagesLoader(ctx: RequestContext): DataLoader<number, { stage: string; reachedOn: string }[]> {
-  return ctx.loaders.get('FundFlow.stages', () => new DataLoader(async (ids: readonly number[]) => {
-    const rows = await sqlRows<{ project_id: number; stage: string; reached_on: string }>(
-      ctx.em,
-      `select project_id, stage, to_char(reached_on, 'YYYY-MM-DD') as reached_on from project_stage where project_id = any(?::int[])`,
-      [[...ids]],
-    );
-    return ids.map((id) => rows.filter((r) => r.project_id === id).map((r) => ({ stage: r.stage, reachedOn: r.reached_on })));
-  }));
+  return ctx.loaders.get(
+    'FundFlow.stages',
+    () =>
+      new DataLoader(async (ids: readonly number[]) => {
+        const rows = await sqlRows<{ project_id: number; stage: string; reached_on: string }>(
+          ctx.em,
+          `select project_id, stage, to_char(reached_on, 'YYYY-MM-DD') as reached_on from project_stage where project_id = any(?::int[])`,
+          [[...ids]],
+        );
+        return ids.map((id) => rows.filter((r) => r.project_id === id).map((r) => ({ stage: r.stage, reachedOn: r.reached_on })));
+      }),
+  );
 }
 
 /** The area scope of a fund-flow filter, the deprecated `within` included. */
@@ -55,7 +59,9 @@ function fundFlowAreaScope(filter: FundFlowFilter | null | undefined): AreaScope
 /** Queries, fields and mutations of project fund flows. */
 @Resolver(() => FundFlow)
 export class FundFlowResolver {
-  @Query(() => FundFlowConnection, { description: '资金流列表 Money committed to or landed in projects, filtered and sorted (default: by date, then kind), as a cursor connection.' })
+  @Query(() => FundFlowConnection, {
+    description: '资金流列表 Money committed to or landed in projects, filtered and sorted (default: by date, then kind), as a cursor connection.',
+  })
   async fundFlows(
     @Args() page: ConnectionArgs,
     @Arg('filter', () => FundFlowFilter, { nullable: true, description: '筛选 Filter.' }) filter: FundFlowFilter | null,
@@ -73,7 +79,10 @@ export class FundFlowResolver {
   }
 
   @Query(() => FundFlow, { nullable: true, description: '资金流 One fund flow by project and reference (or project, kind and date); null if there is none.' })
-  fundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+  fundFlow(
+    @Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return findFundFlow(ctx.em, key);
   }
 
@@ -115,7 +124,10 @@ export class FundFlowResolver {
   }
 
   @Mutation(() => ID, { description: '删除资金流 Delete the fund flow with this key. Returns its ID.' })
-  deleteFundFlow(@Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput, @Ctx() ctx: RequestContext) {
+  deleteFundFlow(
+    @Arg('key', () => FundFlowKeyInput, { description: '键 Project code and reference (or kind and date).' }) key: FundFlowKeyInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return deleteFundFlow(ctx, key);
   }
 }

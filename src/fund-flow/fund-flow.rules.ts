@@ -1,6 +1,5 @@
 import type { KindAccess } from '../auth/scope.js';
-import { amount, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
-import { compareYuan } from '../common/decimal.js';
+import { amount, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 import { Stage } from '../project/project.enums.js';
 
 /**
@@ -11,9 +10,6 @@ import { Stage } from '../project/project.enums.js';
 
 /** Longest reference (凭证号), in characters. */
 export const REFERENCE_MAX = 64;
-
-/** Exclusive bound of a numeric(20,2) column in yuan. */
-export const MONEY_LIMIT = '1000000000000000000';
 
 /** Why a reference (凭证号, already trimmed) is not acceptable, or null when it is. */
 export function referenceProblem(reference: string): string | null {
@@ -35,13 +31,6 @@ export function generatedReference(kind: string, occurredOn: string): string {
   return `${kind}-${occurredOn}`;
 }
 
-/** Why an amount (exact decimal yuan) is not acceptable, or null when it is. */
-export function amountProblem(amount: string): string | null {
-  if (compareYuan(amount, '0') <= 0) return 'must be more than 0';
-  if (compareYuan(amount, MONEY_LIMIT) >= 0) return 'must be less than 10^18 yuan';
-  return null;
-}
-
 /** Stages that mean a project has landed (a project starts and operates only after landing). */
 const LANDED_OR_LATER = new Set<string>([Stage.LANDED, Stage.STARTED, Stage.OPERATING]);
 
@@ -51,7 +40,11 @@ const LANDED_OR_LATER = new Set<string>([Stage.LANDED, Stage.STARTED, Stage.OPER
  * the money may be real and the stage not recorded yet, but a planner reading 落地资金 should know.
  * Both paths give it: the import report lists it, and `FundFlow.warnings` answers it on the API.
  */
-export function landedFlowWarning(flow: { kind: string; occurredOn: string }, projectCode: string, stages: readonly { stage: string; reachedOn: string }[]): string | null {
+export function landedFlowWarning(
+  flow: { kind: string; occurredOn: string },
+  projectCode: string,
+  stages: readonly { stage: string; reachedOn: string }[],
+): string | null {
   if (flow.kind !== 'LANDED') return null;
   if (!stages.some((s) => LANDED_OR_LATER.has(s.stage))) {
     return `landed money on project ${projectCode}, which has not landed (no 落地 stage recorded): record its 落地 stage, or enter the flow as 承诺 if the money is only committed`;

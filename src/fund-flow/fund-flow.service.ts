@@ -1,13 +1,13 @@
-import { PROJECT_CODE } from '../project/project.code.js';
-import { FUND_FLOW_ACCESS, fundFlowFieldRules, generatedReference, referenceProblem } from './fund-flow.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
 import { projectTarget } from '../auth/scope.js';
+import { BadInputError, ProblemList } from '../common/errors.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
+import { PROJECT_CODE } from '../project/project.code.js';
 import { Project } from '../project/project.entity.js';
 import { FundFlow } from './fund-flow.entity.js';
 import type { FundFlowInput, FundFlowKeyInput } from './fund-flow.inputs.js';
+import { FUND_FLOW_ACCESS, fundFlowFieldRules, generatedReference, referenceProblem } from './fund-flow.rules.js';
 
 /**
  * Finds a fund flow by its key (project code and reference, or project code, kind and date); null
@@ -19,7 +19,9 @@ export async function findFundFlow(em: EntityManager, key: FundFlowKeyInput): Pr
   if (!key.kind || !key.occurredOn) throw new BadInputError([{ field: 'key.reference', rule: 'give the reference, or kind and occurredOn' }]);
   const found = await em.find(FundFlow, { project, kind: key.kind, occurredOn: key.occurredOn }, { limit: 2, orderBy: { id: 'asc' } });
   if (found.length > 1) {
-    throw new BadInputError([{ field: 'key.reference', rule: `project ${key.projectCode} has several ${key.kind} flows on ${key.occurredOn}: name one by its reference` }]);
+    throw new BadInputError([
+      { field: 'key.reference', rule: `project ${key.projectCode} has several ${key.kind} flows on ${key.occurredOn}: name one by its reference` },
+    ]);
   }
   return found[0] ?? null;
 }
@@ -55,7 +57,11 @@ async function applyFundFlowInput(tx: EntityManager, flow: FundFlow, input: Fund
   // A flow created without a reference gets <KIND>-<date>, the same rule as the database's default;
   // one that still has its generated reference keeps it in step with its kind and date.
   let reference = given;
-  if (mode === 'create' ? kind && occurredOn && input.reference === undefined : (kind || occurredOn) && input.reference === undefined && flow.reference === generatedReference(flow.kind, flow.occurredOn)) {
+  if (
+    mode === 'create'
+      ? kind && occurredOn && input.reference === undefined
+      : (kind || occurredOn) && input.reference === undefined && flow.reference === generatedReference(flow.kind, flow.occurredOn)
+  ) {
     reference = generatedReference(kind ?? flow.kind, occurredOn ?? flow.occurredOn);
   }
 

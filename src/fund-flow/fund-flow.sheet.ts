@@ -1,4 +1,4 @@
-import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { PROJECT_CODE } from '../project/project.code.js';
 import { fundFlowFieldRules } from './fund-flow.rules.js';
 import { FUND_FLOW_ACCESS } from './fund-flow.rules.js';
@@ -33,5 +33,6 @@ export const fundFlowSheet: SheetKind = {
   spec: FUND_FLOW_SHEET,
   table: 'fund_flow',
   access: FUND_FLOW_ACCESS,
-  check: ({ values: v }) => fundFlowFieldRules({ amount: v.amount as string | null, source: v.source as string | null, reference: v.reference as string | null }),
+  check: ({ values: v }) =>
+    fundFlowFieldRules({ amount: v.amount as string | null, source: v.source as string | null, reference: v.reference as string | null }),
 };

@@ -3,8 +3,8 @@ import type { Ownership } from '../enterprise/enterprise.enums.js';
 import type { Stage } from '../project/project.enums.js';
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { ProblemLog } from './problems.js';
-import { columnOfField, type CheckContext, type RefKind, type SheetSpec } from './sheet-spec.js';
-import { KINDS, kindOf } from './sheets.js';
+import { type CheckContext, columnOfField, type RefKind, type SheetSpec } from './sheet-spec.js';
+import { kindOf, KINDS } from './sheets.js';
 import type { Sql } from './write/sql.js';
 
 /** What the database already holds for the natural keys a file refers to. */
@@ -39,7 +39,14 @@ function codesOf(value: unknown): string[] {
 
 /** Natural keys a file refers to (or defines), by kind, for looking up what already exists. */
 export function referencedKeys(sheets: ParsedSheet[]): Record<RefKind, Set<string>> {
-  const keys = { area: new Set<string>(), enterprise: new Set<string>(), pairing: new Set<string>(), project: new Set<string>(), programme: new Set<string>(), indicator: new Set<string>() };
+  const keys = {
+    area: new Set<string>(),
+    enterprise: new Set<string>(),
+    pairing: new Set<string>(),
+    project: new Set<string>(),
+    programme: new Set<string>(),
+    indicator: new Set<string>(),
+  };
   for (const { spec, rows } of sheets) {
     const kind = kindOf(spec);
     const columns = spec.columns.filter((c) => c.ref);
@@ -56,13 +63,23 @@ export async function loadExisting(sql: Sql, sheets: ParsedSheet[]): Promise<Exi
   const keys = referencedKeys(sheets);
   const rowsOf = (name: string) => sheets.find((s) => s.spec.name === name)?.rows ?? [];
   const stageProjects = [
-    ...new Set([...rowsOf('project_stages').map((r) => String(r.values.project_code)), ...rowsOf('fund_flows').filter((r) => r.values.kind === 'LANDED').map((r) => String(r.values.project_code))]),
+    ...new Set([
+      ...rowsOf('project_stages').map((r) => String(r.values.project_code)),
+      ...rowsOf('fund_flows')
+        .filter((r) => r.values.kind === 'LANDED')
+        .map((r) => String(r.values.project_code)),
+    ]),
   ];
-  const areas = await sql.query('select a.code, a.name, a.kind, a.mountain, (select count(*) from area c where c.parent_id = a.id)::int as children from area a where a.code = any($1)', [[...keys.area]]);
+  const areas = await sql.query(
+    'select a.code, a.name, a.kind, a.mountain, (select count(*) from area c where c.parent_id = a.id)::int as children from area a where a.code = any($1)',
+    [[...keys.area]],
+  );
   const enterprises = await sql.query('select credit_code, name, ownership from enterprise where credit_code = any($1)', [[...keys.enterprise]]);
   const pairings = await sql.query('select code from pairing where code = any($1)', [[...keys.pairing]]);
   const projects = await sql.query('select code, signed_on from project where code = any($1)', [[...keys.project]]);
-  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [stageProjects]);
+  const stages = await sql.query('select p.code, s.stage, s.reached_on from project_stage s join project p on p.id = s.project_id where p.code = any($1)', [
+    stageProjects,
+  ]);
   const programmes = await sql.query('select code from programme');
   const indicators = await sql.query('select i.code, i.unit, i.measure, p.code as parent from indicator i left join indicator p on p.id = i.parent_id');
   const stageMap = new Map<string, { stage: Stage; reachedOn: string }[]>();
@@ -74,7 +91,9 @@ export async function loadExisting(sql: Sql, sheets: ParsedSheet[]): Promise<Exi
     projects: new Map(projects.map((p) => [p.code, { signedOn: p.signed_on }])),
     stages: stageMap,
     programmes: new Set(programmes.map((p) => String(p.code))),
-    indicators: new Map(indicators.map((i) => [String(i.code), { unit: String(i.unit), measure: String(i.measure), parent: i.parent === null ? null : String(i.parent) }])),
+    indicators: new Map(
+      indicators.map((i) => [String(i.code), { unit: String(i.unit), measure: String(i.measure), parent: i.parent === null ? null : String(i.parent) }]),
+    ),
   };
 }
 
@@ -87,7 +106,15 @@ export function failer(log: ProblemLog): Fail {
     row.invalid = true;
     // The value as the cell held it (7.1亿, 2023/3/15, a lower-case code), not as it was converted.
     const shown = key && value === row.values[key] ? row.raw?.[key] : undefined;
-    log.add({ severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: shown ?? (value === null || value === undefined ? null : String(value)), rule });
+    log.add({
+      severity: 'error',
+      file: row.file,
+      sheet: row.sheet,
+      row: row.row,
+      column: key ? (row.headers[key] ?? key) : null,
+      value: shown ?? (value === null || value === undefined ? null : String(value)),
+      rule,
+    });
   };
 }
 
@@ -120,9 +147,18 @@ const STAGED_LOOKUPS: Record<string, readonly (keyof CheckContext)[]> = {
 function rowOnlyContext(kind: string): CheckContext {
   const lookup = (name: keyof CheckContext) => () => {
     if (STAGED_LOOKUPS[kind]?.includes(name)) return undefined;
-    throw new Error(`the check of staged kind ${kind} looks up ${name}: check that rule in SQL (src/import/write/staged-checks.ts) and list it in STAGED_LOOKUPS`);
+    throw new Error(
+      `the check of staged kind ${kind} looks up ${name}: check that rule in SQL (src/import/write/staged-checks.ts) and list it in STAGED_LOOKUPS`,
+    );
   };
-  return { area: lookup('area'), enterprise: lookup('enterprise'), registeredArea: lookup('registeredArea'), project: lookup('project'), registeredStages: () => lookup('registeredStages')() ?? [], indicator: lookup('indicator') } as CheckContext;
+  return {
+    area: lookup('area'),
+    enterprise: lookup('enterprise'),
+    registeredArea: lookup('registeredArea'),
+    project: lookup('project'),
+    registeredStages: () => lookup('registeredStages')() ?? [],
+    indicator: lookup('indicator'),
+  } as CheckContext;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UnreadableFileError, type ImportLimits } from './limits.js';
+import { type ImportLimits, UnreadableFileError } from './limits.js';
 import type { RowSink } from './read/cells.js';
 import { csvKind, readCsv, type TextFormat } from './read/csv.js';
 import { readXlsx } from './read/xlsx.js';
@@ -29,7 +29,13 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
  * Reads one file by its extension, handing its rows to `sink`; refuses what it cannot read, with
  * the reason. Returns how a text file was read (encoding, separator); nothing for a workbook.
  */
-export async function readFileRows(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<TextFormat | undefined> {
+export async function readFileRows(
+  file: string,
+  limits: ImportLimits,
+  rowBudget: { left: number },
+  sink: RowSink,
+  onBytes?: (n: number) => void,
+): Promise<TextFormat | undefined> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx' || ext === '.xlsm') {
     await readXlsx(file, limits, rowBudget, sink, onBytes);
@@ -37,9 +43,14 @@ export async function readFileRows(file: string, limits: ImportLimits, rowBudget
   }
   if (ext === '.csv' || ext === '.txt') {
     const kind = csvKind(file, SHEETS);
-    if (!kind) throw new UnreadableFileError(file, `cannot tell which records this CSV holds: put one of ${SHEETS.map((s) => s.name).join(', ')} (or its Chinese name) in the file name`);
+    if (!kind)
+      throw new UnreadableFileError(
+        file,
+        `cannot tell which records this CSV holds: put one of ${SHEETS.map((s) => s.name).join(', ')} (or its Chinese name) in the file name`,
+      );
     return readCsv(file, kind, limits, rowBudget, sink, onBytes);
   }
-  if (ext === '.xls') throw new UnreadableFileError(file, 'old Excel 97–2003 (.xls) files are not supported; save it as .xlsx (Excel Workbook) and import that');
+  if (ext === '.xls')
+    throw new UnreadableFileError(file, 'old Excel 97–2003 (.xls) files are not supported; save it as .xlsx (Excel Workbook) and import that');
   throw new UnreadableFileError(file, `unsupported file type "${ext || '(none)'}"; import .xlsx workbooks or .csv files`);
 }

@@ -19,7 +19,10 @@ const program = new Command()
   .option('--report <file.csv>', 'write every problem, what was read and the counts per sheet to a CSV file (opens in Excel)')
   .option('--no-wait', 'give up (exit 2) instead of waiting when another import is running')
   .option('--create', 'create a new, empty embedded database when PG_DATA_DIR holds none (otherwise that is refused)')
-  .option('--replace-project-flows', 'for sources without 凭证号 (references): replace all fund flows of the projects in the fund_flows sheet with the file\'s rows (other projects untouched)')
+  .option(
+    '--replace-project-flows',
+    "for sources without 凭证号 (references): replace all fund flows of the projects in the fund_flows sheet with the file's rows (other projects untouched)",
+  )
   .option('--as <label>', 'who runs the import, for the audit log (default: the OS user)')
   .exitOverride();
 

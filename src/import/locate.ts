@@ -2,7 +2,7 @@ import { columnOfRefusal, kindOfTable, pgRefusal, refusalRule, sheetColumnOf, va
 import type { ParsedSheet, SheetRow } from './parse/rows.js';
 import type { Problem } from './problems.js';
 import type { Sql } from './write/sql.js';
-import { STAGED_KINDS, stagingTable, type Staging } from './write/staging.js';
+import { STAGED_KINDS, type Staging, stagingTable } from './write/staging.js';
 
 /** Values of a "Failing row contains (…)" or "Key (…)=(…)" detail, as comparable texts. */
 function detailValues(detail: string | undefined): Set<string> {
@@ -30,7 +30,9 @@ function bestOfDetail(rows: readonly SheetRow[], values: Set<string>, plain: str
   let best: SheetRow | undefined;
   let most = above;
   for (const row of rows) {
-    const n = plain.map((k) => row.values[k]).filter((v) => v !== null && v !== undefined && !Array.isArray(v) && typeof v !== 'boolean' && values.has(comparable(v))).length;
+    const n = plain
+      .map((k) => row.values[k])
+      .filter((v) => v !== null && v !== undefined && !Array.isArray(v) && typeof v !== 'boolean' && values.has(comparable(v))).length;
     if (n > most) [best, most] = [row, n];
   }
   return { best, most };
@@ -65,12 +67,28 @@ export function locateRefusal(err: unknown, sheets: readonly ParsedSheet[], varc
   const row = rowOfDetail(sheet.rows, detailValues(r.detail), plain);
   if (row) return located(row, column?.key ?? null, rule);
   const first = sheet.rows[0];
-  return { severity: 'error', file: first?.file ?? '', sheet: first?.sheet ?? sheet.spec.name, row: null, column: column ? (first?.headers[column.key] ?? column.zh) : null, value: null, rule };
+  return {
+    severity: 'error',
+    file: first?.file ?? '',
+    sheet: first?.sheet ?? sheet.spec.name,
+    row: null,
+    column: column ? (first?.headers[column.key] ?? column.zh) : null,
+    value: null,
+    rule,
+  };
 }
 
 function located(row: SheetRow, key: string | null, rule: string): Problem {
   const value = key ? (row.raw?.[key] ?? row.values[key]) : null;
-  return { severity: 'error', file: row.file, sheet: row.sheet, row: row.row, column: key ? (row.headers[key] ?? key) : null, value: value === null || value === undefined ? null : String(value), rule };
+  return {
+    severity: 'error',
+    file: row.file,
+    sheet: row.sheet,
+    row: row.row,
+    column: key ? (row.headers[key] ?? key) : null,
+    value: value === null || value === undefined ? null : String(value),
+    rule,
+  };
 }
 
 /** Staging rows (src/import/write/staging.ts) as the sheet rows they were read from. */
@@ -78,7 +96,16 @@ function stagedRows(staging: Staging, kind: string, page: Record<string, unknown
   return page.map((r) => {
     const source = staging.sources[Number(r.src)]!;
     const { seq: _seq, src: _src, row, invalid, raw, ...values } = r;
-    return { file: source.file, sheet: source.sheet, row: Number(row), values, raw: (raw as Record<string, string> | null) ?? undefined, given: source.given, headers: source.headers, invalid: Boolean(invalid) };
+    return {
+      file: source.file,
+      sheet: source.sheet,
+      row: Number(row),
+      values,
+      raw: (raw as Record<string, string> | null) ?? undefined,
+      given: source.given,
+      headers: source.headers,
+      invalid: Boolean(invalid),
+    };
   });
 }
 
@@ -87,7 +114,12 @@ function stagedRows(staging: Staging, kind: string, page: Record<string, unknown
  * flows): the refused row is looked up in its staging table, which a rollback to the savepoint
  * taken before the write keeps, a page at a time. Undefined when the refusal is not on a staged kind.
  */
-export async function locateStagedRefusal(err: unknown, sql: Sql, staging: Staging, varchar: readonly { table: string; column: string }[] = []): Promise<Problem | undefined> {
+export async function locateStagedRefusal(
+  err: unknown,
+  sql: Sql,
+  staging: Staging,
+  varchar: readonly { table: string; column: string }[] = [],
+): Promise<Problem | undefined> {
   const r = pgRefusal(err);
   if (!r) return undefined;
   const rule = refusalRule(r);
@@ -97,7 +129,10 @@ export async function locateStagedRefusal(err: unknown, sql: Sql, staging: Stagi
       const kind = kindOfTable(table);
       const col = kind && sheetColumnOf(kind, column);
       if (!kind || !col || !STAGED_KINDS.includes(kind.spec.name) || !staging.counts.has(kind.spec.name)) continue;
-      const cast = col.type === 'list' ? `exists (select 1 from jsonb_array_elements_text(s."${col.key}") e(v) where char_length(e.v) > $1)` : `char_length(s."${col.key}") > $1`;
+      const cast =
+        col.type === 'list'
+          ? `exists (select 1 from jsonb_array_elements_text(s."${col.key}") e(v) where char_length(e.v) > $1)`
+          : `char_length(s."${col.key}") > $1`;
       const page = await sql.query(`select * from ${stagingTable(kind.spec.name)} s where ${cast} order by seq limit 1`, [max]);
       if (page.length > 0) return located(stagedRows(staging, kind.spec.name, page)[0]!, col.key, rule);
     }
@@ -112,7 +147,7 @@ export async function locateStagedRefusal(err: unknown, sql: Sql, staging: Stagi
   let best: SheetRow | undefined;
   let most = 0;
   let only: SheetRow | undefined;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await sql.query(`select * from ${stagingTable(name)} where seq > $1 order by seq limit 5000`, [after]);
     if (page.length === 0) break;
     const rows = stagedRows(staging, name, page);
@@ -124,5 +159,13 @@ export async function locateStagedRefusal(err: unknown, sql: Sql, staging: Stagi
   const row = best ?? (staging.counts.get(name) === 1 ? only : undefined);
   if (row) return located(row, column?.key ?? null, rule);
   const source = staging.sources.find((s) => s.kind === name);
-  return { severity: 'error', file: source?.file ?? '', sheet: source?.sheet ?? name, row: null, column: column ? (source?.headers[column.key] ?? column.zh) : null, value: null, rule };
+  return {
+    severity: 'error',
+    file: source?.file ?? '',
+    sheet: source?.sheet ?? name,
+    row: null,
+    column: column ? (source?.headers[column.key] ?? column.zh) : null,
+    value: null,
+    rule,
+  };
 }

@@ -1,7 +1,7 @@
 import { generatedReference } from '../fund-flow/fund-flow.rules.js';
 import { SHEETS, type SheetSpec } from './sheets.js';
 import type { Sql } from './write/sql.js';
-import { stagingTable, type Staging } from './write/staging.js';
+import { type Staging, stagingTable } from './write/staging.js';
 
 /**
  * `--replace-project-flows`, for sources without references (凭证号): the fund flows of every project
@@ -33,7 +33,8 @@ export async function fillReferences(sql: Sql, staging: Staging): Promise<void> 
            from ${F} where reference is null and project_code is not null and kind is not null and occurred_on is not null) g
      where f.seq = g.seq`,
   );
-  for (const source of staging.sources) if (source.kind === 'fund_flows' && !source.given.has('reference')) source.given = new Set([...source.given, 'reference']);
+  for (const source of staging.sources)
+    if (source.kind === 'fund_flows' && !source.given.has('reference')) source.given = new Set([...source.given, 'reference']);
 }
 
 /** What replace mode removed. */

@@ -1,6 +1,6 @@
-import type { ImportOutcome } from './run.js';
 import type { SheetSource } from './parse/rows.js';
 import { csvRecord, formatProblem } from './problems.js';
+import type { ImportOutcome } from './run.js';
 import type { SheetSummary } from './write/write-sheets.js';
 
 type Format = { encoding: string; delimiter: string };
@@ -45,7 +45,8 @@ export function verdictLine(outcome: ImportOutcome, dryRun: boolean): string {
   const removed = outcome.summaries.reduce((n, s) => n + (s.removed ?? 0), 0);
   const counts = `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged${removed > 0 ? `, ${removed} removed` : ''}`;
   if (dryRun) return `dry run: ${outcome.rows} rows checked, nothing written (would be ${counts})${warned}`;
-  if (t.created + t.updated + removed === 0) return `nothing changed: all ${outcome.rows} rows are already in the registry as given (${counts}; audit run ${outcome.runId})${warned}`;
+  if (t.created + t.updated + removed === 0)
+    return `nothing changed: all ${outcome.rows} rows are already in the registry as given (${counts}; audit run ${outcome.runId})${warned}`;
   return `imported: ${counts} (audit run ${outcome.runId})${warned}`;
 }
 
@@ -58,7 +59,10 @@ export function replacementLine(s: SheetSummary, dryRun: boolean): string {
 /** Human-readable lines: every problem, what was read, a table of counts per sheet, and the verdict. */
 export function outcomeLines(outcome: ImportOutcome, dryRun: boolean): string[] {
   const lines = outcome.problems.problems.map(formatProblem);
-  if (outcome.problems.truncated) lines.push(`… and more: ${outcome.problems.errors} errors and ${outcome.problems.warnings} warnings in all; the first ${outcome.problems.problems.length} are listed, here and in --report (IMPORT_MAX_PROBLEMS)`);
+  if (outcome.problems.truncated)
+    lines.push(
+      `… and more: ${outcome.problems.errors} errors and ${outcome.problems.warnings} warnings in all; the first ${outcome.problems.problems.length} are listed, here and in --report (IMPORT_MAX_PROBLEMS)`,
+    );
   if (outcome.sources.length > 0) {
     lines.push('', 'read:');
     for (const s of outcome.sources) lines.push(`  ${sourceLine(s, outcome.formats[s.file])}`);
@@ -81,12 +85,30 @@ export function outcomeLines(outcome: ImportOutcome, dryRun: boolean): string[] 
 export function reportCsv(outcome: ImportOutcome, dryRun: boolean): string {
   const header = ['severity 级别', 'file 文件', 'sheet 工作表', 'row 行', 'column 列', 'value 值', 'rule 规则'];
   const lines: string[][] = [header];
-  for (const p of outcome.problems.problems) lines.push([p.severity, p.file, p.sheet, p.row === null ? '' : String(p.row), p.column ?? '', p.value ?? '', p.rule]);
+  for (const p of outcome.problems.problems)
+    lines.push([p.severity, p.file, p.sheet, p.row === null ? '' : String(p.row), p.column ?? '', p.value ?? '', p.rule]);
   for (const s of outcome.sources) {
     const format = outcome.formats[s.file];
-    lines.push(['read', s.file, s.sheet, s.headerRow === undefined ? '' : String(s.headerRow), '', '', `${sourceState(s)}${format ? `; ${formatText(format)}` : ''}`]);
+    lines.push([
+      'read',
+      s.file,
+      s.sheet,
+      s.headerRow === undefined ? '' : String(s.headerRow),
+      '',
+      '',
+      `${sourceState(s)}${format ? `; ${formatText(format)}` : ''}`,
+    ]);
   }
-  for (const s of outcome.summaries) lines.push(['counts', '', s.sheet, '', '', '', `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}${s.removed === undefined ? '' : `, removed ${s.removed}`}`]);
+  for (const s of outcome.summaries)
+    lines.push([
+      'counts',
+      '',
+      s.sheet,
+      '',
+      '',
+      '',
+      `created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}${s.removed === undefined ? '' : `, removed ${s.removed}`}`,
+    ]);
   for (const s of outcome.summaries) if (s.replacedProjects !== undefined) lines.push(['replaced', '', s.sheet, '', '', '', replacementLine(s, dryRun)]);
   lines.push(['result', '', '', '', '', '', verdictLine(outcome, dryRun)]);
   return `\ufeff${lines.map(csvRecord).join('\r\n')}\r\n`;

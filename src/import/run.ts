@@ -4,22 +4,22 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { type PgRefusal, VARCHAR_COLUMNS_SQL, varcharLength } from '../db/refusals.js';
 import { checkSheets, failer, loadExisting, STAGED_ROW_RULES } from './check.js';
-import { locateRefusal, locateStagedRefusal } from './locate.js';
-import { VARCHAR_COLUMNS_SQL, varcharLength, type PgRefusal } from '../db/refusals.js';
 import { expandPaths, readFileRows } from './files.js';
-import { UnreadableFileError, type ImportLimits } from './limits.js';
-import { fillReferences, sheetsFor } from './replace-flows.js';
-import { SheetParser, type ParsedSheet, type SheetSource } from './parse/rows.js';
+import { type ImportLimits, UnreadableFileError } from './limits.js';
+import { locateRefusal, locateStagedRefusal } from './locate.js';
+import { type ParsedSheet, SheetParser, type SheetSource } from './parse/rows.js';
+import { ProblemLog } from './problems.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import type { RowSink } from './read/cells.js';
 import type { TextFormat } from './read/csv.js';
-import { ProblemLog } from './problems.js';
+import { fillReferences, sheetsFor } from './replace-flows.js';
 import { SHEETS } from './sheets.js';
-import { sqlOf, type Sql } from './write/sql.js';
+import { sqlOf } from './write/sql.js';
 import { checkStaged, stagedRejected } from './write/staged-checks.js';
-import { Staging, STAGED_KINDS } from './write/staging.js';
-import { writeSheets, type SheetSummary } from './write/write-sheets.js';
+import { STAGED_KINDS, Staging } from './write/staging.js';
+import { type SheetSummary, writeSheets } from './write/write-sheets.js';
 import { writeStaged } from './write/write-staged.js';
 
 /** Key of the advisory lock that keeps two imports from interleaving. */
@@ -82,8 +82,19 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
   const log = new ProblemLog(opts.limits.maxProblems);
   let parser = new SheetParser(log);
   const formats: Record<string, TextFormat> = {};
-  const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({ status, problems: log, summaries: [], rows: 0, sources: parser.sources, formats, ...extra });
-  const timing = process.env.IMPORT_TIMING === '1' ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms (peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`) : () => {};
+  const outcome = (status: ImportStatus, extra: Partial<ImportOutcome> = {}): ImportOutcome => ({
+    status,
+    problems: log,
+    summaries: [],
+    rows: 0,
+    sources: parser.sources,
+    formats,
+    ...extra,
+  });
+  const timing =
+    process.env.IMPORT_TIMING === '1'
+      ? (label: string, t0: number) => opts.log?.(`${label}: ${Date.now() - t0} ms (peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`)
+      : () => {};
   const progress = opts.progress ?? NO_PROGRESS;
   const unreadable = (e: UnreadableFileError) => {
     log.add({ severity: 'error', file: path.basename(e.file), sheet: '', row: null, column: null, value: null, rule: e.message.slice(e.file.length + 2) });
@@ -133,7 +144,10 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     const filePaths: string[] = [];
     try {
       const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
-      progress.start('read', sizes.reduce((a, b) => a + b, 0));
+      progress.start(
+        'read',
+        sizes.reduce((a, b) => a + b, 0),
+      );
       const rowBudget = { left: opts.limits.maxRows };
       for (const [i, file] of paths.entries()) {
         files.push(path.basename(file));
@@ -159,7 +173,16 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     progress.done();
     timing('read, parse and stage', t0);
     rows = sheets.reduce((n, s) => n + s.rows.length, 0) + staging.rows;
-    if (rows === 0 && log.errors === 0) log.add({ severity: 'error', file: files.join(', '), sheet: '', row: null, column: null, value: null, rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?' });
+    if (rows === 0 && log.errors === 0)
+      log.add({
+        severity: 'error',
+        file: files.join(', '),
+        sheet: '',
+        row: null,
+        column: null,
+        value: null,
+        rule: 'no rows to import: is this a registry workbook (sheets areas, enterprises, projects, …)?',
+      });
 
     // 2. The rules across rows, sheets and the registry.
     t0 = Date.now();
@@ -174,7 +197,13 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     if (log.errors > 0) {
       const rejected = await stagedRejected(sql, staging);
       await client.query('rollback');
-      const summaries = sheets.map(({ spec, rows: list }) => ({ sheet: spec.name, created: 0, updated: 0, unchanged: 0, rejected: list.filter((r) => r.invalid).length }));
+      const summaries = sheets.map(({ spec, rows: list }) => ({
+        sheet: spec.name,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: list.filter((r) => r.invalid).length,
+      }));
       for (const [sheet, n] of rejected) summaries.push({ sheet, created: 0, updated: 0, unchanged: 0, rejected: n });
       return outcome('rejected', { rows, summaries: sortSummaries(summaries) });
     }
@@ -190,13 +219,27 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
     // A database refusal while writing is located on the staging rows, which a rollback to here keeps.
     await client.query('savepoint import_write');
     writing = true;
-    const summaries = sortSummaries([...(await writeSheets(sql, sheets, (n) => progress.advance(n))), ...(await writeStaged(sql, staging, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows }))]);
+    const summaries = sortSummaries([
+      ...(await writeSheets(sql, sheets, (n) => progress.advance(n))),
+      ...(await writeStaged(sql, staging, (n) => progress.advance(n), { replaceProjectFlows: opts.replaceProjectFlows })),
+    ]);
     progress.done();
     timing('write', t0);
     t0 = Date.now();
     const hashed = await Promise.all(filePaths.map(async (file) => ({ name: path.basename(file), sha256: await sha256(file) })));
     await sql.query(`insert into audit_log (action, record_kind, details) values ('IMPORT', null, $1::jsonb)`, [
-      JSON.stringify({ files: hashed, sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({ sheet, created, updated, unchanged, ...(removed === undefined ? {} : { removed }) })), dryRun: Boolean(opts.dryRun), ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}) }),
+      JSON.stringify({
+        files: hashed,
+        sheets: summaries.map(({ sheet, created, updated, unchanged, removed }) => ({
+          sheet,
+          created,
+          updated,
+          unchanged,
+          ...(removed === undefined ? {} : { removed }),
+        })),
+        dryRun: Boolean(opts.dryRun),
+        ...(opts.replaceProjectFlows ? { replaceProjectFlows: true } : {}),
+      }),
     ]);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     timing(opts.dryRun ? 'roll back' : 'commit (rollups recomputed)', t0);
@@ -219,7 +262,8 @@ export async function runImport(databaseUrl: string, opts: ImportOptions): Promi
       }
     }
     await client.query('rollback').catch(() => undefined);
-    if (!Number.isNaN(length) && varchar.length === 0) varchar = (await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[];
+    if (!Number.isNaN(length) && varchar.length === 0)
+      varchar = (await sql.query(VARCHAR_COLUMNS_SQL, [length]).catch(() => [])) as { table: string; column: string }[];
     const refused = staged ?? locateRefusal(e, sheets, varchar);
     if (refused) {
       log.add(refused);
@@ -241,7 +285,13 @@ function heldRowGuard(parser: SheetParser, max: number): (file: string) => RowSi
     const held = parser.accept(name, sheet, raw);
     if (++count % 1024 === 0) {
       const inMemory = parser.sources.reduce((n, s) => n + (s.kind && !STAGED_KINDS.includes(s.kind) ? s.rows : 0), 0);
-      if (inMemory > max) throw new UnreadableFileError(file, `more than ${max} rows of ${SHEETS.filter((s) => !STAGED_KINDS.includes(s.name)).map((s) => s.name).join(', ')} in this import (IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted)`);
+      if (inMemory > max)
+        throw new UnreadableFileError(
+          file,
+          `more than ${max} rows of ${SHEETS.filter((s) => !STAGED_KINDS.includes(s.name))
+            .map((s) => s.name)
+            .join(', ')} in this import (IMPORT_MAX_HELD_ROWS; projects, stages and fund flows are not counted)`,
+        );
     }
     return held;
   };

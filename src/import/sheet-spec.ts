@@ -3,8 +3,8 @@
  * drop-downs) and the check of one row by the kind's own rules. Each kind's folder has one
  * (`src/<kind>/<kind>.sheet.ts`); src/import/sheets.ts registers them.
  */
-import type { KindAccess } from '../auth/scope.js';
 import type { AreaKind } from '../area/area.enums.js';
+import type { KindAccess } from '../auth/scope.js';
 import type { Identifier } from '../common/identifiers.js';
 import type { Problem } from '../common/rules.js';
 import type { Ownership } from '../enterprise/enterprise.enums.js';
@@ -52,7 +52,13 @@ export interface SheetSpec {
   columns: ColumnSpec[];
 }
 
-export const SOURCE: ColumnSpec = { key: 'source', zh: '来源', type: 'text', required: true, note: '来源 Provenance, e.g. 余杭区委宣传部, 2023, or illustrative' };
+export const SOURCE: ColumnSpec = {
+  key: 'source',
+  zh: '来源',
+  type: 'text',
+  required: true,
+  note: '来源 Provenance, e.g. 余杭区委宣传部, 2023, or illustrative',
+};
 
 /** An area as the checks see it: from the file (as it will be) or the registry. */
 export interface AreaFacts {

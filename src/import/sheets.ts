@@ -15,7 +15,7 @@ import { projectSheet, projectStageSheet } from '../project/project.sheet.js';
 import { workshopSheet } from '../workshop/workshop.sheet.js';
 import type { SheetKind, SheetSpec } from './sheet-spec.js';
 
-export type { ColumnSpec, ColumnType, SheetKind, SheetSpec } from './sheet-spec.js';
+export type { ColumnSpec, SheetKind, SheetSpec } from './sheet-spec.js';
 
 /**
  * Name of the template's explanation sheet; the importer skips it. (Here rather than in

@@ -20,7 +20,10 @@ export function templateWorkbook(): ExcelJS.Workbook {
     [TEMPLATE_TITLE, 'Yuhang collaboration registry: import template'],
     ['每个工作表一类记录', 'One sheet per kind of record. Rows refer to each other by codes (division code, credit code, project code).'],
     ['表头', 'Headers may be Chinese or English (e.g. 签约金额 or signed_amount); a unit in a header, like 签约金额(亿元), applies to the whole column.'],
-    ['金额', 'Money: yuan, or with a unit in the cell (7.1亿, 450万); thousands separators allowed. Dates: 2023-03-15, 2023/3/15, 2023年3月15日 or Excel dates.'],
+    [
+      '金额',
+      'Money: yuan, or with a unit in the cell (7.1亿, 450万); thousands separators allowed. Dates: 2023-03-15, 2023/3/15, 2023年3月15日 or Excel dates.',
+    ],
     ['导入', 'npm run import -- this-file.xlsx   (add --dry-run to check only; --report problems.csv to list problems)'],
   ]);
   readme.getRow(1).font = { bold: true };

@@ -1,7 +1,7 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { AreaCodeScalar } from '../area/area.code.js';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
-import { AreaCodeScalar } from '../area/area.code.js';
 import { MoneyScalar } from '../common/scalars.js';
 
 /** Inclusive range of years; either end may be open. */
@@ -90,14 +90,18 @@ export class CollectiveIncomeInput {
 
   @Field(() => MoneyScalar, {
     nullable: true,
-    description: '经营性收入 Operating income, ≥ 0: 经营收入 + 发包及上交收入 + 投资收益 (excludes 补助收入 and 其他收入). May be left out when all three parts are given.',
+    description:
+      '经营性收入 Operating income, ≥ 0: 经营收入 + 发包及上交收入 + 投资收益 (excludes 补助收入 and 其他收入). May be left out when all three parts are given.',
   })
   operatingIncome?: string | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: '经营收入 Business income from the collective’s own operations, ≥ 0; part of operating income.' })
   businessIncome?: string | null;
 
-  @Field(() => MoneyScalar, { nullable: true, description: '发包及上交收入 Contracting-out and remitted income (leases of collective land and assets, remittances), ≥ 0; part of operating income.' })
+  @Field(() => MoneyScalar, {
+    nullable: true,
+    description: '发包及上交收入 Contracting-out and remitted income (leases of collective land and assets, remittances), ≥ 0; part of operating income.',
+  })
   contractingIncome?: string | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: '投资收益 Investment income; may be negative (a loss); part of operating income.' })

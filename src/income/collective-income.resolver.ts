@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { type AreaScope, areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
 import { checkKnownCodes, trimmed } from '../common/known-codes.js';
 import { byIdLoader, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';
@@ -56,7 +56,14 @@ export class CollectiveIncomeResolver {
     const order = orderTerms(orderBy, COLLECTIVE_INCOME_ORDER_COLUMNS, [{ column: 'year', direction: 'desc' }]);
     await checkKnownCodes(ctx, [
       ...areaScopeCodes(incomeListAreaScope(filter)),
-      { field: 'filter.villageCodes', table: 'area', column: 'code', codes: trimmed(filter?.villageCodes), condition: `kind in ('VILLAGE', 'COMMUNITY')`, what: 'village or community' },
+      {
+        field: 'filter.villageCodes',
+        table: 'area',
+        column: 'code',
+        codes: trimmed(filter?.villageCodes),
+        condition: `kind in ('VILLAGE', 'COMMUNITY')`,
+        what: 'village or community',
+      },
     ]);
     return listConnection(ctx, CollectiveIncome, incomeWhere(filter), order, page, { info, joins: ['village'] });
   }
@@ -83,20 +90,27 @@ export class CollectiveIncomeResolver {
     return inUnit(row.operatingIncome, unit);
   }
 
-  @FieldResolver(() => MoneyScalar, { nullable: true, description: '经营收入 Business income from the collective’s own operations; part of operating income; null when not reported.' })
+  @FieldResolver(() => MoneyScalar, {
+    nullable: true,
+    description: '经营收入 Business income from the collective’s own operations; part of operating income; null when not reported.',
+  })
   businessIncome(@Root() row: CollectiveIncome, @Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit) {
     return inUnit(row.businessIncome, unit);
   }
 
   @FieldResolver(() => MoneyScalar, {
     nullable: true,
-    description: '发包及上交收入 Contracting-out and remitted income (leases of collective land and assets, remittances); part of operating income; null when not reported.',
+    description:
+      '发包及上交收入 Contracting-out and remitted income (leases of collective land and assets, remittances); part of operating income; null when not reported.',
   })
   contractingIncome(@Root() row: CollectiveIncome, @Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit) {
     return inUnit(row.contractingIncome, unit);
   }
 
-  @FieldResolver(() => MoneyScalar, { nullable: true, description: '投资收益 Investment income, negative for a loss; part of operating income; null when not reported.' })
+  @FieldResolver(() => MoneyScalar, {
+    nullable: true,
+    description: '投资收益 Investment income, negative for a loss; part of operating income; null when not reported.',
+  })
   investmentIncome(@Root() row: CollectiveIncome, @Arg('unit', () => MoneyUnit, UNIT_ARG) unit: MoneyUnit) {
     return inUnit(row.investmentIncome, unit);
   }
@@ -112,10 +126,7 @@ export class CollectiveIncomeResolver {
   }
 
   @Mutation(() => CollectiveIncome, { description: '新建村集体经济收入 Record a village’s collective income for one year.' })
-  createCollectiveIncome(
-    @Arg('input', () => CollectiveIncomeInput, { description: '字段 Fields.' }) input: CollectiveIncomeInput,
-    @Ctx() ctx: RequestContext,
-  ) {
+  createCollectiveIncome(@Arg('input', () => CollectiveIncomeInput, { description: '字段 Fields.' }) input: CollectiveIncomeInput, @Ctx() ctx: RequestContext) {
     return createCollectiveIncome(ctx, input);
   }
 

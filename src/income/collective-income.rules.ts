@@ -1,7 +1,7 @@
 /** The rules of village collective income (plain functions over plain values), for the mutations and the importer. */
 import type { KindAccess } from '../auth/scope.js';
 import { compareYuan, sumYuan } from '../common/decimal.js';
-import { amount, integer, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import { amount, integer, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 
 /** Years accepted (also a database check). */
 export const MIN_YEAR = 1949;

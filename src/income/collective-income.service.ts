@@ -1,13 +1,13 @@
-import { type Amount, AMOUNTS, INCOME_ACCESS, incomeRules, PARTS } from './collective-income.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaKindRule, VILLAGE_KINDS } from '../area/area.rules.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { CollectiveIncome } from './collective-income.entity.js';
 import type { CollectiveIncomeInput, CollectiveIncomeKeyInput } from './collective-income.inputs.js';
+import { type Amount, AMOUNTS, INCOME_ACCESS, incomeRules, PARTS } from './collective-income.rules.js';
 
 /** Finds a collective-income row by its natural key (village code and year); null when there is none. */
 export function findCollectiveIncome(em: EntityManager, key: CollectiveIncomeKeyInput): Promise<CollectiveIncome | null> {

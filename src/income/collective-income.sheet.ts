@@ -1,7 +1,7 @@
 import { AREA_CODE } from '../area/area.code.js';
 import { areaKindRule, VILLAGE_KINDS } from '../area/area.rules.js';
-import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
-import { AMOUNTS, incomeRules, type Amount } from './collective-income.rules.js';
+import { type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
+import { type Amount, AMOUNTS, incomeRules } from './collective-income.rules.js';
 import { INCOME_ACCESS } from './collective-income.rules.js';
 
 export const COLLECTIVE_INCOME_SHEET: SheetSpec = {
@@ -11,7 +11,12 @@ export const COLLECTIVE_INCOME_SHEET: SheetSpec = {
   columns: [
     { key: 'village_code', zh: '村代码', type: 'code', required: true, note: '村代码 Division code of the village (12 digits)', id: AREA_CODE, ref: 'area' },
     { key: 'year', zh: '年度', type: 'integer', required: true, note: '年度 Year, e.g. 2022' },
-    { key: 'operating_income', zh: '经营性收入', type: 'money', note: '经营性收入 Operating income = 经营收入 + 发包及上交收入 + 投资收益; may be left empty when all three parts are given' },
+    {
+      key: 'operating_income',
+      zh: '经营性收入',
+      type: 'money',
+      note: '经营性收入 Operating income = 经营收入 + 发包及上交收入 + 投资收益; may be left empty when all three parts are given',
+    },
     { key: 'business_income', zh: '经营收入', type: 'money', note: '经营收入 Business income' },
     { key: 'contracting_income', zh: '发包及上交收入', type: 'money', note: '发包及上交收入 Contracting and remitted income' },
     { key: 'investment_income', zh: '投资收益', type: 'money', note: '投资收益 Investment income (may be negative)' },
@@ -21,7 +26,13 @@ export const COLLECTIVE_INCOME_SHEET: SheetSpec = {
   ],
 };
 
-const COLUMN: Record<Amount, string> = { businessIncome: 'business_income', contractingIncome: 'contracting_income', investmentIncome: 'investment_income', subsidyIncome: 'subsidy_income', otherIncome: 'other_income' };
+const COLUMN: Record<Amount, string> = {
+  businessIncome: 'business_income',
+  contractingIncome: 'contracting_income',
+  investmentIncome: 'investment_income',
+  subsidyIncome: 'subsidy_income',
+  otherIncome: 'other_income',
+};
 
 /** Collective income in a sheet: the same rules as createCollectiveIncome; an empty 经营性收入 is the sum of its three parts. */
 export const collectiveIncomeSheet: SheetKind = {

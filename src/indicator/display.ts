@@ -20,7 +20,13 @@ const fractionDigits = (v: string) => (v.includes('.') ? v.split('.')[1]!.length
 export function scaled(value: string, unit: UnitWord): [string, string] {
   if (unit === '%') return [value, ''];
   const abs = value.replace(/^-/, '');
-  const steps: [string, 'YI' | 'WAN', string][] = unit === '元' ? [['100000000', 'YI', '亿'], ['10000', 'WAN', '万']] : [['10000', 'WAN', '万']];
+  const steps: [string, 'YI' | 'WAN', string][] =
+    unit === '元'
+      ? [
+          ['100000000', 'YI', '亿'],
+          ['10000', 'WAN', '万'],
+        ]
+      : [['10000', 'WAN', '万']];
   for (const [threshold, u, word] of steps) {
     if (compareYuan(abs, threshold) < 0) continue;
     const inUnit = toUnit(value, u);

@@ -16,7 +16,7 @@ import { IndicatorValueFilter, IndicatorValueInput, IndicatorValueKeyInput, Peri
 import { hasPartsLoader, partValuesLoader, valueByKeyLoader } from './indicator.loaders.js';
 import { IndicatorBreakdown, IndicatorGrowth, IndicatorSeries, IndicatorValueConnection } from './indicator.types.js';
 import { createIndicatorValue, deleteIndicatorValue, findIndicatorValue, updateIndicatorValue } from './indicator-value.service.js';
-import { nextPeriod, parsePeriod, PERIOD_RULE, periodDisplay, yearEarlier, type Period } from './period.js';
+import { nextPeriod, parsePeriod, type Period, PERIOD_RULE, periodDisplay, yearEarlier } from './period.js';
 
 /** A stored numeric(24,2) as a canonical decimal string ("60.00" → "60"). */
 const canonical = (v: string) => roundDecimal(v, 2);
@@ -33,8 +33,10 @@ function periodArg(field: string, text: string | null | undefined): Period | und
 function rangeArg(field: string, range: PeriodRangeInput | null | undefined): { from?: Period; to?: Period } {
   const from = periodArg(`${field}.from`, range?.from);
   const to = periodArg(`${field}.to`, range?.to);
-  if (from && to && from.kind !== to.kind) throw new BadInputError([{ field: `${field}.to`, rule: `must be the same kind of period as from (${from.kind})`, value: range?.to }]);
-  if (from && to && from.start > to.start) throw new BadInputError([{ field: `${field}.to`, rule: `must not be before from (${from.text})`, value: range?.to }]);
+  if (from && to && from.kind !== to.kind)
+    throw new BadInputError([{ field: `${field}.to`, rule: `must be the same kind of period as from (${from.kind})`, value: range?.to }]);
+  if (from && to && from.start > to.start)
+    throw new BadInputError([{ field: `${field}.to`, rule: `must not be before from (${from.text})`, value: range?.to }]);
   return { from, to };
 }
 
@@ -72,7 +74,8 @@ function valueWhere(filter: IndicatorValueFilter | null | undefined): Where {
 @Resolver(() => IndicatorValue)
 export class IndicatorValueResolver {
   @Query(() => IndicatorValueConnection, {
-    description: '指标值列表 Indicator values, filtered by indicator, area and period, latest period first, as a cursor connection; each with its qualifier, source and display text.',
+    description:
+      '指标值列表 Indicator values, filtered by indicator, area and period, latest period first, as a cursor connection; each with its qualifier, source and display text.',
   })
   async indicatorValues(
     @Args() page: ConnectionArgs,
@@ -90,12 +93,17 @@ export class IndicatorValueResolver {
   }
 
   @Query(() => IndicatorValue, { nullable: true, description: '指标值 The value with this key; null if there is none.' })
-  async indicatorValue(@Arg('key', () => IndicatorValueKeyInput, { description: '键 Indicator, area and period.' }) key: IndicatorValueKeyInput, @Ctx() ctx: RequestContext) {
+  async indicatorValue(
+    @Arg('key', () => IndicatorValueKeyInput, { description: '键 Indicator, area and period.' }) key: IndicatorValueKeyInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     periodArg('key.period', key.period);
     return findIndicatorValue(ctx.em, key);
   }
 
-  @Query(() => IndicatorSeries, { description: '指标序列 One indicator’s values in one area over a range of periods of one kind (e.g. 2021 to 2023, or 2022-Q1 to 2023-Q1), oldest first.' })
+  @Query(() => IndicatorSeries, {
+    description: '指标序列 One indicator’s values in one area over a range of periods of one kind (e.g. 2021 to 2023, or 2022-Q1 to 2023-Q1), oldest first.',
+  })
   async indicatorSeries(
     @Arg('indicator', { description: '指标编码 Indicator code.' }) indicator: string,
     @Arg('area', { description: '区域代码 Division code of the area (the area itself; nothing is added up).' }) area: string,
@@ -139,12 +147,18 @@ export class IndicatorValueResolver {
     return byIdLoader(ctx, Area).load(row.area.id);
   }
 
-  @FieldResolver(() => String, { description: '数值 Exact decimal value in the indicator’s unit, as a string (e.g. "2239000000" for 22.39亿元); read `qualifier` beside it: "340" with AT_LEAST means 340余.' })
+  @FieldResolver(() => String, {
+    description:
+      '数值 Exact decimal value in the indicator’s unit, as a string (e.g. "2239000000" for 22.39亿元); read `qualifier` beside it: "340" with AT_LEAST means 340余.',
+  })
   value(@Root() row: IndicatorValue) {
     return canonical(row.value);
   }
 
-  @FieldResolver(() => String, { description: '显示 The value as the article writes it, qualifier word and unit included: 340余人, 22.39亿元, 突破36万人, 超3000万元, 5770名 (rules in README, "Display rules").' })
+  @FieldResolver(() => String, {
+    description:
+      '显示 The value as the article writes it, qualifier word and unit included: 340余人, 22.39亿元, 突破36万人, 超3000万元, 5770名 (rules in README, "Display rules").',
+  })
   async display(@Root() row: IndicatorValue, @Ctx() ctx: RequestContext) {
     const ind = (await byIdLoader(ctx, Indicator).load(row.indicator.id))!;
     return displayValue(canonical(row.value), UNIT_WORD[ind.unit], (row.qualifierWord ?? null) as QualifierWord | null);
@@ -155,7 +169,10 @@ export class IndicatorValueResolver {
     return periodDisplay(parsePeriod(row.period)!);
   }
 
-  @FieldResolver(() => IndicatorGrowth, { nullable: true, description: '同比 Growth over the same period a year earlier, derived when both values exist; null when there is no earlier value.' })
+  @FieldResolver(() => IndicatorGrowth, {
+    nullable: true,
+    description: '同比 Growth over the same period a year earlier, derived when both values exist; null when there is no earlier value.',
+  })
   async growth(@Root() row: IndicatorValue, @Ctx() ctx: RequestContext): Promise<IndicatorGrowth | null> {
     const earlier = yearEarlier(parsePeriod(row.period)!);
     if (!earlier) return null;
@@ -174,16 +191,29 @@ export class IndicatorValueResolver {
     };
   }
 
-  @FieldResolver(() => IndicatorBreakdown, { nullable: true, description: '分项 The parts (其中) given for the same area and period; null when the indicator has no parts.' })
+  @FieldResolver(() => IndicatorBreakdown, {
+    nullable: true,
+    description: '分项 The parts (其中) given for the same area and period; null when the indicator has no parts.',
+  })
   async breakdown(@Root() row: IndicatorValue, @Ctx() ctx: RequestContext): Promise<IndicatorBreakdown | null> {
     if (!(await hasPartsLoader(ctx).load(row.indicator.id))) return null;
     const ind = (await byIdLoader(ctx, Indicator).load(row.indicator.id))!;
     const parts = await partValuesLoader(ctx).load(row.id);
     if (!ind.breakdownComplete) {
-      return { complete: false, parts, remainder: null, note: `其中 ${parts.length} 项为部分列举，不构成总数 (partial breakdown: the ${parts.length} parts named do not add up to the whole)` };
+      return {
+        complete: false,
+        parts,
+        remainder: null,
+        note: `其中 ${parts.length} 项为部分列举，不构成总数 (partial breakdown: the ${parts.length} parts named do not add up to the whole)`,
+      };
     }
     const remainder = parts.reduce((acc, v) => subYuan(acc, v.value), row.value);
-    return { complete: true, parts, remainder, note: `分项完整 (complete breakdown: the parts add up to the whole${compareYuan(remainder, '0') === 0 ? '' : `; ${remainder} not yet given`})` };
+    return {
+      complete: true,
+      parts,
+      remainder,
+      note: `分项完整 (complete breakdown: the parts add up to the whole${compareYuan(remainder, '0') === 0 ? '' : `; ${remainder} not yet given`})`,
+    };
   }
 
   @Mutation(() => IndicatorValue, { description: '新建指标值 Record a value of an indicator for an area and period.' })
@@ -201,7 +231,10 @@ export class IndicatorValueResolver {
   }
 
   @Mutation(() => ID, { description: '删除指标值 Delete the value with this key. Returns its ID.' })
-  deleteIndicatorValue(@Arg('key', () => IndicatorValueKeyInput, { description: '键 Indicator, area and period.' }) key: IndicatorValueKeyInput, @Ctx() ctx: RequestContext) {
+  deleteIndicatorValue(
+    @Arg('key', () => IndicatorValueKeyInput, { description: '键 Indicator, area and period.' }) key: IndicatorValueKeyInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return deleteIndicatorValue(ctx, key);
   }
 }

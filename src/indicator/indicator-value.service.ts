@@ -1,20 +1,33 @@
-import { checkDerivation, checkItems, checkPeriod, checkQualifier, checkValue, INDICATOR_VALUE_ACCESS, indicatorValueFieldRules, type Problem } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { Indicator, IndicatorValue } from './indicator.entity.js';
 import { PeriodKindEnum, Qualifier } from './indicator.enums.js';
 import type { IndicatorValueInput, IndicatorValueKeyInput } from './indicator.inputs.js';
+import {
+  checkDerivation,
+  checkItems,
+  checkPeriod,
+  checkQualifier,
+  checkValue,
+  INDICATOR_VALUE_ACCESS,
+  indicatorValueFieldRules,
+  type Problem,
+} from './indicator.rules.js';
 import { parsePeriod } from './period.js';
 
 /** Finds a value by its natural key; null when there is none (or the period is not one). */
 export async function findIndicatorValue(em: EntityManager, key: IndicatorValueKeyInput): Promise<IndicatorValue | null> {
   const period = parsePeriod(key.period);
   if (!period) return null;
-  return em.findOne(IndicatorValue, { indicator: { code: key.indicator.trim() }, area: { code: key.area.trim() }, period: period.text }, { populate: ['indicator'] });
+  return em.findOne(
+    IndicatorValue,
+    { indicator: { code: key.indicator.trim() }, area: { code: key.area.trim() }, period: period.text },
+    { populate: ['indicator'] },
+  );
 }
 
 async function applyValueInput(tx: EntityManager, row: IndicatorValue, input: IndicatorValueInput, mode: Mode): Promise<void> {
@@ -65,7 +78,12 @@ async function applyValueInput(tx: EntityManager, row: IndicatorValue, input: In
   const finalPeriod = period?.text ?? (periodText === undefined ? row.period : undefined);
   if (finalIndicator && finalArea && finalPeriod && (finalIndicator.id !== row.indicator?.id || finalArea.id !== row.area?.id || finalPeriod !== row.period)) {
     const taken = await tx.count(IndicatorValue, { indicator: finalIndicator, area: finalArea, period: finalPeriod });
-    p.conflict(taken === 0, 'input.period', `indicator ${finalIndicator.code} already has a value for area ${finalArea.code} and period ${finalPeriod}; update that one`, finalPeriod);
+    p.conflict(
+      taken === 0,
+      'input.period',
+      `indicator ${finalIndicator.code} already has a value for area ${finalArea.code} and period ${finalPeriod}; update that one`,
+      finalPeriod,
+    );
   }
   p.throwIfAny();
   assignDefined(row, {
@@ -89,11 +107,13 @@ const INDICATOR_VALUE: RecordKind<IndicatorValue, IndicatorValueKeyInput, Indica
   make: () => new IndicatorValue(),
   find: findIndicatorValue,
   apply: applyValueInput,
-  label: (_row, key, input) => `value of indicator ${input?.indicator ?? key?.indicator} for area ${input?.area ?? key?.area}, period ${input?.period ?? key?.period}`,
+  label: (_row, key, input) =>
+    `value of indicator ${input?.indicator ?? key?.indicator} for area ${input?.area ?? key?.area}, period ${input?.period ?? key?.period}`,
   access: INDICATOR_VALUE_ACCESS,
   target: (_tx, row) => ({ areaIds: [row.area.id], enterpriseIds: [] }),
 };
 
 export const createIndicatorValue = (ctx: WriteContext, input: IndicatorValueInput) => createRecord(ctx, INDICATOR_VALUE, input);
-export const updateIndicatorValue = (ctx: WriteContext, key: IndicatorValueKeyInput, input: IndicatorValueInput) => updateRecord(ctx, INDICATOR_VALUE, key, input);
+export const updateIndicatorValue = (ctx: WriteContext, key: IndicatorValueKeyInput, input: IndicatorValueInput) =>
+  updateRecord(ctx, INDICATOR_VALUE, key, input);
 export const deleteIndicatorValue = (ctx: WriteContext, key: IndicatorValueKeyInput) => deleteRecord(ctx, INDICATOR_VALUE, key);

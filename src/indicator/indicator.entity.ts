@@ -10,7 +10,10 @@ import { IndicatorMeasure, IndicatorUnit, PeriodKindEnum, Qualifier } from './in
 /** A monitoring indicator (指标) of the common-prosperity statistical monitoring system. Natural key: code. */
 @Entity({ tableName: 'indicator' })
 @Check({ name: 'indicator_not_own_parent', expression: 'parent_id IS NULL OR parent_id <> id' })
-@ObjectType('Indicator', { implements: Node, description: '监测指标 Monitoring indicator of the common-prosperity statistical monitoring system (共富型统计监测体系).' })
+@ObjectType('Indicator', {
+  implements: Node,
+  description: '监测指标 Monitoring indicator of the common-prosperity statistical monitoring system (共富型统计监测体系).',
+})
 export class Indicator extends RecordEntity {
   @Field({ description: '指标编码 Stable indicator code, e.g. TALENT_TOTAL.' })
   @Property({ type: 'text', unique: true })
@@ -28,11 +31,16 @@ export class Indicator extends RecordEntity {
   @Enum({ items: () => IndicatorUnit })
   unit!: IndicatorUnit;
 
-  @Field(() => IndicatorMeasure, { description: '性质 Stock at a date (values have as-of dates) or flow over a period (values have years, quarters or months).' })
+  @Field(() => IndicatorMeasure, {
+    description: '性质 Stock at a date (values have as-of dates) or flow over a period (values have years, quarters or months).',
+  })
   @Enum({ items: () => IndicatorMeasure })
   measure!: IndicatorMeasure;
 
-  @Field({ description: '可加总 Whether values add up across areas (a town’s value counts in the district’s); false for e.g. percentages or counts of distinct people who may be counted twice.' })
+  @Field({
+    description:
+      '可加总 Whether values add up across areas (a town’s value counts in the district’s); false for e.g. percentages or counts of distinct people who may be counted twice.',
+  })
   @Property({ type: 'boolean', default: false })
   additive: boolean = false;
 
@@ -40,7 +48,10 @@ export class Indicator extends RecordEntity {
   @Index()
   parent?: Indicator | null;
 
-  @Field({ description: '分项完整 Whether the named parts (其中) of this indicator add up to it; false for a partial breakdown, whose parts must never be read as summing to the whole.' })
+  @Field({
+    description:
+      '分项完整 Whether the named parts (其中) of this indicator add up to it; false for a partial breakdown, whose parts must never be read as summing to the whole.',
+  })
   @Property({ type: 'boolean', default: false })
   breakdownComplete: boolean = false;
 
@@ -105,11 +116,16 @@ export class IndicatorValue extends RecordEntity {
   @Property({ type: 'boolean', default: false })
   derived: boolean = false;
 
-  @Field(() => String, { nullable: true, description: '推算方法 How a derived value was obtained, e.g. "405 ÷ (1 + 55.77%), rounded to a whole 家"; null when reported.' })
+  @Field(() => String, {
+    nullable: true,
+    description: '推算方法 How a derived value was obtained, e.g. "405 ÷ (1 + 55.77%), rounded to a whole 家"; null when reported.',
+  })
   @Property({ type: 'text', nullable: true })
   derivation?: string | null;
 
-  @Field(() => [String], { description: '列举 Named items the source lists for this value, e.g. the four laboratories 之江, 良渚, 湖畔, 天目山; empty when none.' })
+  @Field(() => [String], {
+    description: '列举 Named items the source lists for this value, e.g. the four laboratories 之江, 良渚, 湖畔, 天目山; empty when none.',
+  })
   @Property({ type: 'text[]', default: '{}' })
   items: string[] = [];
 }

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
-import { AreaScopeInput } from '../common/area-scope.js';
 import { AreaCodeScalar } from '../area/area.code.js';
+import { AreaScopeInput } from '../common/area-scope.js';
 import { IndicatorCodeScalar, ProgrammeCodeScalar } from '../programme/programme.code.js';
 import { IndicatorMeasure, IndicatorUnit, Qualifier } from './indicator.enums.js';
 
@@ -71,7 +71,9 @@ export class IndicatorValueKeyInput {
 }
 
 /** Fields of an indicator for create and (partial) update. */
-@InputType({ description: '指标输入 An indicator’s fields. On create, code, nameZh, nameEn, unit, measure and source are required; on update only given fields change.' })
+@InputType({
+  description: '指标输入 An indicator’s fields. On create, code, nameZh, nameEn, unit, measure and source are required; on update only given fields change.',
+})
 export class IndicatorInput {
   @Field(() => IndicatorCodeScalar, { nullable: true, description: '编码 Code, 2–40 characters of A–Z, 0–9, _ and -.' })
   code?: string | null;
@@ -123,7 +125,10 @@ export class IndicatorValueInput {
   @Field(() => String, { nullable: true, description: '期别 Period: a year, quarter or month for a flow; an as-of date for a stock.' })
   period?: string | null;
 
-  @Field(() => String, { nullable: true, description: '数值 Exact decimal value in the indicator’s unit, as a string; 万/亿 suffixes accepted ("36万", "22.39亿"); at most 2 decimals.' })
+  @Field(() => String, {
+    nullable: true,
+    description: '数值 Exact decimal value in the indicator’s unit, as a string; 万/亿 suffixes accepted ("36万", "22.39亿"); at most 2 decimals.',
+  })
   value?: string | null;
 
   @Field(() => Qualifier, { nullable: true, description: '限定 Qualifier; follows from `qualifierWord` when left out.' })

@@ -1,21 +1,25 @@
-import { INDICATOR_CODE } from '../programme/programme.code.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, findOneBy, listConnection, nestedConnectionLoader, nestedListLoader, type Where } from '../common/query.js';
+import { INDICATOR_CODE } from '../programme/programme.code.js';
 import { Programme } from '../programme/programme.entity.js';
 import { Indicator, IndicatorValue } from './indicator.entity.js';
+import { UNIT_WORD } from './indicator.enums.js';
 import { IndicatorFilter, IndicatorInput } from './indicator.inputs.js';
 import { createIndicator, deleteIndicator, updateIndicator } from './indicator.service.js';
 import { IndicatorConnection, IndicatorValueConnection } from './indicator.types.js';
-import { UNIT_WORD } from './indicator.enums.js';
 
 function indicatorWhere(filter: IndicatorFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
-    if (filter.codes) qb.whereIn('t.code', filter.codes.map((c) => c.trim()));
+    if (filter.codes)
+      qb.whereIn(
+        't.code',
+        filter.codes.map((c) => c.trim()),
+      );
     if (filter.programme) qb.whereIn('t.programme_id', (sub) => sub.select('id').from('programme').where('code', filter.programme!.trim()));
     if (filter.parent) qb.whereIn('t.parent_id', (sub) => sub.select('id').from('indicator').where('code', filter.parent!.trim()));
     if (filter.topLevel === true) qb.whereNull('t.parent_id');
@@ -57,7 +61,9 @@ export class IndicatorResolver {
 
   @FieldResolver(() => [Indicator], { description: '分项指标 The parts (其中) of this indicator, by code; see `breakdownComplete` before adding them up.' })
   parts(@Root() row: Indicator, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Indicator.parts', Indicator, { from: 'indicator t', match: 't.parent_id = p._parent' }, [{ column: 'code', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Indicator.parts', Indicator, { from: 'indicator t', match: 't.parent_id = p._parent' }, [
+      { column: 'code', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @FieldResolver(() => Programme, { nullable: true, description: '计划 The programme this indicator monitors, if any.' })
@@ -67,12 +73,29 @@ export class IndicatorResolver {
 
   @FieldResolver(() => IndicatorValueConnection, { description: '数值 This indicator’s values, latest period first.' })
   values(@Root() row: Indicator, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return nestedConnectionLoader(ctx, 'Indicator.values', IndicatorValue, { from: 'indicator_value t', match: 't.indicator_id = p._parent' }, [{ column: 'period_end', direction: 'desc' }], page).load(row.id);
+    return nestedConnectionLoader(
+      ctx,
+      'Indicator.values',
+      IndicatorValue,
+      { from: 'indicator_value t', match: 't.indicator_id = p._parent' },
+      [{ column: 'period_end', direction: 'desc' }],
+      page,
+    ).load(row.id);
   }
 
-  @FieldResolver(() => IndicatorValue, { nullable: true, description: '最新值 The value with the latest period end (any area; on a tie, the one recorded last); null when there is none.' })
+  @FieldResolver(() => IndicatorValue, {
+    nullable: true,
+    description: '最新值 The value with the latest period end (any area; on a tie, the one recorded last); null when there is none.',
+  })
   async latestValue(@Root() row: Indicator, @Ctx() ctx: RequestContext) {
-    const page = await nestedConnectionLoader(ctx, 'Indicator.latest', IndicatorValue, { from: 'indicator_value t', match: 't.indicator_id = p._parent' }, [{ column: 'period_end', direction: 'desc' }], { first: 1 } as ConnectionArgs).load(row.id);
+    const page = await nestedConnectionLoader(
+      ctx,
+      'Indicator.latest',
+      IndicatorValue,
+      { from: 'indicator_value t', match: 't.indicator_id = p._parent' },
+      [{ column: 'period_end', direction: 'desc' }],
+      { first: 1 } as ConnectionArgs,
+    ).load(row.id);
     return page.edges[0]?.node ?? null;
   }
 
@@ -95,4 +118,3 @@ export class IndicatorResolver {
     return deleteIndicator(ctx, code);
   }
 }
-

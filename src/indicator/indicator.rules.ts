@@ -4,11 +4,17 @@
  */
 import type { KindAccess } from '../auth/scope.js';
 import { compareYuan, DecimalError, parseYuan } from '../common/decimal.js';
-import { parsePeriod, PERIOD_RULE, type Period } from './period.js';
-import { NAME_MAX, NOTE_MAX, SOURCE_MAX, text, type Problem as RuleProblem } from '../common/rules.js';
+import { NAME_MAX, NOTE_MAX, type Problem as RuleProblem, SOURCE_MAX, text } from '../common/rules.js';
+import { parsePeriod, type Period, PERIOD_RULE } from './period.js';
 
 export const COUNT_UNITS = ['REN', 'MING', 'JIA', 'GE'];
-export const QUALIFIER_OF_WORD: Record<string, 'AT_LEAST' | 'APPROXIMATELY'> = { 余: 'AT_LEAST', 超: 'AT_LEAST', 以上: 'AT_LEAST', 突破: 'AT_LEAST', 约: 'APPROXIMATELY' };
+export const QUALIFIER_OF_WORD: Record<string, 'AT_LEAST' | 'APPROXIMATELY'> = {
+  余: 'AT_LEAST',
+  超: 'AT_LEAST',
+  以上: 'AT_LEAST',
+  突破: 'AT_LEAST',
+  约: 'APPROXIMATELY',
+};
 /** Largest value a numeric(24,2) column holds: below 10^22. */
 const VALUE_DIGITS = 22;
 
@@ -34,7 +40,11 @@ export function checkPeriod(problems: Problem[], field: string, text: string, in
     return undefined;
   }
   if (indicator?.measure === 'STOCK' && p.kind !== 'DATE') {
-    problems.push({ field, rule: `indicator ${indicator.code} is a stock (累计, 截至): give the as-of date, e.g. ${p.end}, not a ${p.kind.toLowerCase()}`, value: text });
+    problems.push({
+      field,
+      rule: `indicator ${indicator.code} is a stock (累计, 截至): give the as-of date, e.g. ${p.end}, not a ${p.kind.toLowerCase()}`,
+      value: text,
+    });
     return undefined;
   }
   if (indicator?.measure === 'FLOW' && p.kind === 'DATE') {
@@ -56,8 +66,10 @@ export function checkValue(problems: Problem[], field: string, raw: string, indi
   }
   const before = problems.length;
   if (v.replace(/^-/, '').split('.')[0]!.length > VALUE_DIGITS) problems.push({ field, rule: 'must be less than 10^22', value: raw });
-  if (indicator && indicator.unit !== 'PERCENT' && compareYuan(v, '0') < 0) problems.push({ field, rule: `must be 0 or more for an indicator in ${indicator.unit}`, value: raw });
-  if (indicator && COUNT_UNITS.includes(indicator.unit) && v.includes('.')) problems.push({ field, rule: `must be a whole number: indicator ${indicator.code} counts ${indicator.unit}`, value: raw });
+  if (indicator && indicator.unit !== 'PERCENT' && compareYuan(v, '0') < 0)
+    problems.push({ field, rule: `must be 0 or more for an indicator in ${indicator.unit}`, value: raw });
+  if (indicator && COUNT_UNITS.includes(indicator.unit) && v.includes('.'))
+    problems.push({ field, rule: `must be a whole number: indicator ${indicator.code} counts ${indicator.unit}`, value: raw });
   return problems.length === before ? v : undefined;
 }
 
@@ -66,7 +78,12 @@ export function checkValue(problems: Problem[], field: string, raw: string, indi
  * (余, 超, 以上, 突破 → AT_LEAST; 约 → APPROXIMATELY); EXACT has no word; AT_LEAST and
  * APPROXIMATELY need theirs, so the source's wording is never lost.
  */
-export function checkQualifier(problems: Problem[], fields: { qualifier: string; word: string }, qualifier: string | null | undefined, word: string | null | undefined): { qualifier: string; word: string | null } | undefined {
+export function checkQualifier(
+  problems: Problem[],
+  fields: { qualifier: string; word: string },
+  qualifier: string | null | undefined,
+  word: string | null | undefined,
+): { qualifier: string; word: string | null } | undefined {
   const w = word?.trim() || null;
   if (w !== null && !QUALIFIER_OF_WORD[w]) {
     problems.push({ field: fields.word, rule: 'must be one of 余, 超, 以上, 突破 (at least) or 约 (approximately)', value: w });
@@ -102,10 +119,6 @@ export function checkItems(problems: Problem[], field: string, items: readonly s
   for (const s of out) if (s.length === 0 || s.length > 100) problems.push({ field, rule: 'each item has 1 to 100 characters', value: s });
   return problems.length === before ? out : undefined;
 }
-
-/** An indicator or programme code: letters, digits, _ and -, 2–40 characters. */
-export const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
-export const CODE_RULE = 'must be 2–40 characters of A–Z, 0–9, _ and -, starting with a letter or digit (e.g. TALENT_TOTAL)';
 
 /** Text fields of an indicator that are given. */
 export function indicatorFieldRules(v: { nameZh?: string | null; nameEn?: string | null; note?: string | null; source?: string | null }): RuleProblem[] {

@@ -1,12 +1,12 @@
-import { INDICATOR_CODE } from '../programme/programme.code.js';
-import { INDICATOR_ACCESS, indicatorFieldRules } from './indicator.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
+import { INDICATOR_CODE } from '../programme/programme.code.js';
 import { Programme } from '../programme/programme.entity.js';
 import { Indicator } from './indicator.entity.js';
 import type { IndicatorInput } from './indicator.inputs.js';
+import { INDICATOR_ACCESS, indicatorFieldRules } from './indicator.rules.js';
 
 /** Finds an indicator by code; null when there is none. */
 export function findIndicator(em: EntityManager, code: string): Promise<Indicator | null> {
@@ -50,7 +50,19 @@ async function applyIndicatorInput(tx: EntityManager, row: Indicator, input: Ind
     p.conflict((await tx.count(Indicator, { code })) === 0, 'input.code', `an indicator with code ${code} already exists`, code);
   }
   p.throwIfAny();
-  assignDefined(row, { code, nameZh, nameEn, unit, measure, source, note, parent, programme, additive: input.additive ?? undefined, breakdownComplete: input.breakdownComplete ?? undefined });
+  assignDefined(row, {
+    code,
+    nameZh,
+    nameEn,
+    unit,
+    measure,
+    source,
+    note,
+    parent,
+    programme,
+    additive: input.additive ?? undefined,
+    breakdownComplete: input.breakdownComplete ?? undefined,
+  });
 }
 
 const INDICATOR: RecordKind<Indicator, string, IndicatorInput> = {

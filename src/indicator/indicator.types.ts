@@ -17,13 +17,19 @@ export class IndicatorGrowth {
   @Field({ description: '增量 Change: this value − the earlier one, exact decimal.' })
   change!: string;
 
-  @Field(() => String, { nullable: true, description: '增长率 Growth rate in percent, rounded half away from zero to 2 decimals, e.g. "55.77"; null when the earlier value is 0.' })
+  @Field(() => String, {
+    nullable: true,
+    description: '增长率 Growth rate in percent, rounded half away from zero to 2 decimals, e.g. "55.77"; null when the earlier value is 0.',
+  })
   rate!: string | null;
 
   @Field(() => String, { nullable: true, description: '显示 The rate as the article writes it, e.g. "+55.77%"; null when the earlier value is 0.' })
   display!: string | null;
 
-  @Field({ description: '基于推算 True when the earlier value is itself derived (e.g. from a stated growth rate): the rate then restates the source, it is not an independent measurement.' })
+  @Field({
+    description:
+      '基于推算 True when the earlier value is itself derived (e.g. from a stated growth rate): the rate then restates the source, it is not an independent measurement.',
+  })
   basedOnDerived!: boolean;
 
   @Field({ description: '基于限定值 True when either value is not exact (余, 超, 约…): the rate is only indicative.' })
@@ -31,7 +37,10 @@ export class IndicatorGrowth {
 }
 
 /** The named parts of a value, and whether they add up to it. */
-@ObjectType({ description: '分项 The parts (其中) of a value for the same area and period. When `complete` is false the parts are a partial list and never add up to the whole: no total of the parts is given.' })
+@ObjectType({
+  description:
+    '分项 The parts (其中) of a value for the same area and period. When `complete` is false the parts are a partial list and never add up to the whole: no total of the parts is given.',
+})
 export class IndicatorBreakdown {
   @Field({ description: '完整 Whether the parts add up to the whole (the indicator’s breakdownComplete).' })
   complete!: boolean;
@@ -39,10 +48,15 @@ export class IndicatorBreakdown {
   @Field(() => [IndicatorValue], { description: '分项 The values of the part indicators for the same area and period, in indicator code order.' })
   parts!: IndicatorValue[];
 
-  @Field(() => String, { nullable: true, description: '未列明 For a complete breakdown, the whole minus the parts given (0 when all parts are in); always null for a partial one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: '未列明 For a complete breakdown, the whole minus the parts given (0 when all parts are in); always null for a partial one.',
+  })
   remainder!: string | null;
 
-  @Field({ description: '说明 A sentence a reader can show, e.g. "其中 3 项为部分列举，不构成总数 (partial breakdown: the parts do not add up to the whole)".' })
+  @Field({
+    description: '说明 A sentence a reader can show, e.g. "其中 3 项为部分列举，不构成总数 (partial breakdown: the parts do not add up to the whole)".',
+  })
   note!: string;
 }
 

@@ -2,7 +2,6 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** Indexes the aggregate queries (src/aggregates) need; written by hand. */
 export class Migration20261129020000_aggregates extends Migration {
-
   override async up(): Promise<void> {
     // Note: fundsLanded reads the LANDED flows of a period and joins them to their projects; this partial
     // index covers project and amount, so the sums run as index-only scans over the period.
@@ -16,5 +15,4 @@ export class Migration20261129020000_aggregates extends Migration {
     this.addSql(`drop index if exists "fund_flow_landed_covering_index";`);
     this.addSql(`drop index if exists "collective_income_year_covering_index";`);
   }
-
 }

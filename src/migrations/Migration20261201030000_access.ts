@@ -24,7 +24,6 @@ export const AUDITED_TABLES: { table: string; kind: string; key: string }[] = [
  * importer set; a write without them is attributed to the database user.
  */
 export class Migration20261201030000_access extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create table "api_key" (
       "id" int generated always as identity primary key,
@@ -89,7 +88,9 @@ export class Migration20261201030000_access extends Migration {
         return null;
       end $$;`);
       this.addSql(`create trigger "${fn}_insert" after insert on "${table}" referencing new table as new_rows for each statement execute function "${fn}"();`);
-      this.addSql(`create trigger "${fn}_update" after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function "${fn}"();`);
+      this.addSql(
+        `create trigger "${fn}_update" after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function "${fn}"();`,
+      );
       this.addSql(`create trigger "${fn}_delete" after delete on "${table}" referencing old table as old_rows for each statement execute function "${fn}"();`);
     }
   }
@@ -104,5 +105,4 @@ export class Migration20261201030000_access extends Migration {
     this.addSql(`drop function if exists "audit_log_append_only"();`);
     this.addSql(`drop table if exists "api_key";`);
   }
-
 }

@@ -84,7 +84,9 @@ export class Migration20261201061000_rollups extends Migration {
       delete from rollup_dirty where xid = new.xid;
       return null;
     end $f$;`);
-    this.addSql(`create constraint trigger "rollup_flush_at_commit" after insert on "rollup_dirty" deferrable initially deferred for each row execute function "rollup_flush"();`);
+    this.addSql(
+      `create constraint trigger "rollup_flush_at_commit" after insert on "rollup_dirty" deferrable initially deferred for each row execute function "rollup_flush"();`,
+    );
   }
 
   /** `area_ancestry`: for every area its path from the root and its ancestors at each level. */
@@ -98,7 +100,9 @@ export class Migration20261201061000_rollups extends Migration {
       "village_id" int,
       "mountain" boolean not null
     );`);
-    this.addSql(`comment on table "area_ancestry" is 'Materialised ancestors of every area (path = ids from the root down to the area itself), maintained by triggers on area';`);
+    this.addSql(
+      `comment on table "area_ancestry" is 'Materialised ancestors of every area (path = ids from the root down to the area itself), maintained by triggers on area';`,
+    );
     // Note: "in the subtree of these areas" is `path && array[ids]`, a GIN index lookup.
     this.addSql(`create index "area_ancestry_path_index" on "area_ancestry" using gin ("path");`);
     this.addSql(`create index "area_ancestry_mountain_index" on "area_ancestry" ("area_id") where "mountain";`);
@@ -148,8 +152,12 @@ export class Migration20261201061000_rollups extends Migration {
       end if;
       return null;
     end $f$;`);
-    this.addSql(`create trigger "area_ancestry_insert" after insert on "area" referencing new table as new_rows for each statement execute function "area_ancestry_trigger"();`);
-    this.addSql(`create trigger "area_ancestry_update" after update on "area" referencing old table as old_rows new table as new_rows for each statement execute function "area_ancestry_trigger"();`);
+    this.addSql(
+      `create trigger "area_ancestry_insert" after insert on "area" referencing new table as new_rows for each statement execute function "area_ancestry_trigger"();`,
+    );
+    this.addSql(
+      `create trigger "area_ancestry_update" after update on "area" referencing old table as old_rows new table as new_rows for each statement execute function "area_ancestry_trigger"();`,
+    );
   }
 
   /** Period helpers: the first day of the month, quarter or year of a day (`A`: all time, -infinity). */
@@ -184,7 +192,9 @@ export class Migration20261201061000_rollups extends Migration {
       "landed_projects" int not null,
       constraint "fund_rollup_key" unique nulls not distinct ("grain", "period", "host_id", "pairing_id", "sector")
     );`);
-    this.addSql(`comment on table "fund_rollup" is 'Fund flows per host area, pairing, sector and month/quarter/year/all time (grain M/Q/Y/A), maintained by triggers; see npm run db:rollups';`);
+    this.addSql(
+      `comment on table "fund_rollup" is 'Fund flows per host area, pairing, sector and month/quarter/year/all time (grain M/Q/Y/A), maintained by triggers; see npm run db:rollups';`,
+    );
     this.addSql(`create index "fund_rollup_host_index" on "fund_rollup" ("host_id");`);
     // Note: the projects of one rollup cell (host, sector, pairing), for the recomputation of a few keys.
     this.addSql(`create index "project_rollup_cell_index" on "project" ("host_id", "sector", (coalesce("pairing_id", 0)));`);
@@ -250,7 +260,9 @@ export class Migration20261201061000_rollups extends Migration {
     end $f$;`);
     for (const op of ['insert', 'update', 'delete']) {
       const ref = op === 'insert' ? 'new table as new_rows' : op === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows';
-      this.addSql(`create trigger "fund_flow_rollup_${op}" after ${op} on "fund_flow" referencing ${ref} for each statement execute function "fund_flow_rollup_trigger"();`);
+      this.addSql(
+        `create trigger "fund_flow_rollup_${op}" after ${op} on "fund_flow" referencing ${ref} for each statement execute function "fund_flow_rollup_trigger"();`,
+      );
     }
   }
 
@@ -273,7 +285,9 @@ export class Migration20261201061000_rollups extends Migration {
       "n_yi_50" int not null, "s_yi_50" numeric(24,2) not null,
       constraint "tier_rollup_key" unique nulls not distinct ("signed_month", "host_id", "pairing_id", "sector", "landed_month")
     );`);
-    this.addSql(`comment on table "tier_rollup" is 'Projects per host area, pairing, sector, signing month and landing month with counts and sums per tier threshold, maintained by triggers; see npm run db:rollups';`);
+    this.addSql(
+      `comment on table "tier_rollup" is 'Projects per host area, pairing, sector, signing month and landing month with counts and sums per tier threshold, maintained by triggers; see npm run db:rollups';`,
+    );
     this.addSql(`create index "tier_rollup_landed_index" on "tier_rollup" ("landed_month") where "landed_month" is not null;`);
     this.addSql(`create index "tier_rollup_host_index" on "tier_rollup" ("host_id");`);
     const keys = `k as (select distinct t.host_id, coalesce(t.pairing_id, 0) as pk, t.sector, t.m
@@ -334,7 +348,9 @@ export class Migration20261201061000_rollups extends Migration {
     end $f$;`);
     for (const op of ['insert', 'update', 'delete']) {
       const ref = op === 'insert' ? 'new table as new_rows' : op === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows';
-      this.addSql(`create trigger "project_rollup_${op}" after ${op} on "project" referencing ${ref} for each statement execute function "project_rollup_trigger"();`);
+      this.addSql(
+        `create trigger "project_rollup_${op}" after ${op} on "project" referencing ${ref} for each statement execute function "project_rollup_trigger"();`,
+      );
     }
     // A landing (stage LANDED) added, moved or removed changes the landing month of its project.
     const landed = (rows: string) => `select project_id from ${rows} where stage = 'LANDED'`;
@@ -352,7 +368,9 @@ export class Migration20261201061000_rollups extends Migration {
     end $f$;`);
     for (const op of ['insert', 'update', 'delete']) {
       const ref = op === 'insert' ? 'new table as new_rows' : op === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows';
-      this.addSql(`create trigger "project_stage_rollup_${op}" after ${op} on "project_stage" referencing ${ref} for each statement execute function "project_stage_rollup_trigger"();`);
+      this.addSql(
+        `create trigger "project_stage_rollup_${op}" after ${op} on "project_stage" referencing ${ref} for each statement execute function "project_stage_rollup_trigger"();`,
+      );
     }
   }
 
@@ -370,7 +388,9 @@ export class Migration20261201061000_rollups extends Migration {
       "reporting_jobs" bigint not null,
       constraint "workshop_rollup_key" unique nulls not distinct ("village_id", "type", "host_enterprise_id", "opened_year")
     );`);
-    this.addSql(`comment on table "workshop_rollup" is 'Workshops per village, type, host enterprise and opening year, maintained by triggers; see npm run db:rollups';`);
+    this.addSql(
+      `comment on table "workshop_rollup" is 'Workshops per village, type, host enterprise and opening year, maintained by triggers; see npm run db:rollups';`,
+    );
     const keys = `k as (select distinct t.village_id, t.type, coalesce(t.host, 0) as hk, coalesce(t.y, 0) as yk
       from unnest($1::int[], $2::text[], $3::int[], $4::int[]) as t(village_id, type, host, y))`;
     this.addSql(`create function "workshop_rollup_refresh"(t_village int[], t_type text[], t_host int[], t_year int[]) returns void ${DEFINER} as $f$
@@ -407,7 +427,9 @@ export class Migration20261201061000_rollups extends Migration {
       "prev" numeric(20,2),
       primary key ("village_id", "year")
     );`);
-    this.addSql(`comment on table "income_rollup" is 'Village collective operating income of a year beside the year before, maintained by triggers; see npm run db:rollups';`);
+    this.addSql(
+      `comment on table "income_rollup" is 'Village collective operating income of a year beside the year before, maintained by triggers; see npm run db:rollups';`,
+    );
     this.addSql(`create index "income_rollup_year_index" on "income_rollup" ("year");`);
     const keys = `k as (select distinct t.village_id, t.year from unnest($1::int[], $2::int[]) as t(village_id, year))`;
     this.addSql(`create function "income_rollup_refresh"(t_village int[], t_year int[]) returns void ${DEFINER} as $f$
@@ -462,12 +484,21 @@ export class Migration20261201061000_rollups extends Migration {
     end $f$;`);
     for (const op of ['insert', 'update', 'delete']) {
       const ref = op === 'insert' ? 'new table as new_rows' : op === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows';
-      this.addSql(`create trigger "${table}_rollup_${op}" after ${op} on "${table}" referencing ${ref} for each statement execute function "${table}_rollup_trigger"();`);
+      this.addSql(
+        `create trigger "${table}_rollup_${op}" after ${op} on "${table}" referencing ${ref} for each statement execute function "${table}_rollup_trigger"();`,
+      );
     }
   }
 
   override async down(): Promise<void> {
-    for (const [table, fn] of [['area', 'area_ancestry'], ['fund_flow', 'fund_flow_rollup'], ['project', 'project_rollup'], ['project_stage', 'project_stage_rollup'], ['workshop', 'workshop_rollup'], ['collective_income', 'collective_income_rollup']]) {
+    for (const [table, fn] of [
+      ['area', 'area_ancestry'],
+      ['fund_flow', 'fund_flow_rollup'],
+      ['project', 'project_rollup'],
+      ['project_stage', 'project_stage_rollup'],
+      ['workshop', 'workshop_rollup'],
+      ['collective_income', 'collective_income_rollup'],
+    ]) {
       for (const op of ['insert', 'update', 'delete', 'truncate']) this.addSql(`drop trigger if exists "${fn}_${op}" on "${table}";`);
       this.addSql(`drop function if exists "${fn}_trigger"();`);
     }

@@ -16,24 +16,36 @@ const AUDITED: { table: string; kind: string; key: string }[] = [
 /** Programmes (计划/机制) with their documents and events, monitoring indicators and their values (issue 12). */
 export class Migration20261201070000_indicators extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table "programme" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
+    this
+      .addSql(`create table "programme" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
       "code" text not null, "name_zh" text not null, "name_en" text not null,
       "kind" text check ("kind" in ('PLAN', 'MECHANISM', 'PILOT', 'PLATFORM', 'POLICY')) not null,
       "lead_area_id" int null, "lead_body" text null, "started_on" date null);`);
     this.addSql(`alter table "programme" add constraint "programme_code_unique" unique ("code");`);
     this.addSql(`create index "programme_lead_area_id_index" on "programme" ("lead_area_id");`);
     this.addSql(`create index "programme_code_id_index" on "programme" (code, id);`);
-    this.addSql(`alter table "programme" add constraint "programme_lead_area_id_foreign" foreign key ("lead_area_id") references "area" ("id") on update cascade on delete restrict;`);
+    this.addSql(
+      `alter table "programme" add constraint "programme_lead_area_id_foreign" foreign key ("lead_area_id") references "area" ("id") on update cascade on delete restrict;`,
+    );
 
-    this.addSql(`create table "programme_document" ("id" serial primary key, "programme_id" int not null, "title" text not null, "issued_on" date null, "source" text not null);`);
+    this.addSql(
+      `create table "programme_document" ("id" serial primary key, "programme_id" int not null, "title" text not null, "issued_on" date null, "source" text not null);`,
+    );
     this.addSql(`alter table "programme_document" add constraint "programme_document_title_unique" unique ("programme_id", "title");`);
-    this.addSql(`alter table "programme_document" add constraint "programme_document_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "programme_document" add constraint "programme_document_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete cascade;`,
+    );
 
-    this.addSql(`create table "programme_event" ("id" serial primary key, "programme_id" int not null, "occurred_on" date not null, "title" text not null, "source" text not null);`);
+    this.addSql(
+      `create table "programme_event" ("id" serial primary key, "programme_id" int not null, "occurred_on" date not null, "title" text not null, "source" text not null);`,
+    );
     this.addSql(`alter table "programme_event" add constraint "programme_event_unique" unique ("programme_id", "occurred_on", "title");`);
-    this.addSql(`alter table "programme_event" add constraint "programme_event_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "programme_event" add constraint "programme_event_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete cascade;`,
+    );
 
-    this.addSql(`create table "indicator" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
+    this
+      .addSql(`create table "indicator" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
       "code" text not null, "name_zh" text not null, "name_en" text not null,
       "unit" text check ("unit" in ('REN', 'MING', 'JIA', 'GE', 'YUAN', 'PERCENT')) not null,
       "measure" text check ("measure" in ('STOCK', 'FLOW')) not null,
@@ -44,10 +56,15 @@ export class Migration20261201070000_indicators extends Migration {
     this.addSql(`create index "indicator_parent_id_index" on "indicator" ("parent_id");`);
     this.addSql(`create index "indicator_programme_id_index" on "indicator" ("programme_id");`);
     this.addSql(`create index "indicator_code_id_index" on "indicator" (code, id);`);
-    this.addSql(`alter table "indicator" add constraint "indicator_parent_id_foreign" foreign key ("parent_id") references "indicator" ("id") on update cascade on delete restrict;`);
-    this.addSql(`alter table "indicator" add constraint "indicator_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete restrict;`);
+    this.addSql(
+      `alter table "indicator" add constraint "indicator_parent_id_foreign" foreign key ("parent_id") references "indicator" ("id") on update cascade on delete restrict;`,
+    );
+    this.addSql(
+      `alter table "indicator" add constraint "indicator_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete restrict;`,
+    );
 
-    this.addSql(`create table "indicator_value" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
+    this
+      .addSql(`create table "indicator_value" ("id" serial primary key, "source" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null,
       "indicator_id" int not null, "area_id" int not null, "period" text not null,
       "period_kind" text check ("period_kind" in ('YEAR', 'QUARTER', 'MONTH', 'DATE')) not null,
       "period_start" date not null, "period_end" date not null, "value" numeric(24,2) not null,
@@ -60,14 +77,20 @@ export class Migration20261201070000_indicators extends Migration {
     this.addSql(`create index "indicator_value_area_id_index" on "indicator_value" ("area_id");`);
     this.addSql(`create index "indicator_value_indicator_end_index" on "indicator_value" ("indicator_id", "period_end");`);
     this.addSql(`create index "indicator_value_period_end_id_index" on "indicator_value" (period_end, id);`);
-    this.addSql(`alter table "indicator_value" add constraint "indicator_value_indicator_id_foreign" foreign key ("indicator_id") references "indicator" ("id") on update cascade on delete restrict;`);
-    this.addSql(`alter table "indicator_value" add constraint "indicator_value_area_id_foreign" foreign key ("area_id") references "area" ("id") on update cascade on delete restrict;`);
+    this.addSql(
+      `alter table "indicator_value" add constraint "indicator_value_indicator_id_foreign" foreign key ("indicator_id") references "indicator" ("id") on update cascade on delete restrict;`,
+    );
+    this.addSql(
+      `alter table "indicator_value" add constraint "indicator_value_area_id_foreign" foreign key ("area_id") references "area" ("id") on update cascade on delete restrict;`,
+    );
 
     // Pairings, projects and workshops may belong to a programme.
     for (const table of ['pairing', 'project', 'workshop']) {
       this.addSql(`alter table "${table}" add column "programme_id" int null;`);
       this.addSql(`create index "${table}_programme_id_index" on "${table}" ("programme_id");`);
-      this.addSql(`alter table "${table}" add constraint "${table}_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete restrict;`);
+      this.addSql(
+        `alter table "${table}" add constraint "${table}_programme_id_foreign" foreign key ("programme_id") references "programme" ("id") on update cascade on delete restrict;`,
+      );
     }
 
     for (const { table, kind, key } of AUDITED) {
@@ -89,7 +112,9 @@ export class Migration20261201070000_indicators extends Migration {
         return null;
       end $$;`);
       this.addSql(`create trigger "${fn}_insert" after insert on "${table}" referencing new table as new_rows for each statement execute function "${fn}"();`);
-      this.addSql(`create trigger "${fn}_update" after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function "${fn}"();`);
+      this.addSql(
+        `create trigger "${fn}_update" after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function "${fn}"();`,
+      );
       this.addSql(`create trigger "${fn}_delete" after delete on "${table}" referencing old table as old_rows for each statement execute function "${fn}"();`);
     }
   }
@@ -97,6 +122,7 @@ export class Migration20261201070000_indicators extends Migration {
   override async down(): Promise<void> {
     for (const { table } of [...AUDITED].reverse()) this.addSql(`drop function if exists "audit_${table}"() cascade;`);
     for (const table of ['pairing', 'project', 'workshop']) this.addSql(`alter table "${table}" drop column if exists "programme_id";`);
-    for (const table of ['indicator_value', 'indicator', 'programme_event', 'programme_document', 'programme']) this.addSql(`drop table if exists "${table}" cascade;`);
+    for (const table of ['indicator_value', 'indicator', 'programme_event', 'programme_document', 'programme'])
+      this.addSql(`drop table if exists "${table}" cascade;`);
   }
 }

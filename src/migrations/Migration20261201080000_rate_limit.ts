@@ -14,7 +14,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261201080000_rate_limit extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create unlogged table "rate_limit" ("key" varchar(255) primary key, "points" integer not null default 0, "expire" bigint null);`);
-    this.addSql(`comment on table "rate_limit" is 'Rate-limit counters shared by the API processes (rate-limiter-flexible PostgreSQL store); expire in epoch ms';`);
+    this.addSql(
+      `comment on table "rate_limit" is 'Rate-limit counters shared by the API processes (rate-limiter-flexible PostgreSQL store); expire in epoch ms';`,
+    );
   }
 
   override async down(): Promise<void> {

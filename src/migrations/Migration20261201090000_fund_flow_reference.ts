@@ -34,7 +34,9 @@ export class Migration20261201090000_fund_flow_reference extends Migration {
     this.addSql(`alter table "fund_flow" add column "reference" text;`);
     this.addSql(`update "fund_flow" set "reference" = "kind" || '-' || to_char("occurred_on", 'YYYY-MM-DD');`);
     this.addSql(`alter table "fund_flow" alter column "reference" set not null;`);
-    this.addSql(`alter table "fund_flow" add constraint "fund_flow_reference_check" check ("reference" = btrim("reference") and char_length("reference") between 1 and 64 and "reference" !~ '[[:cntrl:]]');`);
+    this.addSql(
+      `alter table "fund_flow" add constraint "fund_flow_reference_check" check ("reference" = btrim("reference") and char_length("reference") between 1 and 64 and "reference" !~ '[[:cntrl:]]');`,
+    );
     this.addSql(`alter table "fund_flow" drop constraint "fund_flow_natural_key";`);
     this.addSql(`alter table "fund_flow" add constraint "fund_flow_project_reference_unique" unique ("project_id", "reference");`);
     this.addSql(`comment on column "fund_flow"."reference" is '凭证号 voucher number: the flow''s stable key within its project';`);
@@ -43,13 +45,17 @@ export class Migration20261201090000_fund_flow_reference extends Migration {
       new.reference := new.kind || '-' || to_char(new.occurred_on, 'YYYY-MM-DD');
       return new;
     end $f$;`);
-    this.addSql(`create trigger "fund_flow_default_reference" before insert on "fund_flow" for each row when (new.reference is null) execute function "fund_flow_default_reference"();`);
+    this.addSql(
+      `create trigger "fund_flow_default_reference" before insert on "fund_flow" for each row when (new.reference is null) execute function "fund_flow_default_reference"();`,
+    );
     // The audit log names a flow by its new key, project code / reference (was project / kind / date).
     this.addSql(auditFunction(`coalesce((select p.code from project p where p.id = r.project_id), '#' || r.project_id) || '/' || r.reference`));
   }
 
   override async down(): Promise<void> {
-    this.addSql(auditFunction(`coalesce((select p.code from project p where p.id = r.project_id), '#' || r.project_id) || '/' || r.kind || '/' || r.occurred_on`));
+    this.addSql(
+      auditFunction(`coalesce((select p.code from project p where p.id = r.project_id), '#' || r.project_id) || '/' || r.kind || '/' || r.occurred_on`),
+    );
     this.addSql(`drop trigger if exists "fund_flow_default_reference" on "fund_flow";`);
     this.addSql(`drop function if exists "fund_flow_default_reference"();`);
     this.addSql(`alter table "fund_flow" drop constraint "fund_flow_project_reference_unique";`);

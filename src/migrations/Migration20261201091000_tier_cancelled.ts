@@ -21,7 +21,9 @@ export class Migration20261201091000_tier_cancelled extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "tier_rollup" add column "cancelled" boolean not null default false;`);
     this.addSql(`alter table "tier_rollup" drop constraint "tier_rollup_key";`);
-    this.addSql(`alter table "tier_rollup" add constraint "tier_rollup_key" unique nulls not distinct ("signed_month", "host_id", "pairing_id", "sector", "landed_month", "cancelled");`);
+    this.addSql(
+      `alter table "tier_rollup" add constraint "tier_rollup_key" unique nulls not distinct ("signed_month", "host_id", "pairing_id", "sector", "landed_month", "cancelled");`,
+    );
     this.addSql(`comment on column "tier_rollup"."cancelled" is 'whether the projects behind the row were cancelled (have a CANCELLED stage)';`);
     const keys = `k as (select distinct t.host_id, coalesce(t.pairing_id, 0) as pk, t.sector, t.m
       from unnest($1::int[], $2::int[], $3::text[], $4::date[]) as t(host_id, pairing_id, sector, m))`;
@@ -75,6 +77,8 @@ export class Migration20261201091000_tier_cancelled extends Migration {
     this.addSql(`delete from tier_rollup where cancelled;`);
     this.addSql(`alter table "tier_rollup" drop constraint "tier_rollup_key";`);
     this.addSql(`alter table "tier_rollup" drop column "cancelled";`);
-    this.addSql(`alter table "tier_rollup" add constraint "tier_rollup_key" unique nulls not distinct ("signed_month", "host_id", "pairing_id", "sector", "landed_month");`);
+    this.addSql(
+      `alter table "tier_rollup" add constraint "tier_rollup_key" unique nulls not distinct ("signed_month", "host_id", "pairing_id", "sector", "landed_month");`,
+    );
   }
 }

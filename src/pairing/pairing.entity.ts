@@ -1,11 +1,11 @@
 import { Check, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
-import { Programme } from '../programme/programme.entity.js';
-import { LocalDateScalar } from '../common/scalars.js';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
+import { LocalDateScalar } from '../common/scalars.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { Programme } from '../programme/programme.entity.js';
 import { PairingScheme } from './pairing.enums.js';
 
 /**

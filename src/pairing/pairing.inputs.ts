@@ -1,11 +1,11 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaCodeScalar } from '../area/area.code.js';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { OrderInput } from '../common/inputs.js';
 import { LocalDateScalar } from '../common/scalars.js';
-import { AreaCodeScalar } from '../area/area.code.js';
 import { CreditCodeScalar } from '../enterprise/credit-code.js';
-import { PairingCodeScalar } from './pairing.code.js';
 import { ProgrammeCodeScalar } from '../programme/programme.code.js';
+import { PairingCodeScalar } from './pairing.code.js';
 import { PairingScheme } from './pairing.enums.js';
 
 /** Conditions of the `pairings` list; all given conditions must hold. */
@@ -19,7 +19,8 @@ export class PairingFilter {
 
   @Field(() => AreaScopeInput, {
     nullable: true,
-    description: '区域范围 Only pairings with a party area (lead or partner) in this scope, e.g. `{ within: ["330110111"] }`: pairings of 鸬鸟镇 and of its villages.',
+    description:
+      '区域范围 Only pairings with a party area (lead or partner) in this scope, e.g. `{ within: ["330110111"] }`: pairings of 鸬鸟镇 and of its villages.',
   })
   area?: AreaScopeInput | null;
 
@@ -95,7 +96,10 @@ export class PairingInput {
   @Field(() => LocalDateScalar, { nullable: true, description: '结束日期 End date, on or after the start date; null clears it (the pairing is active).' })
   endDate?: string | null;
 
-  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, {
+    nullable: true,
+    description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.',
+  })
   programmeCode?: string | null;
 
   @Field(() => String, { nullable: true, description: '备注 Note; null or blank clears it.' })

@@ -32,13 +32,8 @@ export class AreaPairingsResolver {
 export class EnterprisePairingsResolver {
   @FieldResolver(() => PairingConnection, { description: '结对 Pairings in which this enterprise is the lead or the partner, by start date then code.' })
   pairings(@Root() enterprise: Enterprise, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return nestedConnectionLoader(
-      ctx,
-      'Enterprise.pairings',
-      Pairing,
-      pairingsOfParty('lead_enterprise_id', 'partner_enterprise_id'),
-      NESTED_ORDER,
-      page,
-    ).load(enterprise.id);
+    return nestedConnectionLoader(ctx, 'Enterprise.pairings', Pairing, pairingsOfParty('lead_enterprise_id', 'partner_enterprise_id'), NESTED_ORDER, page).load(
+      enterprise.id,
+    );
   }
 }

@@ -1,14 +1,14 @@
-import { PAIRING_CODE } from './pairing.code.js';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { orderTerms } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, findOneBy, listConnection, type Where } from '../common/query.js';
 import { normalizeCreditCode } from '../enterprise/credit-code.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
+import { PAIRING_CODE } from './pairing.code.js';
 import { Pairing } from './pairing.entity.js';
 import { Party } from './pairing.enums.js';
 import { PAIRING_ORDER_COLUMNS, PairingFilter, PairingInput, PairingOrder, type PairingOrderField } from './pairing.inputs.js';

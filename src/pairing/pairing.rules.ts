@@ -1,7 +1,7 @@
 /** The rules of pairings (plain functions over plain values), for the mutations and the importer. */
-import type { KindAccess } from '../auth/scope.js';
 import { AreaKind } from '../area/area.enums.js';
-import { NOTE_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import type { KindAccess } from '../auth/scope.js';
+import { NOTE_MAX, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 import { Ownership } from '../enterprise/enterprise.enums.js';
 import { PairingScheme } from './pairing.enums.js';
 
@@ -46,8 +46,16 @@ export interface Side {
 
 /** A side is given as an area or as an enterprise, not both (and, on create, one of them). */
 export function pairingSideRules(side: 'lead' | 'partner', hasArea: boolean, hasEnterprise: boolean, required: boolean): Problem[] {
-  if (hasArea && hasEnterprise) return [problem(`${side}AreaCode`, 'EXCLUSIVE', `give the ${side} either as an area (${side}AreaCode) or as an enterprise (${side}EnterpriseCreditCode), not both`)];
-  if (!hasArea && !hasEnterprise && required) return [problem(`${side}AreaCode`, 'REQUIRED', `a ${side} is required: give ${side}AreaCode or ${side}EnterpriseCreditCode`)];
+  if (hasArea && hasEnterprise)
+    return [
+      problem(
+        `${side}AreaCode`,
+        'EXCLUSIVE',
+        `give the ${side} either as an area (${side}AreaCode) or as an enterprise (${side}EnterpriseCreditCode), not both`,
+      ),
+    ];
+  if (!hasArea && !hasEnterprise && required)
+    return [problem(`${side}AreaCode`, 'REQUIRED', `a ${side} is required: give ${side}AreaCode or ${side}EnterpriseCreditCode`)];
   return [];
 }
 
@@ -55,11 +63,20 @@ export function pairingSideRules(side: 'lead' | 'partner', hasArea: boolean, has
 export function pairingPartyRules(scheme: PairingScheme | undefined, lead: Side, partner: Side, schemeChanged: boolean): Problem[] {
   const out: Problem[] = [];
   if (lead.party && partner.party && lead.party.type === partner.party.type && lead.party.code === partner.party.code) {
-    out.push(problem(partner.field ?? lead.field ?? 'partnerAreaCode', 'DUPLICATE', `the partner must be a different party from the lead (${describeParty(lead.party)})`));
+    out.push(
+      problem(
+        partner.field ?? lead.field ?? 'partnerAreaCode',
+        'DUPLICATE',
+        `the partner must be a different party from the lead (${describeParty(lead.party)})`,
+      ),
+    );
   }
   const rules = scheme && SCHEME_RULES[scheme];
   if (!rules) return out;
-  for (const [name, side] of [['lead', lead], ['partner', partner]] as const) {
+  for (const [name, side] of [
+    ['lead', lead],
+    ['partner', partner],
+  ] as const) {
     const rule = rules[name];
     if (side.party && !rule.ok(side.party)) {
       // When only the scheme changed, the problem is the scheme; otherwise it is the party given.
@@ -73,7 +90,9 @@ export function pairingPartyRules(scheme: PairingScheme | undefined, lead: Side,
 /** Dates in order; `endChanged` says which field to blame. */
 export function pairingDateRules(start: string | undefined, end: string | null | undefined, endChanged: boolean): Problem[] {
   if (!start || !end || end >= start) return [];
-  return endChanged ? [problem('endDate', 'ORDER', `must not be before the start date ${start}`, end)] : [problem('startDate', 'ORDER', `must not be after the end date ${end}`, start)];
+  return endChanged
+    ? [problem('endDate', 'ORDER', `must not be before the start date ${start}`, end)]
+    : [problem('startDate', 'ORDER', `must not be after the end date ${end}`, start)];
 }
 
 /** Text fields of a pairing that are given. */

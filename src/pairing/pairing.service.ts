@@ -1,16 +1,16 @@
-import { PAIRING_CODE } from './pairing.code.js';
-import { PAIRING_ACCESS, pairingDateRules, pairingFieldRules, pairingPartyRules, pairingSideRules, type Party, type Side } from './pairing.rules.js';
-import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
+import { programmeRef } from '../programme/programme.ref.js';
+import { PAIRING_CODE } from './pairing.code.js';
 import { Pairing } from './pairing.entity.js';
 import type { PairingInput } from './pairing.inputs.js';
+import { PAIRING_ACCESS, pairingDateRules, pairingFieldRules, pairingPartyRules, pairingSideRules, type Party, type Side } from './pairing.rules.js';
 
 /** An area or an enterprise taking part in a pairing. */
 export type PartyEntity = Area | Enterprise;
@@ -44,7 +44,8 @@ async function sideInput(
   p.addAll(problems);
   if (problems.length > 0) return { field: hasArea ? `${side}AreaCode` : undefined };
   if (hasArea) return { field: `${side}AreaCode`, party: await areaByCode(tx, p, `input.${side}AreaCode`, areaCode) };
-  if (hasEnterprise) return { field: `${side}EnterpriseCreditCode`, party: await enterpriseByCreditCode(tx, p, `input.${side}EnterpriseCreditCode`, creditCode) };
+  if (hasEnterprise)
+    return { field: `${side}EnterpriseCreditCode`, party: await enterpriseByCreditCode(tx, p, `input.${side}EnterpriseCreditCode`, creditCode) };
   return {};
 }
 
@@ -66,7 +67,14 @@ async function applyPairingInput(tx: EntityManager, pairing: Pairing, input: Pai
       const party = side.field ? side.party : (area ?? enterprise ?? undefined);
       return { field: side.field, party: party ? partyOf(party) : undefined };
     };
-    p.addAll(pairingPartyRules(scheme ?? pairing.scheme, current(lead, pairing.leadArea, pairing.leadEnterprise), current(partner, pairing.partnerArea, pairing.partnerEnterprise), scheme !== undefined));
+    p.addAll(
+      pairingPartyRules(
+        scheme ?? pairing.scheme,
+        current(lead, pairing.leadArea, pairing.leadEnterprise),
+        current(partner, pairing.partnerArea, pairing.partnerEnterprise),
+        scheme !== undefined,
+      ),
+    );
   }
   p.addAll(pairingDateRules(startDate ?? pairing.startDate, endDate === undefined ? pairing.endDate : endDate, Boolean(endDate)));
   if (code && code !== pairing.code) p.conflict((await tx.count(Pairing, { code })) === 0, 'input.code', `a pairing with code ${code} already exists`, code);
@@ -89,12 +97,17 @@ const PAIRING: RecordKind<Pairing, string, PairingInput> = {
   keyText: (code) => code,
   make: () => new Pairing(),
   // Both sides are loaded: an update validates them against the scheme.
-  find: (tx, code) => tx.findOne(Pairing, { code: PAIRING_CODE.normalise(code) }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] }),
+  find: (tx, code) =>
+    tx.findOne(Pairing, { code: PAIRING_CODE.normalise(code) }, { populate: ['leadArea', 'leadEnterprise', 'partnerArea', 'partnerEnterprise'] }),
   apply: applyPairingInput,
   label: (pairing) => `pairing ${pairing.code}`,
   access: PAIRING_ACCESS,
   // A pairing belongs to each area that is a party to it.
-  target: (_tx, pairing) => ({ areaIds: [pairing.leadArea?.id, pairing.partnerArea?.id].filter((id): id is number => id !== undefined), anyArea: true, enterpriseIds: [] }),
+  target: (_tx, pairing) => ({
+    areaIds: [pairing.leadArea?.id, pairing.partnerArea?.id].filter((id): id is number => id !== undefined),
+    anyArea: true,
+    enterpriseIds: [],
+  }),
 };
 
 /** Creates a pairing; BAD_USER_INPUT lists every invalid field. */

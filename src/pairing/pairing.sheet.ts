@@ -1,6 +1,6 @@
 import { AREA_CODE } from '../area/area.code.js';
 import { CREDIT_CODE } from '../enterprise/credit-code.js';
-import { SOURCE, type CheckContext, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type CheckContext, type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { PROGRAMME_CODE } from '../programme/programme.code.js';
 import { PAIRING_CODE } from './pairing.code.js';
 import type { PairingScheme } from './pairing.enums.js';
@@ -21,15 +21,52 @@ export const PAIRING_SHEET: SheetSpec = {
   columns: [
     { key: 'code', zh: '结对编号', type: 'code', required: true, note: '结对编号 Pairing code (your own stable key), e.g. CM-330110109', id: PAIRING_CODE },
     { key: 'scheme', zh: '结对机制', type: 'enum', required: true, values: SCHEME_VALUES, note: '结对机制 Scheme: 1+5, 5+5, 百企百社, 其他' },
-    { key: 'lead_area_code', zh: '牵头方区域代码', type: 'code', note: '牵头方区域代码 Lead party if an area: its division code (or fill lead_credit_code)', id: AREA_CODE, ref: 'area' },
-    { key: 'lead_credit_code', zh: '牵头方信用代码', type: 'code', note: '牵头方信用代码 Lead party if an enterprise: its credit code', id: CREDIT_CODE, ref: 'enterprise', field: 'leadEnterpriseCreditCode' },
-    { key: 'partner_area_code', zh: '结对方区域代码', type: 'code', note: '结对方区域代码 Partner party if an area: its division code (or fill partner_credit_code)', id: AREA_CODE, ref: 'area' },
-    { key: 'partner_credit_code', zh: '结对方信用代码', type: 'code', note: '结对方信用代码 Partner party if an enterprise: its credit code', id: CREDIT_CODE, ref: 'enterprise', field: 'partnerEnterpriseCreditCode' },
+    {
+      key: 'lead_area_code',
+      zh: '牵头方区域代码',
+      type: 'code',
+      note: '牵头方区域代码 Lead party if an area: its division code (or fill lead_credit_code)',
+      id: AREA_CODE,
+      ref: 'area',
+    },
+    {
+      key: 'lead_credit_code',
+      zh: '牵头方信用代码',
+      type: 'code',
+      note: '牵头方信用代码 Lead party if an enterprise: its credit code',
+      id: CREDIT_CODE,
+      ref: 'enterprise',
+      field: 'leadEnterpriseCreditCode',
+    },
+    {
+      key: 'partner_area_code',
+      zh: '结对方区域代码',
+      type: 'code',
+      note: '结对方区域代码 Partner party if an area: its division code (or fill partner_credit_code)',
+      id: AREA_CODE,
+      ref: 'area',
+    },
+    {
+      key: 'partner_credit_code',
+      zh: '结对方信用代码',
+      type: 'code',
+      note: '结对方信用代码 Partner party if an enterprise: its credit code',
+      id: CREDIT_CODE,
+      ref: 'enterprise',
+      field: 'partnerEnterpriseCreditCode',
+    },
     { key: 'start_date', zh: '开始日期', type: 'date', required: true, note: '开始日期 Start date, e.g. 2021-06-01' },
     { key: 'end_date', zh: '结束日期', type: 'date', note: '结束日期 End date; empty while active' },
     { key: 'note', zh: '备注', type: 'text', note: '备注 Note' },
     SOURCE,
-    { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES', id: PROGRAMME_CODE, ref: 'programme' },
+    {
+      key: 'programme_code',
+      zh: '计划编码',
+      type: 'code',
+      note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES',
+      id: PROGRAMME_CODE,
+      ref: 'programme',
+    },
   ],
 };
 

@@ -3,4 +3,10 @@ import { PairingProgrammeResolver, ProgrammeMembersResolver, ProjectProgrammeRes
 import { ProgrammeResolver } from './programme.resolver.js';
 
 /** Resolver classes of this feature, collected by src/schema/build.ts. */
-export const resolvers: ClassType[] = [ProgrammeResolver, ProgrammeMembersResolver, PairingProgrammeResolver, ProjectProgrammeResolver, WorkshopProgrammeResolver];
+export const resolvers: ClassType[] = [
+  ProgrammeResolver,
+  ProgrammeMembersResolver,
+  PairingProgrammeResolver,
+  ProjectProgrammeResolver,
+  WorkshopProgrammeResolver,
+];

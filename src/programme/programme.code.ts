@@ -1,6 +1,11 @@
 import { identifierScalar, patternIdentifier } from '../common/identifiers.js';
 
-const CODE = { max: 40, pattern: /^[A-Z0-9][A-Z0-9_-]{1,39}$/, rule: 'must be 2–40 characters of A–Z, 0–9, _ and -, starting with a letter or digit (e.g. TALENT_TOTAL)', upper: true };
+const CODE = {
+  max: 40,
+  pattern: /^[A-Z0-9][A-Z0-9_-]{1,39}$/,
+  rule: 'must be 2–40 characters of A–Z, 0–9, _ and -, starting with a letter or digit (e.g. TALENT_TOTAL)',
+  upper: true,
+};
 
 /** 计划编码: 2–40 of A–Z 0–9 _ -; upper-cased. */
 export const PROGRAMME_CODE = patternIdentifier({ name: 'ProgrammeCode', noun: 'programme code', ...CODE });

@@ -8,7 +8,10 @@ import { ProgrammeKind } from '../indicator/indicator.enums.js';
 
 /** A programme or mechanism (计划/机制) of the district. Natural key: code. */
 @Entity({ tableName: 'programme' })
-@ObjectType('Programme', { implements: Node, description: '计划/机制 A programme, mechanism, pilot or policy package of the district, e.g. 人才飞地, 双孵化器, 岗位数据库.' })
+@ObjectType('Programme', {
+  implements: Node,
+  description: '计划/机制 A programme, mechanism, pilot or policy package of the district, e.g. 人才飞地, 双孵化器, 岗位数据库.',
+})
 export class Programme extends RecordEntity {
   @Field({ description: '编码 Stable programme code, e.g. TALENT_ENCLAVE.' })
   @Property({ type: 'text', unique: true })

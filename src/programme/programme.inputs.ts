@@ -1,8 +1,8 @@
 import { Field, InputType } from 'type-graphql';
-import { LocalDateScalar } from '../common/scalars.js';
 import { AreaCodeScalar } from '../area/area.code.js';
-import { ProgrammeCodeScalar } from './programme.code.js';
+import { LocalDateScalar } from '../common/scalars.js';
 import { ProgrammeKind } from '../indicator/indicator.enums.js';
+import { ProgrammeCodeScalar } from './programme.code.js';
 
 /** Filter of the `programmes` list. */
 @InputType({ description: '计划筛选 Filter for programmes; all given conditions must hold.' })

@@ -1,6 +1,6 @@
-import { PROGRAMME_CODE } from './programme.code.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProblemList } from '../common/errors.js';
+import { PROGRAMME_CODE } from './programme.code.js';
 import { Programme } from './programme.entity.js';
 
 /**

@@ -41,16 +41,22 @@ export class WorkshopProgrammeResolver {
 export class ProgrammeMembersResolver {
   @FieldResolver(() => [Pairing], { description: '结对 Pairings that belong to this programme, by code (e.g. 飞地抱团 among villages).' })
   pairings(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.pairings', Pairing, { from: 'pairing t', match: 't.programme_id = p._parent' }, [{ column: 'code', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.pairings', Pairing, { from: 'pairing t', match: 't.programme_id = p._parent' }, [
+      { column: 'code', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @FieldResolver(() => [Project], { description: '项目 Projects that belong to this programme, by code.' })
   projects(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.projects', Project, { from: 'project t', match: 't.programme_id = p._parent' }, [{ column: 'code', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.projects', Project, { from: 'project t', match: 't.programme_id = p._parent' }, [
+      { column: 'code', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @FieldResolver(() => [Workshop], { description: '共富工坊 Workshops that belong to this programme, by name.' })
   workshops(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.workshops', Workshop, { from: 'workshop t', match: 't.programme_id = p._parent' }, [{ column: 'name', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.workshops', Workshop, { from: 'workshop t', match: 't.programme_id = p._parent' }, [
+      { column: 'name', direction: 'asc' },
+    ]).load(row.id);
   }
 }

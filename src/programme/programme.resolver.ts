@@ -1,4 +1,3 @@
-import { PROGRAMME_CODE } from './programme.code.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
@@ -6,6 +5,7 @@ import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { byIdLoader, findOneBy, likeContains, listConnection, nestedListLoader, type Where } from '../common/query.js';
 import { Indicator } from '../indicator/indicator.entity.js';
+import { PROGRAMME_CODE } from './programme.code.js';
 import { Programme, ProgrammeDocument, ProgrammeEvent } from './programme.entity.js';
 import { ProgrammeFilter, ProgrammeInput } from './programme.inputs.js';
 import { createProgramme, deleteProgramme, updateProgramme } from './programme.service.js';
@@ -15,7 +15,11 @@ function programmeWhere(filter: ProgrammeFilter | null | undefined): Where {
   return (qb) => {
     if (!filter) return;
     if (filter.kinds) qb.whereIn('t.kind', filter.kinds);
-    if (filter.codes) qb.whereIn('t.code', filter.codes.map((c) => c.trim()));
+    if (filter.codes)
+      qb.whereIn(
+        't.code',
+        filter.codes.map((c) => c.trim()),
+      );
     if (filter.nameContains) {
       const like = likeContains(filter.nameContains.trim());
       qb.where((w) => w.whereRaw(`t.name_zh like ? escape '\\'`, [like]).orWhereRaw(`t.name_en ilike ? escape '\\'`, [like]));
@@ -48,17 +52,23 @@ export class ProgrammeResolver {
 
   @FieldResolver(() => [ProgrammeDocument], { description: '政策文件 Policy documents, oldest first (undated last).' })
   documents(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.documents', ProgrammeDocument, { from: 'programme_document t', match: 't.programme_id = p._parent' }, [{ column: 'issued_on', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.documents', ProgrammeDocument, { from: 'programme_document t', match: 't.programme_id = p._parent' }, [
+      { column: 'issued_on', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @FieldResolver(() => [ProgrammeEvent], { description: '事件 Events, oldest first.' })
   events(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.events', ProgrammeEvent, { from: 'programme_event t', match: 't.programme_id = p._parent' }, [{ column: 'occurred_on', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.events', ProgrammeEvent, { from: 'programme_event t', match: 't.programme_id = p._parent' }, [
+      { column: 'occurred_on', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @FieldResolver(() => [Indicator], { description: '指标 The indicators that monitor this programme, by code.' })
   indicators(@Root() row: Programme, @Ctx() ctx: RequestContext) {
-    return nestedListLoader(ctx, 'Programme.indicators', Indicator, { from: 'indicator t', match: 't.programme_id = p._parent' }, [{ column: 'code', direction: 'asc' }]).load(row.id);
+    return nestedListLoader(ctx, 'Programme.indicators', Indicator, { from: 'indicator t', match: 't.programme_id = p._parent' }, [
+      { column: 'code', direction: 'asc' },
+    ]).load(row.id);
   }
 
   @Mutation(() => Programme, { description: '新建计划 Create a programme (admin or editor).' })

@@ -1,6 +1,6 @@
 /** The rules of programmes and their documents and events (plain functions over plain values), for the mutations and the importer. */
 import type { KindAccess } from '../auth/scope.js';
-import { NAME_MAX, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import { NAME_MAX, type Problem, SOURCE_MAX, text } from '../common/rules.js';
 
 export const TITLE_MAX = 300;
 

@@ -1,13 +1,13 @@
-import { PROGRAMME_CODE } from './programme.code.js';
-import { PROGRAMME_ACCESS, programmeFieldRules, titledFieldRules } from './programme.rules.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
+import { PROGRAMME_CODE } from './programme.code.js';
 import { Programme, ProgrammeDocument, ProgrammeEvent } from './programme.entity.js';
 import type { ProgrammeInput } from './programme.inputs.js';
+import { PROGRAMME_ACCESS, programmeFieldRules, titledFieldRules } from './programme.rules.js';
 
 /** Finds a programme by code; null when there is none. */
 export function findProgramme(em: EntityManager, code: string): Promise<Programme | null> {
@@ -39,7 +39,8 @@ async function applyProgrammeInput(tx: EntityManager, row: Programme, input: Pro
     return { occurredOn: e.occurredOn, title: e.title.trim(), source: e.source.trim() };
   });
   events?.forEach((e, i) => {
-    if (e.title && events.findIndex((o) => o.title === e.title && o.occurredOn === e.occurredOn) !== i) p.add(`input.events[${i}].title`, 'is already in the list for that date', e.title);
+    if (e.title && events.findIndex((o) => o.title === e.title && o.occurredOn === e.occurredOn) !== i)
+      p.add(`input.events[${i}].title`, 'is already in the list for that date', e.title);
   });
   if (input.documents === null) p.add('input.documents', 'must not be null (give [] to clear the list)');
   if (input.events === null) p.add('input.events', 'must not be null (give [] to clear the list)');

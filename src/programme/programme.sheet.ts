@@ -1,5 +1,5 @@
 import { AREA_CODE } from '../area/area.code.js';
-import { SOURCE, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { PROGRAMME_CODE } from './programme.code.js';
 import { PROGRAMME_ACCESS, programmeFieldRules, titledFieldRules } from './programme.rules.js';
 
@@ -20,7 +20,15 @@ export const PROGRAMME_SHEET: SheetSpec = {
     { key: 'name_zh', zh: '中文名称', type: 'text', required: true, note: '中文名称 Chinese name, e.g. 人才飞地' },
     { key: 'name_en', zh: '英文名称', type: 'text', required: true, note: '英文名称 English name, e.g. Talent enclave' },
     { key: 'kind', zh: '类型', type: 'enum', required: true, values: PROGRAMME_KIND_VALUES, note: '类型 Kind: 计划/行动, 机制/模式, 试点/示范, 平台, 政策' },
-    { key: 'lead_area_code', zh: '牵头区域代码', type: 'code', note: '牵头区域代码 Division code of the lead area, e.g. 330110', id: AREA_CODE, ref: 'area', field: 'leadArea' },
+    {
+      key: 'lead_area_code',
+      zh: '牵头区域代码',
+      type: 'code',
+      note: '牵头区域代码 Division code of the lead area, e.g. 330110',
+      id: AREA_CODE,
+      ref: 'area',
+      field: 'leadArea',
+    },
     { key: 'lead_body', zh: '牵头单位', type: 'text', note: '牵头单位 Lead body when not an area, e.g. 区人力社保局' },
     { key: 'started_on', zh: '开始日期', type: 'date', note: '开始日期 Start date, when known' },
     SOURCE,
@@ -57,7 +65,13 @@ export const programmeSheet: SheetKind = {
   provides: 'programme',
   table: 'programme',
   access: PROGRAMME_ACCESS,
-  check: ({ values: v }) => programmeFieldRules({ nameZh: v.name_zh as string | null, nameEn: v.name_en as string | null, leadBody: v.lead_body as string | null, source: v.source as string | null }),
+  check: ({ values: v }) =>
+    programmeFieldRules({
+      nameZh: v.name_zh as string | null,
+      nameEn: v.name_en as string | null,
+      leadBody: v.lead_body as string | null,
+      source: v.source as string | null,
+    }),
 };
 
 /** A programme's documents, one per row. */

@@ -1,12 +1,12 @@
 import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
-import { Programme } from '../programme/programme.entity.js';
 import { Node } from '../common/node.js';
 import { RecordEntity } from '../common/record.entity.js';
 import { LocalDateScalar } from '../common/scalars.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
+import { Programme } from '../programme/programme.entity.js';
 import { Stage } from './project.enums.js';
 
 /** A signed investment project, keyed by its stable code. */

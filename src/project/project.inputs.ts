@@ -1,8 +1,8 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
+import { AreaCodeScalar } from '../area/area.code.js';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
-import { AreaCodeScalar } from '../area/area.code.js';
 import { CreditCodeScalar } from '../enterprise/credit-code.js';
 import { PairingCodeScalar } from '../pairing/pairing.code.js';
 import { PairingScheme } from '../pairing/pairing.enums.js';
@@ -116,7 +116,10 @@ export class ProjectInput {
   @Field(() => PairingCodeScalar, { nullable: true, description: '结对编号 Code of the pairing it was signed under; null to clear.' })
   pairingCode?: string | null;
 
-  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, {
+    nullable: true,
+    description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.',
+  })
   programmeCode?: string | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: '签约金额 Signed amount in yuan (the tier is derived from it).' })

@@ -16,7 +16,9 @@ function projectsOf(ctx: RequestContext, name: string, source: NestedSource, par
 
 @Resolver(() => Area)
 export class AreaProjectsResolver {
-  @FieldResolver(() => ProjectConnection, { description: '项目 Projects hosted directly by this area, newest signing first (use `projects(filter: { hostAreaCodes })` for a whole subtree).' })
+  @FieldResolver(() => ProjectConnection, {
+    description: '项目 Projects hosted directly by this area, newest signing first (use `projects(filter: { hostAreaCodes })` for a whole subtree).',
+  })
   projects(@Root() area: Area, @Args() page: ConnectionArgs, @Ctx() ctx: RequestContext) {
     return projectsOf(ctx, 'Area.projects', { from: 'project t', match: 't.host_id = p._parent' }, area.id, page);
   }

@@ -1,16 +1,17 @@
-import { PROJECT_CODE } from './project.code.js';
+import type { Knex } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { type AreaScope, areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
-import { inUnit, orderTerms, UNIT_ARG, type DateRangeInput } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
+import { type DateRangeInput, inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
 import { checkKnownCodes } from '../common/known-codes.js';
 import { byIdLoader, findOneBy, likeContains, listConnection, nestedListLoader, type Where } from '../common/query.js';
 import { LocalDateScalar, MoneyScalar, MoneyUnit } from '../common/scalars.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
+import { PROJECT_CODE } from './project.code.js';
 import { Project, ProjectStage } from './project.entity.js';
 import { InvestmentTier, Stage, TIER_THRESHOLD } from './project.enums.js';
 import { PROJECT_ORDER_COLUMNS, ProjectFilter, ProjectInput, ProjectOrder, type ProjectOrderField } from './project.inputs.js';
@@ -18,7 +19,6 @@ import { createProject, deleteProject, setProjectStage, updateProject } from './
 import { ProjectConnection } from './project.types.js';
 import { currentStage } from './stages.js';
 import { tierOf } from './tier.js';
-import type { Knex } from '@mikro-orm/postgresql';
 
 /** The area scope of a project list filter, the deprecated `hostAreaCodes` included. */
 function projectAreaScope(filter: ProjectFilter | null | undefined): AreaScope {
@@ -71,13 +71,9 @@ export function projectWhere(filter: ProjectFilter | null | undefined): Where {
 }
 
 function stagesLoader(ctx: RequestContext) {
-  return nestedListLoader(
-    ctx,
-    'Project.stages',
-    ProjectStage,
-    { from: 'project_stage t', match: 't.project_id = p._parent' },
-    [{ column: 'reached_on', direction: 'asc' }],
-  );
+  return nestedListLoader(ctx, 'Project.stages', ProjectStage, { from: 'project_stage t', match: 't.project_id = p._parent' }, [
+    { column: 'reached_on', direction: 'asc' },
+  ]);
 }
 
 @Resolver(() => Project)

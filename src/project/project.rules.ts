@@ -1,8 +1,8 @@
 /** The rules of projects and their stages (plain functions over plain values), for the mutations and the importer. */
 import { AreaKind } from '../area/area.enums.js';
-import type { KindAccess } from '../auth/scope.js';
 import { areaKindRule } from '../area/area.rules.js';
-import { amount, NAME_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import type { KindAccess } from '../auth/scope.js';
+import { amount, NAME_MAX, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 import { Stage, STAGE_ORDER } from './project.enums.js';
 
 /** Areas that may host a project. */
@@ -47,9 +47,11 @@ export function stageRules(stages: readonly StageDate[], signedOn: string | unde
     }
   }
   const signed = stages.find((s) => s.stage === Stage.SIGNED);
-  if (signed && signedOn && signed.reachedOn !== signedOn) out.push(problem(field, 'ORDER', `SIGNED must be on the signing date ${signedOn}, got ${signed.reachedOn}`));
+  if (signed && signedOn && signed.reachedOn !== signedOn)
+    out.push(problem(field, 'ORDER', `SIGNED must be on the signing date ${signedOn}, got ${signed.reachedOn}`));
   const cancelled = stages.find((s) => s.stage === Stage.CANCELLED);
-  if (cancelled && signedOn && cancelled.reachedOn < signedOn) out.push(problem(field, 'ORDER', `CANCELLED (${cancelled.reachedOn}) cannot be before signing (${signedOn})`));
+  if (cancelled && signedOn && cancelled.reachedOn < signedOn)
+    out.push(problem(field, 'ORDER', `CANCELLED (${cancelled.reachedOn}) cannot be before signing (${signedOn})`));
   return out;
 }
 

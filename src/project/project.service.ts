@@ -1,20 +1,19 @@
-import { PROJECT_CODE } from './project.code.js';
-import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { areaByCode } from '../area/area.service.js';
 import type { Area } from '../area/area.entity.js';
-import { NotFoundError, ProblemList } from '../common/errors.js';
+import { areaByCode } from '../area/area.service.js';
 import { checkKindAccess, checkScope, projectTarget } from '../auth/scope.js';
+import { NotFoundError, ProblemList } from '../common/errors.js';
 import { atomically, flushOrConflict, removeOrConflict, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import { Enterprise } from '../enterprise/enterprise.entity.js';
 import { Pairing } from '../pairing/pairing.entity.js';
+import { programmeRef } from '../programme/programme.ref.js';
+import { PROJECT_CODE } from './project.code.js';
 import { Project, ProjectInvestor, ProjectStage } from './project.entity.js';
-import type { ProjectInput, ProjectStageInput } from './project.inputs.js';
 import { Stage } from './project.enums.js';
+import type { ProjectInput, ProjectStageInput } from './project.inputs.js';
 import { PROJECT_ACCESS, projectFieldRules, projectHostRule, STAGE_ACCESS } from './project.rules.js';
 import { checkStages } from './stages.js';
-
 
 async function investorsByCode(tx: EntityManager, p: ProblemList, codes: string[]): Promise<Enterprise[]> {
   const wanted = [...new Set(codes)];
@@ -67,7 +66,12 @@ async function applyProjectInput(tx: EntityManager, project: Project, input: Pro
   if (resolved.stages) checkStages(p, 'input.stages', resolved.stages, finalSignedOn);
   else if (signedOn && signedOn !== project.signedOn) {
     const stages = await tx.find(ProjectStage, { project });
-    checkStages(p, 'input.signedOn', stages.map((s) => (s.stage === Stage.SIGNED ? { ...s, reachedOn: signedOn } : s)), signedOn);
+    checkStages(
+      p,
+      'input.signedOn',
+      stages.map((s) => (s.stage === Stage.SIGNED ? { ...s, reachedOn: signedOn } : s)),
+      signedOn,
+    );
   }
   if (code && code !== project.code) p.conflict((await tx.count(Project, { code })) === 0, 'input.code', `a project with code ${code} already exists`, code);
   p.throwIfAny();
@@ -97,7 +101,6 @@ async function saveParts(tx: EntityManager, project: Project, resolved: Resolved
     if (signed && signed.reachedOn !== project.signedOn) signed.reachedOn = project.signedOn;
   }
 }
-
 
 async function existingProject(tx: EntityManager, code: string): Promise<Project> {
   const project = await tx.findOne(Project, { code: PROJECT_CODE.normalise(code) });

@@ -1,6 +1,6 @@
 import { AREA_CODE } from '../area/area.code.js';
 import { CREDIT_CODE } from '../enterprise/credit-code.js';
-import { SOURCE, type RowProblem, type RowView, type SheetKind, type SheetSpec } from '../import/sheet-spec.js';
+import { type RowProblem, type RowView, type SheetKind, type SheetSpec, SOURCE } from '../import/sheet-spec.js';
 import { PAIRING_CODE } from '../pairing/pairing.code.js';
 import { PROGRAMME_CODE } from '../programme/programme.code.js';
 import { PROJECT_CODE } from './project.code.js';
@@ -24,13 +24,41 @@ export const PROJECT_SHEET: SheetSpec = {
     { key: 'code', zh: '项目编号', type: 'code', required: true, note: '项目编号 Stable project code, e.g. WKC-2023-001', id: PROJECT_CODE },
     { key: 'name', zh: '项目名称', type: 'text', required: true, note: '项目名称 Project name' },
     { key: 'sector', zh: '行业', type: 'text', required: true, note: '行业 Sector, e.g. 数字经济, 文旅, 生命科技' },
-    { key: 'host_area_code', zh: '所在区域代码', type: 'code', required: true, note: '所在区域代码 Division code of the host platform, town or village', id: AREA_CODE, ref: 'area' },
+    {
+      key: 'host_area_code',
+      zh: '所在区域代码',
+      type: 'code',
+      required: true,
+      note: '所在区域代码 Division code of the host platform, town or village',
+      id: AREA_CODE,
+      ref: 'area',
+    },
     { key: 'pairing_code', zh: '结对编号', type: 'code', note: '结对编号 Code of the pairing it was signed under, if any', id: PAIRING_CODE, ref: 'pairing' },
-    { key: 'signed_amount', zh: '签约金额', type: 'money', required: true, note: '签约金额 Signed amount in 元 unless the header or cell says 万/亿, e.g. 12.5亿 or 签约金额(亿元)' },
+    {
+      key: 'signed_amount',
+      zh: '签约金额',
+      type: 'money',
+      required: true,
+      note: '签约金额 Signed amount in 元 unless the header or cell says 万/亿, e.g. 12.5亿 or 签约金额(亿元)',
+    },
     { key: 'signed_on', zh: '签约日期', type: 'date', required: true, note: '签约日期 Signing date, e.g. 2023-03-15' },
-    { key: 'investor_credit_codes', zh: '投资企业信用代码', type: 'list', note: '投资企业信用代码 Credit codes of investing enterprises, separated by 、 or ;', id: CREDIT_CODE, ref: 'enterprise' },
+    {
+      key: 'investor_credit_codes',
+      zh: '投资企业信用代码',
+      type: 'list',
+      note: '投资企业信用代码 Credit codes of investing enterprises, separated by 、 or ;',
+      id: CREDIT_CODE,
+      ref: 'enterprise',
+    },
     SOURCE,
-    { key: 'programme_code', zh: '计划编码', type: 'code', note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES', id: PROGRAMME_CODE, ref: 'programme' },
+    {
+      key: 'programme_code',
+      zh: '计划编码',
+      type: 'code',
+      note: '计划编码 Code of the programme (计划/机制) it belongs to, if any, e.g. LUNIAO_SIX_VILLAGES',
+      id: PROGRAMME_CODE,
+      ref: 'programme',
+    },
   ],
 };
 
@@ -52,7 +80,12 @@ export const projectSheet: SheetKind = {
   table: 'project',
   access: PROJECT_ACCESS,
   check({ values: v }, ctx) {
-    const out = projectFieldRules({ name: v.name as string | null, sector: v.sector as string | null, source: v.source as string | null, signedAmount: v.signed_amount as string | null });
+    const out = projectFieldRules({
+      name: v.name as string | null,
+      sector: v.sector as string | null,
+      source: v.source as string | null,
+      signedAmount: v.signed_amount as string | null,
+    });
     const host = v.host_area_code ? ctx.area(String(v.host_area_code)) : undefined;
     if (host) out.push(...projectHostRule(host.kind));
     return out;
@@ -78,7 +111,11 @@ export const projectStageSheet: SheetKind = {
       for (const r of list) merged.set(r.values.stage as Stage, r.values.reached_on as string);
       if (!list.some((r) => r.values.stage === Stage.SIGNED)) merged.set(Stage.SIGNED, signedOn);
       const last = list[list.length - 1]!;
-      for (const p of stageRules([...merged].map(([stage, reachedOn]) => ({ stage, reachedOn })), signedOn)) out.push({ ...p, rule: `project ${code}: ${p.rule}`, row: last });
+      for (const p of stageRules(
+        [...merged].map(([stage, reachedOn]) => ({ stage, reachedOn })),
+        signedOn,
+      ))
+        out.push({ ...p, rule: `project ${code}: ${p.rule}`, row: last });
     }
     return out;
   },

@@ -1,6 +1,6 @@
 import type { ProblemList } from '../common/errors.js';
 import { Stage, STAGE_ORDER } from './project.enums.js';
-import { stageRules, type StageDate } from './project.rules.js';
+import { type StageDate, stageRules } from './project.rules.js';
 
 export type { StageDate };
 

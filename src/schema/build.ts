@@ -1,5 +1,5 @@
-import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
 import { GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
 import { resolvers as aggregates } from '../aggregates/index.js';
 import { resolvers as area } from '../area/index.js';
 import { resolvers as auth } from '../auth/index.js';
@@ -14,7 +14,20 @@ import { resolvers as workshop } from '../workshop/index.js';
 import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver class of the API, feature by feature. */
-export const RESOLVERS = [NodeResolver, ...area, ...enterprise, ...pairing, ...project, ...fundFlow, ...income, ...workshop, ...programme, ...indicator, ...aggregates, ...auth] as NonEmptyArray<ClassType>;
+export const RESOLVERS = [
+  NodeResolver,
+  ...area,
+  ...enterprise,
+  ...pairing,
+  ...project,
+  ...fundFlow,
+  ...income,
+  ...workshop,
+  ...programme,
+  ...indicator,
+  ...aggregates,
+  ...auth,
+] as NonEmptyArray<ClassType>;
 
 /** Builds the executable schema from the decorated classes, with described root types. */
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {
@@ -23,7 +36,10 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
     type ? new GraphQLObjectType({ ...type.toConfig(), description }) : undefined;
   return new GraphQLSchema({
     ...config,
-    query: describe(config.query, '查询 Read the registry: areas, enterprises, pairings, projects, fund flows, workshops, collective income, programmes and monitoring indicators.'),
+    query: describe(
+      config.query,
+      '查询 Read the registry: areas, enterprises, pairings, projects, fund flows, workshops, collective income, programmes and monitoring indicators.',
+    ),
     mutation: describe(config.mutation, '变更 Change the registry; every mutation is atomic and reports all invalid fields at once.'),
     types: config.types.filter((t) => t !== config.query && t !== config.mutation),
   });

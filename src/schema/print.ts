@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 
 /** The committed SDL: sorted so diffs only show real changes. */
 export function schemaSdl(schema: GraphQLSchema): string {

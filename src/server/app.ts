@@ -1,24 +1,24 @@
+import './request.js';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { authentication, type AuthConfig } from '../auth/authenticate.js';
+import { type AuthConfig, authentication } from '../auth/authenticate.js';
 import { createRequestContext, type RequestContext } from '../common/context.js';
-import { formatError } from './format-error.js';
-import './request.js';
-import { healthRoutes } from './health.js';
-import { httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin, type HttpConfig } from './http.js';
-import { requestLimits, type LimitConfig } from './limits.js';
-import { primaryForMutationsPlugin } from './read-routing.js';
-import { webRoutes } from '../web/routes.js';
 import { loadQuestions } from '../web/questions.js';
-import { metricsEnabled, resolveMetricsConfig, type MetricsConfig } from './metrics/config.js';
+import { webRoutes } from '../web/routes.js';
+import { formatError } from './format-error.js';
+import { healthRoutes } from './health.js';
+import { type HttpConfig, httpErrorHandler, httpGuards, notFoundHandler, operationNamePlugin } from './http.js';
+import { type LimitConfig, requestLimits } from './limits.js';
+import { type MetricsConfig, metricsEnabled, resolveMetricsConfig } from './metrics/config.js';
 import { RegistryMetrics } from './metrics/metrics.js';
 import { measureGraphql, metricsRoute, startMetricsListener } from './metrics/routes.js';
+import { primaryForMutationsPlugin } from './read-routing.js';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -65,7 +65,14 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
     introspection: true,
     includeStacktraceInErrorResponses: Boolean(opts.development),
     formatError: formatError(Boolean(opts.development), (e) => opts.log?.(`error: ${(e as Error)?.stack ?? String(e)}`)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin(), primaryForMutationsPlugin(), ...limits.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      operationNamePlugin(),
+      primaryForMutationsPlugin(),
+      ...limits.plugins,
+    ],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     validationOptions: limits.validationOptions,
@@ -74,7 +81,11 @@ export async function startApp(opts: AppOptions, port: number, host = process.en
   await apollo.start();
   const metricsConfig = resolveMetricsConfig(opts.metrics);
   const metrics = metricsEnabled(metricsConfig)
-    ? new RegistryMetrics(opts.orm, new Set((await loadQuestions()).map((q) => q.operationName).filter((n): n is string => Boolean(n))), metricsConfig.maxOperationNames)
+    ? new RegistryMetrics(
+        opts.orm,
+        new Set((await loadQuestions()).map((q) => q.operationName).filter((n): n is string => Boolean(n))),
+        metricsConfig.maxOperationNames,
+      )
     : undefined;
   app.use(httpGuards(opts));
   if (metrics) {

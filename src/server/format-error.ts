@@ -1,4 +1,3 @@
-import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   CheckConstraintViolationException,
@@ -7,6 +6,7 @@ import {
   NotNullConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
+import type { GraphQLFormattedError } from 'graphql';
 import { databaseErrorKind, statementTimeoutText } from '../db/errors.js';
 
 /**
@@ -35,14 +35,21 @@ export function formatError(exposeDetails: boolean, log: (e: unknown) => void) {
     if (databaseProblem === 'unavailable' || databaseProblem === 'busy') {
       return {
         ...base,
-        message: databaseProblem === 'busy' ? 'The database is busy; try again in a few seconds' : 'The database is unavailable at the moment; try again in a few seconds',
+        message:
+          databaseProblem === 'busy'
+            ? 'The database is busy; try again in a few seconds'
+            : 'The database is unavailable at the moment; try again in a few seconds',
         extensions: { code: 'SERVICE_UNAVAILABLE' },
       };
     }
     if (original instanceof DriverException) {
       const { constraint } = original as unknown as { constraint?: string };
       if (original instanceof UniqueConstraintViolationException) {
-        return { ...base, message: `Conflict: a record with the same natural key already exists (${constraint})`, extensions: { code: 'CONFLICT', constraint } };
+        return {
+          ...base,
+          message: `Conflict: a record with the same natural key already exists (${constraint})`,
+          extensions: { code: 'CONFLICT', constraint },
+        };
       }
       if (original instanceof ForeignKeyConstraintViolationException) {
         return { ...base, message: `Conflict: the change breaks a reference between records (${constraint})`, extensions: { code: 'CONFLICT', constraint } };

@@ -30,10 +30,7 @@ export function healthRoutes(opts: AppOptions): Router {
     const expected = MIGRATIONS.map((m) => m.name);
     let applied: Set<string>;
     try {
-      const rows = await withTimeout(
-        opts.orm.em.fork().getConnection().execute<{ name: string }[]>('select name from mikro_orm_migrations'),
-        READY_TIMEOUT_MS,
-      );
+      const rows = await withTimeout(opts.orm.em.fork().getConnection().execute<{ name: string }[]>('select name from mikro_orm_migrations'), READY_TIMEOUT_MS);
       applied = new Set(rows.map((r) => r.name));
     } catch (err) {
       if ((err as { code?: string }).code === '42P01') {

@@ -1,10 +1,10 @@
+import './request.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from './logging.js';
 import { serializeError } from './logging.js';
-import './request.js';
 
 /** A sane client-chosen request id: 1–64 characters of letters, digits, `.`, `_` and `-`. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

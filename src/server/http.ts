@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { AppOptions } from './app.js';
 import { corsGuard, parseCorsOrigins } from './http-cors.js';
 import { requestLogger } from './http-log.js';
-import { createLogger, parseLogLevel, type LogLevel, type Logger } from './logging.js';
+import { createLogger, type Logger, type LogLevel, parseLogLevel } from './logging.js';
 
 export { httpErrorHandler, notFoundHandler } from './http-errors.js';
 export { operationNamePlugin } from './http-log.js';

@@ -3,14 +3,14 @@ import type { RequestHandler } from 'express';
 import type { ParseOptions, ValidationRule } from 'graphql';
 import type { RequestContext } from '../common/context.js';
 import type { AppOptions } from './app.js';
-import { armorProtection } from './limits/armor.js';
-import { limitConfigFromEnv, type LimitConfig } from './limits/config.js';
-import { limitErrorsPlugin } from './limits/errors.js';
 import { AdmissionControl } from './limits/admission.js';
+import { armorProtection } from './limits/armor.js';
+import { type LimitConfig, limitConfigFromEnv } from './limits/config.js';
+import { limitErrorsPlugin } from './limits/errors.js';
 import { batchLimit, bodyLimit, rateLimit } from './limits/http.js';
 import { pageSizeRule } from './limits/nodes.js';
 
-export { DEFAULT_LIMITS, LIMIT_SETTINGS, limitConfigFromEnv, type LimitConfig } from './limits/config.js';
+export { DEFAULT_LIMITS, LIMIT_SETTINGS, type LimitConfig, limitConfigFromEnv } from './limits/config.js';
 
 export interface RequestLimits {
   /** Express middleware run before Apollo (after authentication). */

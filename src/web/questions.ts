@@ -38,7 +38,11 @@ export function parseQuestion(file: string, text: string): Question {
   const id = operationName ?? base;
   const comment = comments.find((c) => !/^(标题|title)\s*[:：]/i.test(c)) ?? '';
   const body = comment.replace(new RegExp(`^${id}\\s*[·:：-]\\s*`), '').replace(/^[A-Z]{0,3}\d+\s*·\s*/, '');
-  const slug = base.replace(/^[A-Za-z]{0,3}\d+[-_]/, '').replace(/[-_]+/g, ' ').replace(/\b(\d{4})q([1-4])\b/gi, '$1 Q$2').trim();
+  const slug = base
+    .replace(/^[A-Za-z]{0,3}\d+[-_]/, '')
+    .replace(/[-_]+/g, ' ')
+    .replace(/\b(\d{4})q([1-4])\b/gi, '$1 Q$2')
+    .trim();
   const both = /^(.*?[\u3000-\u9fff].*?)\s+·\s+([A-Za-z0-9].*?)(?:\s+[—–]\s+(.*))?$/.exec(body);
   const gloss = /(\s*[:：]\s*|\s+\(?)(?=[a-z])/.exec(body);
   let titleZh = explicit(/^标题\s*[:：]\s*(.+)$/) ?? both?.[1]?.trim() ?? (gloss ? body.slice(0, gloss.index) : body).trim();

@@ -1,8 +1,8 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { AreaCodeScalar } from '../area/area.code.js';
 import { AreaScopeInput } from '../common/area-scope.js';
 import { DateRangeInput, OrderInput } from '../common/inputs.js';
 import { LocalDateScalar, MoneyScalar } from '../common/scalars.js';
-import { AreaCodeScalar } from '../area/area.code.js';
 import { CreditCodeScalar } from '../enterprise/credit-code.js';
 import { ProgrammeCodeScalar } from '../programme/programme.code.js';
 import { WorkshopType } from './workshop.entity.js';
@@ -26,7 +26,10 @@ export class WorkshopFilter {
   @Field(() => String, { nullable: true, description: '主办企业 Only workshops hosted by the enterprise with this unified social credit code.' })
   hostEnterpriseCreditCode?: string | null;
 
-  @Field(() => DateRangeInput, { nullable: true, description: '开办日期 Only workshops opened within this date range (workshops without an opening date never match).' })
+  @Field(() => DateRangeInput, {
+    nullable: true,
+    description: '开办日期 Only workshops opened within this date range (workshops without an opening date never match).',
+  })
   openedOn?: DateRangeInput | null;
 
   @Field(() => String, { nullable: true, description: '名称包含 Name contains this text.' })
@@ -95,7 +98,10 @@ export class WorkshopInput {
   @Field(() => CreditCodeScalar, { nullable: true, description: '主办企业信用代码 Unified social credit code of the host enterprise; null removes it.' })
   hostEnterpriseCreditCode?: string | null;
 
-  @Field(() => ProgrammeCodeScalar, { nullable: true, description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.' })
+  @Field(() => ProgrammeCodeScalar, {
+    nullable: true,
+    description: '计划 Code of the programme (计划/机制) it belongs to, e.g. LUNIAO_SIX_VILLAGES; null or blank clears it.',
+  })
   programmeCode?: string | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: '开办日期 Opening date; null clears it.' })
@@ -104,7 +110,10 @@ export class WorkshopInput {
   @Field(() => Int, { nullable: true, description: '带动就业人数 Jobs created, ≥ 0 (default 0).' })
   jobsCreated?: number | null;
 
-  @Field(() => Int, { nullable: true, description: '其中低收入群体 Of the jobs created, held by low-income people: 0 ≤ lowIncomeJobs ≤ jobsCreated (default 0).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: '其中低收入群体 Of the jobs created, held by low-income people: 0 ≤ lowIncomeJobs ≤ jobsCreated (default 0).',
+  })
   lowIncomeJobs?: number | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: '人均年增收 Income gain per person per year in yuan, ≥ 0; null clears it.' })

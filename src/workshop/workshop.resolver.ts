@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity.js';
+import { type AreaScope, areaScope, areaScopeCodes, whereAreaScope } from '../common/area-scope.js';
 import { ConnectionArgs } from '../common/connection.js';
 import type { RequestContext } from '../common/context.js';
 import { inUnit, orderTerms, UNIT_ARG } from '../common/inputs.js';
-import { areaScope, areaScopeCodes, whereAreaScope, type AreaScope } from '../common/area-scope.js';
 import { checkKnownCodes, type KnownCodes } from '../common/known-codes.js';
 import { byIdLoader, likeContains, listConnection, type Where } from '../common/query.js';
 import { MoneyScalar, MoneyUnit } from '../common/scalars.js';

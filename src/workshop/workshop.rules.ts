@@ -1,12 +1,18 @@
 /** The rules of workshops (plain functions over plain values), for the mutations and the importer. */
 import type { KindAccess } from '../auth/scope.js';
-import { amount, integer, NAME_MAX, problem, SOURCE_MAX, text, type Problem } from '../common/rules.js';
+import { amount, integer, NAME_MAX, type Problem, problem, SOURCE_MAX, text } from '../common/rules.js';
 
 /** Upper bound for head counts (a sanity limit, far above any real workshop). */
 export const MAX_JOBS = 1_000_000;
 
 /** Fields of a workshop that are given. */
-export function workshopFieldRules(v: { name?: string | null; source?: string | null; jobsCreated?: number | null; lowIncomeJobs?: number | null; incomeGainPerPerson?: string | null }): Problem[] {
+export function workshopFieldRules(v: {
+  name?: string | null;
+  source?: string | null;
+  jobsCreated?: number | null;
+  lowIncomeJobs?: number | null;
+  incomeGainPerPerson?: string | null;
+}): Problem[] {
   const out: Problem[] = [];
   if (typeof v.name === 'string') text(out, 'name', v.name, NAME_MAX);
   if (typeof v.source === 'string') text(out, 'source', v.source, SOURCE_MAX);

@@ -1,16 +1,16 @@
-import { WORKSHOP_ACCESS, workshopFieldRules, workshopJobsRule } from './workshop.rules.js';
-import { programmeRef } from '../programme/programme.ref.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Area } from '../area/area.entity.js';
 import { areaKindRule, VILLAGE_KINDS } from '../area/area.rules.js';
 import { areaByCode } from '../area/area.service.js';
 import { ProblemList } from '../common/errors.js';
-import { createRecord, deleteRecord, updateRecord, type RecordKind, type WriteContext } from '../common/mutation.js';
-import { assignDefined, required, type Mode } from '../common/validate.js';
+import { createRecord, deleteRecord, type RecordKind, updateRecord, type WriteContext } from '../common/mutation.js';
+import { assignDefined, type Mode, required } from '../common/validate.js';
 import type { Enterprise } from '../enterprise/enterprise.entity.js';
 import { enterpriseByCreditCode } from '../enterprise/enterprise.service.js';
+import { programmeRef } from '../programme/programme.ref.js';
 import { Workshop } from './workshop.entity.js';
 import type { WorkshopInput, WorkshopKeyInput } from './workshop.inputs.js';
+import { WORKSHOP_ACCESS, workshopFieldRules, workshopJobsRule } from './workshop.rules.js';
 
 /** Finds a workshop by its natural key (village code and name); null when there is none. */
 export function findWorkshop(em: EntityManager, key: WorkshopKeyInput): Promise<Workshop | null> {

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { createApiKey, type NewKey } from '../../src/auth/keys.js';
 import { openDatabase } from '../../src/db/database.js';
 import { buildRegistrySchema } from '../../src/schema/build.js';
-import { createApiKey, type NewKey } from '../../src/auth/keys.js';
-import { startApp, type AppOptions } from '../../src/server/app.js';
+import { type AppOptions, startApp } from '../../src/server/app.js';
 import { createTestDatabase } from './database.js';
 
 /** A MikroORM query log line's prefix, with the colour code it may start with. */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { deflated, SHEET_HEAD, SHEET_TAIL, inlineRow, workbookFrame, zipArchive } from './hostile-files.js';
+import { deflated, inlineRow, SHEET_HEAD, SHEET_TAIL, workbookFrame, zipArchive } from './hostile-files.js';
 
 /** Writes `content` to `dir/name` and returns the path. */
 export async function put(dir: string, name: string, content: Buffer | string): Promise<string> {

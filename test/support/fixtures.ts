@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { AreaKind } from '../../src/area/area.enums.js';
 import { Area } from '../../src/area/area.entity.js';
+import { AreaKind } from '../../src/area/area.enums.js';
 import { makeCreditCode } from '../../src/enterprise/credit-code.js';
-import { Ownership } from '../../src/enterprise/enterprise.enums.js';
 import { Enterprise } from '../../src/enterprise/enterprise.entity.js';
+import { Ownership } from '../../src/enterprise/enterprise.enums.js';
 
 /** A valid credit code for test enterprise number `n`. */
 export function creditCode(n: number): string {
@@ -20,7 +20,9 @@ export async function insertAreaTree(orm: MikroORM, towns: number, villages = 0)
     const town = Object.assign(new Area(), { code: `330110${String(100 + t)}`, name: `镇${t}`, kind: AreaKind.TOWN, parent: district, source: 'test' });
     townList.push(town);
     for (let v = 1; v <= villages; v++) {
-      villageList.push(Object.assign(new Area(), { code: `${town.code}${String(200 + v)}`, name: `村${t}-${v}`, kind: AreaKind.VILLAGE, parent: town, source: 'test' }));
+      villageList.push(
+        Object.assign(new Area(), { code: `${town.code}${String(200 + v)}`, name: `村${t}-${v}`, kind: AreaKind.VILLAGE, parent: town, source: 'test' }),
+      );
     }
   }
   // Note: one flush per level; MikroORM inserts a self-referencing batch with null parents first,

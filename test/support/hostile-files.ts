@@ -62,7 +62,7 @@ export function zipArchive(members: ZipMember[]): Buffer {
   const centrals: Buffer[] = [];
   let offset = 0;
   const DOS_TIME = 0;
-  const DOS_DATE = (2024 - 1980) << 9 | 1 << 5 | 1;
+  const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1;
   for (const m of members) {
     const name = Buffer.from(m.name, 'utf8');
     const local = Buffer.alloc(30);
@@ -162,7 +162,12 @@ async function put(dir: string, name: string, content: Buffer | string): Promise
 }
 
 /** A valid areas workbook made by exceljs (shared strings, styles, the lot). */
-export async function validAreasWorkbook(rows: string[][] = [['330110', '余杭区', '区', '', 'test'], ['330110109', '径山镇', '镇', '330110', 'test']]): Promise<Buffer> {
+export async function validAreasWorkbook(
+  rows: string[][] = [
+    ['330110', '余杭区', '区', '', 'test'],
+    ['330110109', '径山镇', '镇', '330110', 'test'],
+  ],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('areas');
   ws.addRow(AREA_HEADERS);
@@ -236,7 +241,13 @@ export function writeRowBomb(dir: string, name = 'bomb-rows.xlsx'): Promise<stri
 /** A workbook whose sharedStrings.xml inflates to 2 GiB: one string of 'a's that never ends. */
 export function writeSharedStringBomb(dir: string, name = 'bomb-shared.xlsx'): Promise<string> {
   const chunk = Buffer.alloc(MiB, 0x61);
-  const shared = repeatedMember('xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="${MAIN_NS}" count="1" uniqueCount="1"><si><t>`, chunk, (2 * GiB) / MiB, '</t></si></sst>');
+  const shared = repeatedMember(
+    'xl/sharedStrings.xml',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="${MAIN_NS}" count="1" uniqueCount="1"><si><t>`,
+    chunk,
+    (2 * GiB) / MiB,
+    '</t></si></sst>',
+  );
   const sheet = deflated('xl/worksheets/sheet1.xml', `${SHEET_HEAD}${AREA_HEADER_ROW}<row r="2"><c r="A2" t="s"><v>0</v></c></row>${SHEET_TAIL}`);
   return put(dir, name, zipArchive([...workbookFrame(), shared, sheet]));
 }
@@ -270,7 +281,9 @@ export async function writeManyRowsCsv(dir: string, rows = 1_000_001, name = 'ar
 
 /** A workbook whose one sheet has a header and `rows` data rows (1,000,001 by default), every column filled; zip ~1 MB. */
 export function writeManyRowsWorkbook(dir: string, rows = 1_000_001, name = 'million-rows.xlsx'): Promise<string> {
-  const row = `<row>${villageRow(1).map((t) => `<c t="inlineStr"><is><t>${t}</t></is></c>`).join('')}</row>`;
+  const row = `<row>${villageRow(1)
+    .map((t) => `<c t="inlineStr"><is><t>${t}</t></is></c>`)
+    .join('')}</row>`;
   const PER_CHUNK = 1000;
   const chunk = Buffer.from(row.repeat(PER_CHUNK));
   const times = Math.floor(rows / PER_CHUNK);
@@ -347,7 +360,12 @@ export function writeBillionLaughs(dir: string, name = 'laughs.xlsx', part: 'she
     return put(dir, name, workbookWithSheet(sheet));
   }
   const frame = workbookFrame().map((m) =>
-    m.name === 'xl/workbook.xml' ? deflated('xl/workbook.xml', `${doctype('workbook')}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="&lol9;" sheetId="1" r:id="rId1"/></sheets></workbook>`) : m,
+    m.name === 'xl/workbook.xml'
+      ? deflated(
+          'xl/workbook.xml',
+          `${doctype('workbook')}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="&lol9;" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        )
+      : m,
   );
   return put(dir, name, zipArchive([...frame, deflated('xl/worksheets/sheet1.xml', SHEET_HEAD + AREA_HEADER_ROW + SHEET_TAIL)]));
 }

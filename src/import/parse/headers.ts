@@ -5,7 +5,10 @@ export type HeaderUnit = 'YUAN' | 'WAN' | 'YI';
 
 /** Folds full-width characters, case, spaces, underscores and required-markers away. */
 export function normalizeHeader(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s_\-*:：]/g, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-*:：]/g, '');
 }
 
 const UNIT_IN_HEADER = /[([]\s*(元|万元|万|亿元|亿|yuan|wan|yi)\s*[)\]]$|(万元|亿元)$/i;

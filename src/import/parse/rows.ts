@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { RawRow } from '../read/cells.js';
 import type { ProblemLog } from '../problems.js';
+import type { RawRow } from '../read/cells.js';
 import { SHEETS, type SheetSpec } from '../sheets.js';
-import { matchHeaders, normalizeHeader, type HeaderMatch, type MatchedColumn } from './headers.js';
+import { type HeaderMatch, type MatchedColumn, matchHeaders, normalizeHeader } from './headers.js';
 import { isInstructionsSheet } from './instructions.js';
 import { cellDisplay, isBlank, parseCell } from './values.js';
 
@@ -127,7 +127,15 @@ export class SheetParser {
       if (isInstructionsSheet(sheet, first.cells[0]?.text)) source.skipped = 'instructions';
       else {
         source.skipped = 'unknown';
-        this.log.add({ severity: 'warning', file: source.file, sheet, row: null, column: null, value: null, rule: `unknown sheet, ignored (expected one of ${SHEETS.map((s) => s.name).join(', ')})` });
+        this.log.add({
+          severity: 'warning',
+          file: source.file,
+          sheet,
+          row: null,
+          column: null,
+          value: null,
+          rule: `unknown sheet, ignored (expected one of ${SHEETS.map((s) => s.name).join(', ')})`,
+        });
       }
       return open;
     }
@@ -136,7 +144,15 @@ export class SheetParser {
     const twin = kinds.get(spec);
     if (twin !== undefined) {
       source.skipped = 'duplicate';
-      this.log.add({ severity: 'error', file: source.file, sheet, row: null, column: null, value: null, rule: `sheets "${twin}" and "${sheet}" both hold ${spec.name} (${spec.zh}): merge them into one sheet or rename one` });
+      this.log.add({
+        severity: 'error',
+        file: source.file,
+        sheet,
+        row: null,
+        column: null,
+        value: null,
+        rule: `sheets "${twin}" and "${sheet}" both hold ${spec.name} (${spec.zh}): merge them into one sheet or rename one`,
+      });
       open.spec = undefined;
       return open;
     }
@@ -156,7 +172,8 @@ export class SheetParser {
     open.source.titleRows = at;
     const { file, sheet } = open.source;
     const match = matchHeaders(spec, headerTexts(chosen));
-    const problem = (severity: 'error' | 'warning', column: string, rule: string) => this.log.add({ severity, file, sheet, row: chosen.rowNumber, column, value: null, rule });
+    const problem = (severity: 'error' | 'warning', column: string, rule: string) =>
+      this.log.add({ severity, file, sheet, row: chosen.rowNumber, column, value: null, rule });
     for (const u of match.unknown) problem('warning', u.header, 'unknown column, ignored');
     for (const d of match.duplicate) problem('error', d.header, 'the same column appears twice');
     for (const m of match.missing) {
@@ -172,7 +189,10 @@ export class SheetParser {
     open.width = headerTexts(chosen).reduce((w, t, i) => (t.trim() ? i + 1 : w), 0);
     open.given = new Set(match.columns.map((c) => c.spec.key));
     open.headers = Object.fromEntries(match.columns.map((c) => [c.spec.key, c.header]));
-    const held = pending.slice(at + 1).map((raw) => this.row(open, raw)).filter((p) => p !== undefined);
+    const held = pending
+      .slice(at + 1)
+      .map((raw) => this.row(open, raw))
+      .filter((p) => p !== undefined);
     if (held.length > 0) return Promise.all(held).then(() => undefined);
   }
 
@@ -194,7 +214,11 @@ export class SheetParser {
       }
       const shown = cellDisplay(cell!);
       if (cell!.text.includes('\ufffd')) {
-        fail(col.header, shown.slice(0, 200), 'holds "\ufffd" (U+FFFD): the file has bytes here that are not valid text in its encoding, or an earlier conversion lost characters; correct the text and save the file again (as UTF-8)');
+        fail(
+          col.header,
+          shown.slice(0, 200),
+          'holds "\ufffd" (U+FFFD): the file has bytes here that are not valid text in its encoding, or an earlier conversion lost characters; correct the text and save the file again (as UTF-8)',
+        );
         continue;
       }
       const result = parseCell(col.spec, cell!, col.unit);
@@ -214,8 +238,15 @@ export class SheetParser {
     const lastHeader = open.columns!.reduce<MatchedColumn | undefined>((m, c) => (m && m.index > c.index ? m : c), undefined);
     const column = lastHeader && lastHeader.index === open.width - 1 ? lastHeader.header : `column ${open.width}`;
     const sep = raw.delimiter === '\t' ? 'a tab' : `"${raw.delimiter}"`;
-    const value = raw.cells.slice(open.width - 1, last).map((c) => c?.text ?? '').join(raw.delimiter);
-    fail(column, value.slice(0, 200), `the row has ${last} fields but the header has ${open.width}: a value holding ${sep} that is not in double quotes? Put such a value in quotes ("…") so the row is not cut apart`);
+    const value = raw.cells
+      .slice(open.width - 1, last)
+      .map((c) => c?.text ?? '')
+      .join(raw.delimiter);
+    fail(
+      column,
+      value.slice(0, 200),
+      `the row has ${last} fields but the header has ${open.width}: a value holding ${sep} that is not in double quotes? Put such a value in quotes ("…") so the row is not cut apart`,
+    );
   }
 
   /** Settles the sheets whose header is still being looked for (files shorter than the search). */
@@ -251,4 +282,3 @@ function displayOf(value: unknown): string {
   if (value === false) return 'FALSE';
   return String(value);
 }
-

@@ -1,7 +1,7 @@
 import { DecimalError, parseYuan, withinMoneyRange } from '../../common/decimal.js';
 import { parseIdentifier } from '../../common/identifiers.js';
 import type { RawCell } from '../read/cells.js';
-import { SHEETS, type ColumnSpec } from '../sheets.js';
+import { type ColumnSpec, SHEETS } from '../sheets.js';
 import type { HeaderUnit } from './headers.js';
 
 /** A cell value after its column's rule, or the rule it broke. */
@@ -27,7 +27,9 @@ function wordsOf(spec: ColumnSpec): Map<string, string> {
 
 /** Word (folded, lower case) → enum value, per enum column of the format; constant. */
 const ENUM_WORDS: ReadonlyMap<ColumnSpec, ReadonlyMap<string, string>> = new Map(
-  SHEETS.flatMap((s) => s.columns).filter((c) => c.values).map((c) => [c, wordsOf(c)]),
+  SHEETS.flatMap((s) => s.columns)
+    .filter((c) => c.values)
+    .map((c) => [c, wordsOf(c)]),
 );
 
 function enumWords(spec: ColumnSpec): ReadonlyMap<string, string> {
@@ -59,7 +61,10 @@ function parseMoneyCell(cell: RawCell, unit: HeaderUnit | undefined): CellResult
   const own = cellUnit(text);
   // Note: a cell's unit that differs from its header's would silently scale the amount by 10^4
   // or 10^8 either way; which one was meant cannot be known, so it is a problem to correct.
-  if (own && unit && own !== unit) return fail(`the cell's unit ${UNIT_NAME[own]} contradicts the header's unit ${UNIT_NAME[unit]}: write the amount in ${UNIT_NAME[unit]} without a unit, or move it to a column whose header has no unit`);
+  if (own && unit && own !== unit)
+    return fail(
+      `the cell's unit ${UNIT_NAME[own]} contradicts the header's unit ${UNIT_NAME[unit]}: write the amount in ${UNIT_NAME[unit]} without a unit, or move it to a column whose header has no unit`,
+    );
   if (!own && unit) text += UNIT_SUFFIX[unit];
   try {
     const yuan = parseYuan(text);
@@ -85,7 +90,12 @@ function validDate(y: number, m: number, d: number): string | null {
   return date.toISOString().slice(0, 10);
 }
 
-const DATE_PATTERNS = [/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$/, /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?: .*)?$/, /^(\d{4})\.(\d{1,2})\.(\d{1,2})$/, /^(\d{4})年(\d{1,2})月(\d{1,2})日$/];
+const DATE_PATTERNS = [
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$/,
+  /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?: .*)?$/,
+  /^(\d{4})\.(\d{1,2})\.(\d{1,2})$/,
+  /^(\d{4})年(\d{1,2})月(\d{1,2})日$/,
+];
 
 function parseDateCell(cell: RawCell): CellResult {
   if (cell.type === 'number') {
@@ -139,7 +149,14 @@ export function parseCell(spec: ColumnSpec, cell: RawCell, unit?: HeaderUnit): C
       return fail(`must be one of ${allowed.join(', ')}`);
     }
     case 'list': {
-      const items = [...new Set(fold(cell.text).split(/[、,，;；|\n]/).map((s) => s.trim()).filter(Boolean))];
+      const items = [
+        ...new Set(
+          fold(cell.text)
+            .split(/[、,，;；|\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (!spec.id) return ok(items);
       const codes: string[] = [];
       for (const item of items) {

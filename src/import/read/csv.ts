@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { mib, UnreadableFileError, type ImportLimits } from '../limits.js';
+import { type ImportLimits, mib, UnreadableFileError } from '../limits.js';
 import { MAX_COLUMNS, type RowSink } from './cells.js';
 
 /** How a CSV (or tab-separated text) file was read: for the summary. */
@@ -83,7 +83,10 @@ const ENCODING_NAMES: Record<string, string> = { utf8: 'UTF-8', gb18030: 'GB1803
 
 /** Tab when the first lines hold more tabs than commas (Excel's "Unicode text" is tab-separated UTF-16), else comma. */
 function detectDelimiter(text: string): string {
-  const lines = text.split(/\r\n|\n|\r/).slice(0, 10).join('\n');
+  const lines = text
+    .split(/\r\n|\n|\r/)
+    .slice(0, 10)
+    .join('\n');
   const tabs = lines.split('\t').length - 1;
   const commas = lines.split(',').length - 1;
   return tabs > commas ? '\t' : ',';
@@ -95,10 +98,18 @@ function detectDelimiter(text: string): string {
  * break inside quotes stays in its cell, an empty line is a row, and `\r\n`, `\n` and a lone `\r`
  * all end a row.
  */
-export async function readCsv(file: string, kind: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<TextFormat> {
+export async function readCsv(
+  file: string,
+  kind: string,
+  limits: ImportLimits,
+  rowBudget: { left: number },
+  sink: RowSink,
+  onBytes?: (n: number) => void,
+): Promise<TextFormat> {
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
-  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
+  if (size > limits.maxFileBytes)
+    throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
   const fh = await open(file, 'r');
   const probe = Buffer.alloc(Math.min(size, 64 * 1024));
   try {
@@ -106,30 +117,31 @@ export async function readCsv(file: string, kind: string, limits: ImportLimits, 
   } finally {
     await fh.close();
   }
-  if (probe.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) throw new UnreadableFileError(file, 'this is a ZIP archive (an .xlsx workbook?), not a CSV file');
+  if (probe.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])))
+    throw new UnreadableFileError(file, 'this is a ZIP archive (an .xlsx workbook?), not a CSV file');
   const { encoding, skip } = await detectEncoding(file, probe);
   if (encoding !== 'utf16le' && encoding !== 'utf16be' && probe.includes(0)) throw new UnreadableFileError(file, 'this is a binary file, not a CSV text file');
   const delimiter = detectDelimiter(iconv.decode(probe.subarray(skip), encoding));
   let seenHeader = false;
   const input = createReadStream(file, { start: skip });
   if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
-  const parser = input
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(
-      parse({
-        delimiter,
-        record_delimiter: ['\r\n', '\n', '\r'],
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: false,
-        max_record_size: limits.maxCellChars * 16,
-        info: true,
-      }),
-    );
+  const parser = input.pipe(iconv.decodeStream(encoding)).pipe(
+    parse({
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: limits.maxCellChars * 16,
+      info: true,
+    }),
+  );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number } }>) {
       if (record.every((c) => c.trim() === '')) continue;
-      for (const c of record) if (c.length > limits.maxCellChars) throw new UnreadableFileError(file, `row ${info.records} has a cell longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
+      for (const c of record)
+        if (c.length > limits.maxCellChars)
+          throw new UnreadableFileError(file, `row ${info.records} has a cell longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
       if (seenHeader && --rowBudget.left < 0) throw new UnreadableFileError(file, `more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
       seenHeader = true;
       const cells = record.slice(0, MAX_COLUMNS).map((text) => (text === '' ? undefined : { text, type: 'string' as const }));
@@ -145,7 +157,10 @@ export async function readCsv(file: string, kind: string, limits: ImportLimits, 
 
 /** The record kind a CSV file holds, from its name (e.g. `projects.csv`, `2023-项目.csv`). */
 export function csvKind(file: string, kinds: { name: string; zh: string }[]): string | undefined {
-  const base = path.basename(file, path.extname(file)).toLowerCase().replace(/[\s-]+/g, '_');
+  const base = path
+    .basename(file, path.extname(file))
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   // Longest names first, so "project_stages" wins over "projects" and 项目阶段 over 项目.
   const terms = kinds.flatMap((k) => [k.name, k.zh, k.name.replace(/s$/, '')].map((term) => ({ term, kind: k.name })));
   terms.sort((a, b) => b.term.length - a.term.length);

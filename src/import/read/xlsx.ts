@@ -1,16 +1,18 @@
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { LimitError, mib, UnreadableFileError, type ImportLimits } from '../limits.js';
+import { type ImportLimits, LimitError, mib, UnreadableFileError } from '../limits.js';
 import { columnIndex, MAX_COLUMNS, type RawCell, type RawRow, type RowSink } from './cells.js';
 import { isEncryptedOoxml, isOle } from './ole.js';
-import { fileSource, inflateEntry, readZipDirectory, ZipError, type ZipEntry, type ZipSource } from './zip.js';
+import { fileSource, inflateEntry, readZipDirectory, type ZipEntry, ZipError, type ZipSource } from './zip.js';
 
 /** Characters of markup-free text allowed beyond the cell limit (whitespace, attributes). */
 const TEXT_SLACK = 4096;
 
 /** Built-in Excel number formats that show dates. */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 
 function isDateFormatCode(code: string): boolean {
   const bare = code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
@@ -57,7 +59,10 @@ async function parsePart(
   const feed = (text: string): Promise<void> | undefined => {
     const lastTag = text.lastIndexOf('<');
     sinceTag = lastTag < 0 ? sinceTag + text.length : text.length - lastTag;
-    if (sinceTag > maxText) throw new LimitError(`${name} has text longer than ${maxText - TEXT_SLACK} characters without markup: a cell over IMPORT_MAX_CELL_CHARS, or a decompression bomb`);
+    if (sinceTag > maxText)
+      throw new LimitError(
+        `${name} has text longer than ${maxText - TEXT_SLACK} characters without markup: a cell over IMPORT_MAX_CELL_CHARS, or a decompression bomb`,
+      );
     parser.write(text);
     if (xmlError) throw xmlError;
     if (part.held.length === 0) return undefined;
@@ -92,10 +97,17 @@ function resolveTarget(target: string): string {
  * ZIP is checked and inflated under a byte budget, each XML part is parsed as a stream, and rows
  * beyond `rowBudget` stop the read. Returns the sheet names.
  */
-export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<string[]> {
+export async function readXlsx(
+  file: string,
+  limits: ImportLimits,
+  rowBudget: { left: number },
+  sink: RowSink,
+  onBytes?: (n: number) => void,
+): Promise<string[]> {
   const size = (await stat(file)).size;
   if (size === 0) throw new UnreadableFileError(file, 'the file is empty');
-  if (size > limits.maxFileBytes) throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
+  if (size > limits.maxFileBytes)
+    throw new UnreadableFileError(file, `the file is ${mib(size)}; the limit is ${mib(limits.maxFileBytes)} (IMPORT_MAX_FILE_MB)`);
   const fh = await open(file, 'r');
   try {
     return await readWorkbook(file, fileSource(fh, size), limits, rowBudget, sink, onBytes);
@@ -104,15 +116,27 @@ export async function readXlsx(file: string, limits: ImportLimits, rowBudget: { 
   }
 }
 
-async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink, onBytes?: (n: number) => void): Promise<string[]> {
+async function readWorkbook(
+  file: string,
+  src: ZipSource,
+  limits: ImportLimits,
+  rowBudget: { left: number },
+  sink: RowSink,
+  onBytes?: (n: number) => void,
+): Promise<string[]> {
   const head = await src.read(0, 8);
   if (isOle(head)) {
     // Note: only an OLE file is read whole (it is refused either way; this says why).
     const buf = await src.read(0, src.size);
-    if (isEncryptedOoxml(buf)) throw new UnreadableFileError(file, 'the workbook is encrypted (protected with a password to open); remove the password to open (Excel: File › Info › Protect Workbook › Encrypt with Password; WPS: 文件 › 文档加密), save, and import that');
+    if (isEncryptedOoxml(buf))
+      throw new UnreadableFileError(
+        file,
+        'the workbook is encrypted (protected with a password to open); remove the password to open (Excel: File › Info › Protect Workbook › Encrypt with Password; WPS: 文件 › 文档加密), save, and import that',
+      );
     throw new UnreadableFileError(file, 'this is an old Excel 97–2003 (.xls) file or another OLE document; save it as .xlsx (Excel Workbook) and import that');
   }
-  if (head.length < 4 || head.readUInt32LE(0) !== 0x04034b50) throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
+  if (head.length < 4 || head.readUInt32LE(0) !== 0x04034b50)
+    throw new UnreadableFileError(file, 'not an .xlsx workbook (it does not start like a ZIP archive)');
   let entries: Map<string, ZipEntry>;
   try {
     entries = await readZipDirectory(src);
@@ -121,7 +145,10 @@ async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, 
   }
   const declared = [...entries.values()].reduce((n, e) => n + e.uncompressedSize, 0);
   if (declared > limits.maxInflatedBytes) {
-    throw new UnreadableFileError(file, `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`);
+    throw new UnreadableFileError(
+      file,
+      `inflates to ${mib(declared)}, more than the allowed ${mib(limits.maxInflatedBytes)} (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import`,
+    );
   }
   const part: Part = { entries, src, budget: { left: limits.maxInflatedBytes }, file, onBytes, held: [] };
 
@@ -129,18 +156,28 @@ async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, 
   const sheetRefs: { name: string; rid: string }[] = [];
   let date1904 = false;
   const maxText = limits.maxCellChars + TEXT_SLACK;
-  await parsePart(part, 'xl/workbook.xml', {
-    open: (tag) => {
-      if (tag.name === 'sheet') sheetRefs.push({ name: String(tag.attributes.name ?? ''), rid: String(tag.attributes['r:id'] ?? '') });
-      if (tag.name === 'workbookPr') date1904 = ['1', 'true'].includes(String(tag.attributes.date1904 ?? ''));
+  await parsePart(
+    part,
+    'xl/workbook.xml',
+    {
+      open: (tag) => {
+        if (tag.name === 'sheet') sheetRefs.push({ name: String(tag.attributes.name ?? ''), rid: String(tag.attributes['r:id'] ?? '') });
+        if (tag.name === 'workbookPr') date1904 = ['1', 'true'].includes(String(tag.attributes.date1904 ?? ''));
+      },
     },
-  }, maxText);
+    maxText,
+  );
   const targets = new Map<string, string>();
-  await parsePart(part, 'xl/_rels/workbook.xml.rels', {
-    open: (tag) => {
-      if (tag.name === 'Relationship') targets.set(String(tag.attributes.Id), resolveTarget(String(tag.attributes.Target)));
+  await parsePart(
+    part,
+    'xl/_rels/workbook.xml.rels',
+    {
+      open: (tag) => {
+        if (tag.name === 'Relationship') targets.set(String(tag.attributes.Id), resolveTarget(String(tag.attributes.Target)));
+      },
     },
-  }, maxText);
+    maxText,
+  );
 
   // Shared strings (kept: cells refer to them by index).
   const shared: string[] = [];
@@ -149,28 +186,33 @@ async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, 
     let inT = false;
     let inRph = false;
     let chars = 0;
-    await parsePart(part, 'xl/sharedStrings.xml', {
-      open: (tag) => {
-        if (tag.name === 'si') current = [];
-        else if (tag.name === 'rPh') inRph = true;
-        else if (tag.name === 't' && !inRph) inT = true;
+    await parsePart(
+      part,
+      'xl/sharedStrings.xml',
+      {
+        open: (tag) => {
+          if (tag.name === 'si') current = [];
+          else if (tag.name === 'rPh') inRph = true;
+          else if (tag.name === 't' && !inRph) inT = true;
+        },
+        close: (tag) => {
+          if (tag.name === 'si' && current) {
+            shared.push(current.join(''));
+            current = null;
+            chars = 0;
+          } else if (tag.name === 'rPh') inRph = false;
+          else if (tag.name === 't') inT = false;
+        },
+        text: (t) => {
+          if (inT && current) {
+            chars += t.length;
+            if (chars > limits.maxCellChars) throw new LimitError(`a text cell is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
+            current.push(t);
+          }
+        },
       },
-      close: (tag) => {
-        if (tag.name === 'si' && current) {
-          shared.push(current.join(''));
-          current = null;
-          chars = 0;
-        } else if (tag.name === 'rPh') inRph = false;
-        else if (tag.name === 't') inT = false;
-      },
-      text: (t) => {
-        if (inT && current) {
-          chars += t.length;
-          if (chars > limits.maxCellChars) throw new LimitError(`a text cell is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
-          current.push(t);
-        }
-      },
-    }, maxText);
+      maxText,
+    );
   }
 
   // Styles: which cell formats show dates.
@@ -179,20 +221,25 @@ async function readWorkbook(file: string, src: ZipSource, limits: ImportLimits, 
     const customDates = new Set<number>();
     let inCellXfs = false;
     let xfIndex = 0;
-    await parsePart(part, 'xl/styles.xml', {
-      open: (tag) => {
-        if (tag.name === 'numFmt' && isDateFormatCode(String(tag.attributes.formatCode ?? ''))) customDates.add(Number(tag.attributes.numFmtId));
-        if (tag.name === 'cellXfs') inCellXfs = true;
-        if (tag.name === 'xf' && inCellXfs) {
-          const id = Number(tag.attributes.numFmtId ?? 0);
-          if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(xfIndex);
-          xfIndex++;
-        }
+    await parsePart(
+      part,
+      'xl/styles.xml',
+      {
+        open: (tag) => {
+          if (tag.name === 'numFmt' && isDateFormatCode(String(tag.attributes.formatCode ?? ''))) customDates.add(Number(tag.attributes.numFmtId));
+          if (tag.name === 'cellXfs') inCellXfs = true;
+          if (tag.name === 'xf' && inCellXfs) {
+            const id = Number(tag.attributes.numFmtId ?? 0);
+            if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(xfIndex);
+            xfIndex++;
+          }
+        },
+        close: (tag) => {
+          if (tag.name === 'cellXfs') inCellXfs = false;
+        },
       },
-      close: (tag) => {
-        if (tag.name === 'cellXfs') inCellXfs = false;
-      },
-    }, maxText);
+      maxText,
+    );
   }
 
   if (sheetRefs.length === 0) throw new UnreadableFileError(file, 'the workbook has no sheets');
@@ -211,59 +258,78 @@ interface SheetContext {
   maxText: number;
 }
 
-async function readSheet(part: Part, name: string, target: string, context: SheetContext, limits: ImportLimits, rowBudget: { left: number }, sink: RowSink): Promise<void> {
+async function readSheet(
+  part: Part,
+  name: string,
+  target: string,
+  context: SheetContext,
+  limits: ImportLimits,
+  rowBudget: { left: number },
+  sink: RowSink,
+): Promise<void> {
   let row: RawRow | null = null;
   let seenHeader = false;
   let nextRow = 1;
   let nextCol = 0;
   let cell: { col: number; t: string; s: number; v: string[]; inV: boolean; inIs: boolean; inT: boolean; formula: boolean; chars: number } | null = null;
   try {
-    await parsePart(part, target, {
-      open: (tag) => {
-        const a = tag.attributes;
-        if (tag.name === 'row') {
-          const r = a.r ? Number(a.r) : nextRow;
-          row = { rowNumber: r, cells: [] };
-          nextRow = r + 1;
-          nextCol = 0;
-        } else if (tag.name === 'c' && row) {
-          const col = a.r ? columnIndex(String(a.r)) : nextCol;
-          nextCol = col + 1;
-          // Note: cells beyond MAX_COLUMNS are skipped, so a sheet of millions of tiny cells stays small.
-          cell = col < MAX_COLUMNS ? { col, t: String(a.t ?? 'n'), s: Number(a.s ?? 0), v: [], inV: false, inIs: false, inT: false, formula: false, chars: 0 } : null;
-        } else if (cell) {
-          if (tag.name === 'v') cell.inV = true;
-          else if (tag.name === 'is') cell.inIs = true;
-          else if (tag.name === 't' && cell.inIs) cell.inT = true;
-          else if (tag.name === 'f') cell.formula = true;
-        }
-      },
-      text: (t) => {
-        if (cell && (cell.inV || cell.inT)) {
-          cell.chars += t.length;
-          if (cell.chars > limits.maxCellChars) throw new LimitError(`a cell in row ${(row as RawRow | null)?.rowNumber} is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`);
-          cell.v.push(t);
-        }
-      },
-      close: (tag) => {
-        if (tag.name === 'v' && cell) cell.inV = false;
-        else if (tag.name === 't' && cell) cell.inT = false;
-        else if (tag.name === 'is' && cell) cell.inIs = false;
-        else if (tag.name === 'c' && cell && row) {
-          const raw = toRawCell(cell, context);
-          if (raw) row.cells[cell.col] = raw;
-          cell = null;
-        } else if (tag.name === 'row' && row) {
-          if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
-            if (seenHeader && --rowBudget.left < 0) throw new LimitError(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
-            seenHeader = true;
-            const held = sink(part.file, name, row);
-            if (held) part.held.push(held);
+    await parsePart(
+      part,
+      target,
+      {
+        open: (tag) => {
+          const a = tag.attributes;
+          if (tag.name === 'row') {
+            const r = a.r ? Number(a.r) : nextRow;
+            row = { rowNumber: r, cells: [] };
+            nextRow = r + 1;
+            nextCol = 0;
+          } else if (tag.name === 'c' && row) {
+            const col = a.r ? columnIndex(String(a.r)) : nextCol;
+            nextCol = col + 1;
+            // Note: cells beyond MAX_COLUMNS are skipped, so a sheet of millions of tiny cells stays small.
+            cell =
+              col < MAX_COLUMNS
+                ? { col, t: String(a.t ?? 'n'), s: Number(a.s ?? 0), v: [], inV: false, inIs: false, inT: false, formula: false, chars: 0 }
+                : null;
+          } else if (cell) {
+            if (tag.name === 'v') cell.inV = true;
+            else if (tag.name === 'is') cell.inIs = true;
+            else if (tag.name === 't' && cell.inIs) cell.inT = true;
+            else if (tag.name === 'f') cell.formula = true;
           }
-          row = null;
-        }
+        },
+        text: (t) => {
+          if (cell && (cell.inV || cell.inT)) {
+            cell.chars += t.length;
+            if (cell.chars > limits.maxCellChars)
+              throw new LimitError(
+                `a cell in row ${(row as RawRow | null)?.rowNumber} is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS)`,
+              );
+            cell.v.push(t);
+          }
+        },
+        close: (tag) => {
+          if (tag.name === 'v' && cell) cell.inV = false;
+          else if (tag.name === 't' && cell) cell.inT = false;
+          else if (tag.name === 'is' && cell) cell.inIs = false;
+          else if (tag.name === 'c' && cell && row) {
+            const raw = toRawCell(cell, context);
+            if (raw) row.cells[cell.col] = raw;
+            cell = null;
+          } else if (tag.name === 'row' && row) {
+            if (row.cells.some((c) => c && (c.text.trim() !== '' || c.uncalculated))) {
+              if (seenHeader && --rowBudget.left < 0) throw new LimitError(`more than ${limits.maxRows} rows in this import (IMPORT_MAX_ROWS)`);
+              seenHeader = true;
+              const held = sink(part.file, name, row);
+              if (held) part.held.push(held);
+            }
+            row = null;
+          }
+        },
       },
-    }, context.maxText);
+      context.maxText,
+    );
   } catch (e) {
     if (e instanceof UnreadableFileError) throw new UnreadableFileError(part.file, `sheet "${name}": ${e.message.slice(part.file.length + 2)}`);
     throw e;

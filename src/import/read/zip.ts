@@ -81,7 +81,10 @@ export async function readZipDirectory(src: ZipSource): Promise<Map<string, ZipE
     // Note: part names are case-insensitive (OPC); Excel refuses a package holding one name twice,
     // and which copy a reader takes is arbitrary, so the file could mean two different things.
     const twin = folded.get(entry.name.toLowerCase());
-    if (twin !== undefined) throw new ZipError(`the archive holds two entries named ${entry.name}${twin === entry.name ? '' : ` and ${twin}`} (Excel refuses such a file: save the workbook again from Excel or WPS)`);
+    if (twin !== undefined)
+      throw new ZipError(
+        `the archive holds two entries named ${entry.name}${twin === entry.name ? '' : ` and ${twin}`} (Excel refuses such a file: save the workbook again from Excel or WPS)`,
+      );
     entries.set(entry.name, entry);
     folded.set(entry.name.toLowerCase(), entry.name);
     p += 46 + nameLen + extraLen + commentLen;
@@ -95,7 +98,13 @@ export async function readZipDirectory(src: ZipSource): Promise<Map<string, ZipE
  * read from the source a slice at a time. When `onChunk` returns a promise (its consumer is
  * busy), inflating pauses until it settles.
  */
-export async function inflateEntry(src: ZipSource, entry: ZipEntry, budget: { left: number }, onChunk: (chunk: Buffer) => void | Promise<void>, onCompressed?: (bytes: number) => void): Promise<void> {
+export async function inflateEntry(
+  src: ZipSource,
+  entry: ZipEntry,
+  budget: { left: number },
+  onChunk: (chunk: Buffer) => void | Promise<void>,
+  onCompressed?: (bytes: number) => void,
+): Promise<void> {
   const p = entry.localHeaderOffset;
   const header = await src.read(p, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG) throw new ZipError(`corrupt local header of ${entry.name}`);
@@ -104,7 +113,8 @@ export async function inflateEntry(src: ZipSource, entry: ZipEntry, budget: { le
   if (end > src.size) throw new ZipError(`${entry.name} is cut off (truncated file)`);
   const take = (chunk: Buffer) => {
     budget.left -= chunk.length;
-    if (budget.left < 0) throw new ZipError('inflates to more than the allowed size (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import');
+    if (budget.left < 0)
+      throw new ZipError('inflates to more than the allowed size (IMPORT_MAX_INFLATED_MB): a decompression bomb, or a workbook too large to import');
     return onChunk(chunk);
   };
   if (entry.method === 0) {

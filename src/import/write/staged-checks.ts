@@ -1,15 +1,15 @@
-import { missingReferenceRule } from '../check.js';
-import type { CheckContext, RefKind, RowView } from '../sheet-spec.js';
-import type { ParsedSheet } from '../parse/rows.js';
-import type { ProblemLog } from '../problems.js';
-import { SHEETS } from '../sheets.js';
 import { AreaKind } from '../../area/area.enums.js';
+import { landedFlowWarning } from '../../fund-flow/fund-flow.rules.js';
+import { Stage } from '../../project/project.enums.js';
 import { HOST_KINDS, projectHostRule } from '../../project/project.rules.js';
 import { projectStageSheet } from '../../project/project.sheet.js';
-import { Stage } from '../../project/project.enums.js';
-import { landedFlowWarning } from '../../fund-flow/fund-flow.rules.js';
+import { missingReferenceRule } from '../check.js';
+import type { ParsedSheet } from '../parse/rows.js';
+import type { ProblemLog } from '../problems.js';
+import type { CheckContext, RefKind, RowView } from '../sheet-spec.js';
+import { SHEETS } from '../sheets.js';
 import type { Sql } from './sql.js';
-import { stagingTable, type Staging } from './staging.js';
+import { type Staging, stagingTable } from './staging.js';
 
 const P = stagingTable('projects');
 const S = stagingTable('project_stages');
@@ -40,7 +40,11 @@ async function fileKeys(sql: Sql, sheets: ParsedSheet[]): Promise<void> {
   add('programmes', 'code');
   for (let i = 0; i < keys.length; i += 20_000) {
     const batch = keys.slice(i, i + 20_000);
-    await sql.query('insert into import_key (kind, code, area_kind) select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing', [batch.map((k) => k.kind), batch.map((k) => k.code), batch.map((k) => k.areaKind)]);
+    await sql.query('insert into import_key (kind, code, area_kind) select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing', [
+      batch.map((k) => k.kind),
+      batch.map((k) => k.code),
+      batch.map((k) => k.areaKind),
+    ]);
   }
 }
 
@@ -100,10 +104,14 @@ async function markInvalid(sql: Sql): Promise<void> {
  */
 export async function checkStaged(sql: Sql, staging: Staging, sheets: ParsedSheet[], log: ProblemLog): Promise<void> {
   if (staging.rows === 0) return;
-  await sql.query(`create temp table import_problem (id bigserial primary key, sheet_ord int, seq bigint, ord int, src int, row int, key text, value text, rule text, warning boolean) on commit drop`);
+  await sql.query(
+    `create temp table import_problem (id bigserial primary key, sheet_ord int, seq bigint, ord int, src int, row int, key text, value text, rule text, warning boolean) on commit drop`,
+  );
   await fileKeys(sql, sheets);
   // The signing date of every project the staged rows name: the file's first row of it, else the registry's.
-  await sql.query(`create temp table import_signed on commit drop as select distinct on (code) code, signed_on from ${P} where code is not null order by code, seq`);
+  await sql.query(
+    `create temp table import_signed on commit drop as select distinct on (code) code, signed_on from ${P} where code is not null order by code, seq`,
+  );
   await sql.query(
     `insert into import_signed (code, signed_on)
      select p.code, p.signed_on::text from project p
@@ -143,7 +151,10 @@ export async function checkStaged(sql: Sql, staging: Staging, sheets: ParsedShee
     ),
   );
   await sql.query(reference('projects', 4, 'programme_code', 'programmes', 'programme', 'code', missing('programme', 's.programme_code')));
-  for (const [kind, t] of [['project_stages', S], ['fund_flows', F]] as const) {
+  for (const [kind, t] of [
+    ['project_stages', S],
+    ['fund_flows', F],
+  ] as const) {
     await sql.query(
       problems(
         ord(kind),
@@ -188,7 +199,8 @@ async function checkStageOrder(sql: Sql): Promise<void> {
     for (const g of groups) {
       signed.set(String(g.code), String(g.signed_on));
       registered.set(String(g.code), g.existing as { stage: Stage; reachedOn: string }[]);
-      for (const r of g.rows as StageRow[]) if (!r.invalid) views.push({ values: { project_code: g.code, stage: r.stage, reached_on: r.reachedOn }, given: STAGE_GIVEN, at: r });
+      for (const r of g.rows as StageRow[])
+        if (!r.invalid) views.push({ values: { project_code: g.code, stage: r.stage, reached_on: r.reachedOn }, given: STAGE_GIVEN, at: r });
     }
     const ctx = {
       project: (code: string) => (signed.has(code) ? { signedOn: signed.get(code)! } : undefined),
@@ -200,7 +212,11 @@ async function checkStageOrder(sql: Sql): Promise<void> {
     });
     if (found.length > 0) {
       await sql.query(
-        problems(ord('project_stages'), 2, `select seq, src, row, 'reached_on' as key, null as value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) as u(seq, src, row, rule)`),
+        problems(
+          ord('project_stages'),
+          2,
+          `select seq, src, row, 'reached_on' as key, null as value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) as u(seq, src, row, rule)`,
+        ),
         [found.map((f) => f.seq), found.map((f) => f.src), found.map((f) => f.row), found.map((f) => f.rule)],
       );
     }
@@ -241,12 +257,21 @@ async function warnLandedFlows(sql: Sql): Promise<void> {
     const page = await sql.query('select * from import_landed where seq > $1 order by seq limit 5000', [after]);
     if (page.length === 0) return;
     const found = page.flatMap((f) => {
-      const rule = landedFlowWarning({ kind: String(f.kind), occurredOn: String(f.occurred_on) }, String(f.project_code), f.stages as { stage: string; reachedOn: string }[]);
+      const rule = landedFlowWarning(
+        { kind: String(f.kind), occurredOn: String(f.occurred_on) },
+        String(f.project_code),
+        f.stages as { stage: string; reachedOn: string }[],
+      );
       return rule ? [{ seq: Number(f.seq), src: Number(f.src), row: Number(f.row), value: String(f.shown), rule }] : [];
     });
     if (found.length > 0) {
       await sql.query(
-        problems(ord('fund_flows'), 3, `select seq, src, row, 'kind' as key, value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[]) as u(seq, src, row, value, rule)`, true),
+        problems(
+          ord('fund_flows'),
+          3,
+          `select seq, src, row, 'kind' as key, value, rule from unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[]) as u(seq, src, row, value, rule)`,
+          true,
+        ),
         [found.map((f) => f.seq), found.map((f) => f.src), found.map((f) => f.row), found.map((f) => f.value), found.map((f) => f.rule)],
       );
     }
@@ -266,7 +291,15 @@ async function logProblems(sql: Sql, staging: Staging, log: ProblemLog): Promise
     if (page.length === 0) return;
     for (const p of page) {
       const source = staging.sources[Number(p.src)]!;
-      log.add({ severity: p.warning ? 'warning' : 'error', file: source.file, sheet: source.sheet, row: Number(p.row), column: source.headers[p.key] ?? p.key, value: p.value ?? null, rule: p.rule });
+      log.add({
+        severity: p.warning ? 'warning' : 'error',
+        file: source.file,
+        sheet: source.sheet,
+        row: Number(p.row),
+        column: source.headers[p.key] ?? p.key,
+        value: p.value ?? null,
+        rule: p.rule,
+      });
     }
     const last = page[page.length - 1]!;
     after = [Number(last.sheet_ord), Number(last.seq), Number(last.id)];

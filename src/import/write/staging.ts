@@ -68,7 +68,9 @@ export class Staging implements RowStash {
     const staged = specs.filter((s) => STAGED_KINDS.includes(s.name));
     for (const spec of staged) {
       const columns = spec.columns.map((c) => `"${c.key}" ${stagedType(c.type)}`).join(', ');
-      await client.query(`create temp table ${stagingTable(spec.name)} (seq bigint primary key, src int not null, row int not null, invalid boolean not null, raw jsonb, ${columns}) on commit drop`);
+      await client.query(
+        `create temp table ${stagingTable(spec.name)} (seq bigint primary key, src int not null, row int not null, invalid boolean not null, raw jsonb, ${columns}) on commit drop`,
+      );
     }
     await client.query(`create temp table import_source (src int primary key, file text, sheet text, kind text) on commit drop`);
     return new Staging(client, staged, rowRules);

@@ -1,5 +1,5 @@
-import type { SheetRow } from '../parse/rows.js';
 import { compareYuan } from '../../common/decimal.js';
+import type { SheetRow } from '../parse/rows.js';
 import { batchSize, type Sql } from './sql.js';
 
 /** A row to write: its natural key (as a string), and the columns the file gives. */
@@ -90,7 +90,10 @@ export async function upsert(sql: Sql, spec: TableSpec, rows: Incoming[], onProg
       return `(${cells.join(', ')})`;
     });
     const cols = spec.timestamps ? [...columns, 'created_at', 'updated_at'] : columns;
-    const inserted = await sql.query(`insert into ${spec.table} (${cols.join(', ')}) values ${tuples.join(', ')} returning id, ${spec.keyCols.join(', ')}`, params);
+    const inserted = await sql.query(
+      `insert into ${spec.table} (${cols.join(', ')}) values ${tuples.join(', ')} returning id, ${spec.keyCols.join(', ')}`,
+      params,
+    );
     for (const row of inserted) result.ids.set(keyOf(row, spec.keyCols), Number(row.id));
     result.created += batch.length;
     onProgress?.(batch.length);

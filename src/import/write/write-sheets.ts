@@ -1,6 +1,6 @@
 import type { ParsedSheet, SheetRow } from '../parse/rows.js';
 import type { Sql } from './sql.js';
-import { cols, upsert, type Incoming, type TableSpec, type UpsertResult } from './upsert.js';
+import { cols, type Incoming, type TableSpec, upsert, type UpsertResult } from './upsert.js';
 import { programmeColumn, writeIndicatorSheets, writeProgrammeSheets } from './write-indicators.js';
 
 /** Counts per sheet after writing. */
@@ -59,19 +59,30 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     if (rowsOf(sheet).length > 0) summaries.push({ sheet, created: r.created, updated: r.updated, unchanged: r.unchanged, rejected: 0 });
   };
   const run = async (spec: TableSpec, rows: Incoming[]) => upsert(sql, spec, rows, progress);
-  const idOf = (map: Map<string, number>, key: unknown) => (key ? map.get(String(key)) ?? null : null);
+  const idOf = (map: Map<string, number>, key: unknown) => (key ? (map.get(String(key)) ?? null) : null);
 
   // Areas, level by level so parents exist before their children.
   const areaRows = rowsOf('areas');
   const areaTotal = { created: 0, updated: 0, unchanged: 0 };
   for (const level of [0, 1, 2]) {
     const rows = areaRows.filter((r) => AREA_LEVEL[String(r.values.kind)] === level);
-    const parents = await ids.load('area', 'code', rows.map((r) => String(r.values.parent_code ?? '')));
+    const parents = await ids.load(
+      'area',
+      'code',
+      rows.map((r) => String(r.values.parent_code ?? '')),
+    );
     const res = await run(
       { table: 'area', keyCols: ['code'], timestamps: true },
       rows.map((r) => ({
         key: String(r.values.code),
-        cols: { ...cols(r, { code: 'code', name: 'name', kind: 'kind', mountain: 'mountain', scenic_grade: 'scenic_grade', source: 'source' }, { mountain: false, scenic_grade: 'NONE' }), ...(r.given.has('parent_code') ? { parent_id: idOf(parents, r.values.parent_code) } : {}) },
+        cols: {
+          ...cols(
+            r,
+            { code: 'code', name: 'name', kind: 'kind', mountain: 'mountain', scenic_grade: 'scenic_grade', source: 'source' },
+            { mountain: false, scenic_grade: 'NONE' },
+          ),
+          ...(r.given.has('parent_code') ? { parent_id: idOf(parents, r.values.parent_code) } : {}),
+        },
       })),
     );
     ids.remember('area', res.ids);
@@ -84,7 +95,10 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
 
   const enterprises = await run(
     { table: 'enterprise', keyCols: ['credit_code'], timestamps: true },
-    rowsOf('enterprises').map((r) => ({ key: String(r.values.credit_code), cols: cols(r, { credit_code: 'credit_code', name: 'name', ownership: 'ownership', tags: 'tags', source: 'source' }, { tags: [] }) })),
+    rowsOf('enterprises').map((r) => ({
+      key: String(r.values.credit_code),
+      cols: cols(r, { credit_code: 'credit_code', name: 'name', ownership: 'ownership', tags: 'tags', source: 'source' }, { tags: [] }),
+    })),
   );
   ids.remember('enterprise', enterprises.ids);
   record('enterprises', enterprises);
@@ -93,8 +107,16 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   release('programmes', 'programme_documents', 'programme_events');
 
   const pairingRows = rowsOf('pairings');
-  const pAreas = await ids.load('area', 'code', pairingRows.flatMap((r) => [r.values.lead_area_code, r.values.partner_area_code].map((v) => String(v ?? ''))));
-  const pEnts = await ids.load('enterprise', 'credit_code', pairingRows.flatMap((r) => [r.values.lead_credit_code, r.values.partner_credit_code].map((v) => String(v ?? ''))));
+  const pAreas = await ids.load(
+    'area',
+    'code',
+    pairingRows.flatMap((r) => [r.values.lead_area_code, r.values.partner_area_code].map((v) => String(v ?? ''))),
+  );
+  const pEnts = await ids.load(
+    'enterprise',
+    'credit_code',
+    pairingRows.flatMap((r) => [r.values.lead_credit_code, r.values.partner_credit_code].map((v) => String(v ?? ''))),
+  );
   const pProgramme = await programmeColumn(sql, pairingRows);
   const side = (r: SheetRow, s: 'lead' | 'partner') =>
     r.given.has(`${s}_area_code`) || r.given.has(`${s}_credit_code`)
@@ -104,7 +126,12 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
     { table: 'pairing', keyCols: ['code'], timestamps: true },
     pairingRows.map((r) => ({
       key: String(r.values.code),
-      cols: { ...cols(r, { code: 'code', scheme: 'scheme', start_date: 'start_date', end_date: 'end_date', note: 'note', source: 'source' }), ...side(r, 'lead'), ...side(r, 'partner'), ...pProgramme(r) },
+      cols: {
+        ...cols(r, { code: 'code', scheme: 'scheme', start_date: 'start_date', end_date: 'end_date', note: 'note', source: 'source' }),
+        ...side(r, 'lead'),
+        ...side(r, 'partner'),
+        ...pProgramme(r),
+      },
     })),
   );
   ids.remember('pairing', pairings.ids);
@@ -112,7 +139,11 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   release('pairings');
 
   const incomeRows = rowsOf('collective_incomes');
-  const incomeVillages = await ids.load('area', 'code', incomeRows.map((r) => String(r.values.village_code)));
+  const incomeVillages = await ids.load(
+    'area',
+    'code',
+    incomeRows.map((r) => String(r.values.village_code)),
+  );
   const money = ['operating_income', 'business_income', 'contracting_income', 'investment_income', 'subsidy_income', 'other_income'];
   const incomes = await run(
     { table: 'collective_income', keyCols: ['village_id', 'year'], decimalCols: money, timestamps: true },
@@ -128,8 +159,16 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
   release('collective_incomes');
 
   const shopRows = rowsOf('workshops');
-  const shopVillages = await ids.load('area', 'code', shopRows.map((r) => String(r.values.village_code)));
-  const shopHosts = await ids.load('enterprise', 'credit_code', shopRows.map((r) => String(r.values.host_credit_code ?? '')));
+  const shopVillages = await ids.load(
+    'area',
+    'code',
+    shopRows.map((r) => String(r.values.village_code)),
+  );
+  const shopHosts = await ids.load(
+    'enterprise',
+    'credit_code',
+    shopRows.map((r) => String(r.values.host_credit_code ?? '')),
+  );
   const shopProgramme = await programmeColumn(sql, shopRows);
   const workshops = await run(
     { table: 'workshop', keyCols: ['village_id', 'name'], decimalCols: ['income_gain_per_person'], timestamps: true },
@@ -139,7 +178,19 @@ export async function writeSheets(sql: Sql, sheets: ParsedSheet[], progress: (n:
         key: `${villageId}|${r.values.name}`,
         cols: {
           village_id: villageId,
-          ...cols(r, { name: 'name', type: 'type', opened_on: 'opened_on', jobs_created: 'jobs_created', low_income_jobs: 'low_income_jobs', income_gain_per_person: 'income_gain_per_person', source: 'source' }, { jobs_created: 0, low_income_jobs: 0 }),
+          ...cols(
+            r,
+            {
+              name: 'name',
+              type: 'type',
+              opened_on: 'opened_on',
+              jobs_created: 'jobs_created',
+              low_income_jobs: 'low_income_jobs',
+              income_gain_per_person: 'income_gain_per_person',
+              source: 'source',
+            },
+            { jobs_created: 0, low_income_jobs: 0 },
+          ),
           ...(r.given.has('host_credit_code') ? { host_enterprise_id: idOf(shopHosts, r.values.host_credit_code) } : {}),
           ...shopProgramme(r),
         },

@@ -1,7 +1,7 @@
 import { Stage } from '../../project/project.enums.js';
 import { removeOtherFlows } from '../replace-flows.js';
 import type { Sql } from './sql.js';
-import { stagingTable, type Staging } from './staging.js';
+import { type Staging, stagingTable } from './staging.js';
 import type { SheetSummary } from './write-sheets.js';
 
 /** One column a staged kind writes: its expression over the staging row `s` (and the joins), and the sheet key that gives it. */
@@ -50,11 +50,7 @@ export const STAGED_WRITES: StagedWrite[] = [
     table: 'project_stage',
     conflict: ['project_id', 'stage'],
     from: `${stagingTable('project_stages')} s join project p on p.code = s.project_code`,
-    columns: [
-      { column: 'project_id', expr: 'p.id' },
-      { column: 'stage', expr: 's.stage' },
-      given('reached_on', 'reached_on', 's.reached_on::date'),
-    ],
+    columns: [{ column: 'project_id', expr: 'p.id' }, { column: 'stage', expr: 's.stage' }, given('reached_on', 'reached_on', 's.reached_on::date')],
     timestamps: false,
   },
   {
@@ -109,7 +105,12 @@ function upsertSql(w: StagedWrite, columns: WrittenColumn[]): string {
  * `replaceProjectFlows`, the other flows of their projects are deleted: replace-flows.ts). Counts
  * created / updated / unchanged.
  */
-export async function writeStaged(sql: Sql, staging: Staging, progress: (n: number) => void, options: { replaceProjectFlows?: boolean } = {}): Promise<SheetSummary[]> {
+export async function writeStaged(
+  sql: Sql,
+  staging: Staging,
+  progress: (n: number) => void,
+  options: { replaceProjectFlows?: boolean } = {},
+): Promise<SheetSummary[]> {
   const summaries: SheetSummary[] = [];
   if (staging.rows === 0) return summaries;
   await sql.query('create temp table import_touched (kind text, id int) on commit drop');
@@ -141,7 +142,13 @@ export async function writeStaged(sql: Sql, staging: Staging, progress: (n: numb
     }
     if (w.kind === 'projects') await impliedSigned(sql);
     progress(total);
-    const summary: SheetSummary = { sheet: w.kind, created: counts.created, updated: counts.updated, unchanged: total - counts.created - counts.updated, rejected: 0 };
+    const summary: SheetSummary = {
+      sheet: w.kind,
+      created: counts.created,
+      updated: counts.updated,
+      unchanged: total - counts.created - counts.updated,
+      rejected: 0,
+    };
     if (w.kind === 'fund_flows' && options.replaceProjectFlows) {
       const replaced = await removeOtherFlows(sql);
       Object.assign(summary, { replacedProjects: replaced.projects, removed: replaced.removed });

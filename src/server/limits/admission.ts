@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
 import type { RequestContext } from '../../common/context.js';
 import type { LimitConfig } from './config.js';
@@ -47,7 +47,13 @@ export class AdmissionControl {
 
   /** Requests past the HTTP gate, waiting for it, executing, and their node weight (for tests and monitoring). */
   get load(): { active: number; waiting: number; executing: number; nodesInFlight: number; waitingForNodes: number } {
-    return { active: this.active, waiting: this.waiting.length, executing: this.executing, nodesInFlight: this.nodesInFlight, waitingForNodes: this.budgetQueue.length };
+    return {
+      active: this.active,
+      waiting: this.waiting.length,
+      executing: this.executing,
+      nodesInFlight: this.nodesInFlight,
+      waitingForNodes: this.budgetQueue.length,
+    };
   }
 
   /** The HTTP gate (Express middleware, after body parsing). */
@@ -151,7 +157,7 @@ export class AdmissionControl {
 
   /** Admits waiting operations that fit, oldest first (a small one may pass a large one that does not fit yet). */
   private pumpBudget(): void {
-    for (let i = 0; i < this.budgetQueue.length; ) {
+    for (let i = 0; i < this.budgetQueue.length;) {
       const entry = this.budgetQueue[i];
       if (this.fits(entry.weight)) {
         this.budgetQueue.splice(i, 1);
@@ -169,8 +175,7 @@ export class AdmissionControl {
    */
   plugin(maxNodes: number): ApolloServerPlugin<RequestContext> {
     // Note: `this` inside the hooks below is the hooks object, so the admission is reached through arrows.
-    const acquire = (weight: number, deadline: number | undefined) =>
-      this.acquireNodes(weight, deadline ?? performance.now() + this.limits.queueTimeoutMs);
+    const acquire = (weight: number, deadline: number | undefined) => this.acquireNodes(weight, deadline ?? performance.now() + this.limits.queueTimeoutMs);
     return {
       async requestDidStart() {
         let release: (() => void) | undefined;

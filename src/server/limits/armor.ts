@@ -31,7 +31,10 @@ function rejectWith(code: LimitCode, what: string) {
  * plugin hook (the client gets an internal error). graphql-js has the same count built into its
  * parser (`parseOptions.maxTokens`): parsing stops at the limit, nothing is parsed twice.
  */
-export function armorProtection(limits: LimitConfig, opts: { suggestions: boolean }): { plugins: ApolloServerPlugin<RequestContext>[]; validationRules: ValidationRule[] } {
+export function armorProtection(
+  limits: LimitConfig,
+  opts: { suggestions: boolean },
+): { plugins: ApolloServerPlugin<RequestContext>[]; validationRules: ValidationRule[] } {
   const config: ArmorConfig = {
     maxTokens: { enabled: false },
     maxDepth: {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import express, { type Request, type RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { LimitConfig } from './config.js';
 import { LimitCode, refuse } from './errors.js';
 import { CoalescingRateLimiter, type RateDecision } from './rate.js';

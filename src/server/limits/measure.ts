@@ -1,4 +1,4 @@
-import { getOperationAST, Kind, Lexer, parse, Source, TokenKind, validate, type GraphQLSchema } from 'graphql';
+import { getOperationAST, type GraphQLSchema, Kind, Lexer, parse, Source, TokenKind, validate } from 'graphql';
 import { armorMeasureRules } from './armor.js';
 import { countNodes } from './nodes.js';
 

@@ -1,20 +1,20 @@
 import {
-  getNamedType,
-  isInterfaceType,
-  isObjectType,
-  Kind,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  getNamedType,
   type GraphQLNamedType,
   type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
-import { BadInputError, type InputProblem } from '../../common/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/connection.js';
+import { BadInputError, type InputProblem } from '../../common/errors.js';
 
 /** A page size out of 1…MAX_PAGE_SIZE: the argument, the response path of its field, the value. */
 export interface BadPageSize {
@@ -121,7 +121,12 @@ export function countNodes(schema: GraphQLSchema, document: DocumentNode, operat
     return total;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   const nodes = root ? walk(operation.selectionSet, root, '') : 0n;
   return { nodes, badPageSizes };
 }
@@ -134,7 +139,9 @@ export const pageSizeRule: ValidationRule = (context) => ({
   Field(node, _key, _parent, _path, ancestors) {
     const def = context.getFieldDef();
     if (!def || !isConnectionField(def, getNamedType(def.type))) return;
-    const names = [...ancestors, node].filter((a): a is FieldNode => !Array.isArray(a) && (a as FieldNode).kind === Kind.FIELD).map((f) => f.alias?.value ?? f.name.value);
+    const names = [...ancestors, node]
+      .filter((a): a is FieldNode => !Array.isArray(a) && (a as FieldNode).kind === Kind.FIELD)
+      .map((f) => f.alias?.value ?? f.name.value);
     for (const arg of node.arguments ?? []) {
       if ((arg.name.value !== 'first' && arg.name.value !== 'last') || arg.value.kind !== Kind.INT) continue;
       const value = Number(arg.value.value);

@@ -6,7 +6,14 @@ import { sqlRows } from '../../db/sql.js';
  * trigger that recomputes funds and tiers at commit (`rollup_flush`, which calls the first two
  * refreshes), and each rollup's recomputation.
  */
-export const ROLLUP_FUNCTIONS = ['rollup_flush', 'fund_rollup_refresh', 'tier_rollup_refresh', 'workshop_rollup_refresh', 'income_rollup_refresh', 'area_ancestry_refresh'] as const;
+export const ROLLUP_FUNCTIONS = [
+  'rollup_flush',
+  'fund_rollup_refresh',
+  'tier_rollup_refresh',
+  'workshop_rollup_refresh',
+  'income_rollup_refresh',
+  'area_ancestry_refresh',
+] as const;
 
 /** What `/metrics` reads from the database at each scrape. */
 export interface DatabaseFigures {
@@ -51,6 +58,12 @@ export async function readDatabaseFigures(orm: MikroORM): Promise<DatabaseFigure
   return {
     rollups: rollups.map((r) => ({ name: r.name, calls: Number(r.calls), totalMs: Number(r.total_ms) })),
     tracking: Boolean(rollups[0]?.tracking),
-    imports: { runs: Number(i.runs), created: Number(i.created), updated: Number(i.updated), unchanged: Number(i.unchanged), lastAt: i.last_at === null ? null : Number(i.last_at) },
+    imports: {
+      runs: Number(i.runs),
+      created: Number(i.created),
+      updated: Number(i.updated),
+      unchanged: Number(i.unchanged),
+      lastAt: i.last_at === null ? null : Number(i.last_at),
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { replicasOf } from '../../db/replicas.js';
 import { LimitCode } from '../limits/errors.js';
-import { readDatabaseFigures, type DatabaseFigures } from './database.js';
+import { type DatabaseFigures, readDatabaseFigures } from './database.js';
 
 /** Label of a request whose operation was never resolved (refused before, or not GraphQL). */
 export const NO_OPERATION = 'none';
@@ -56,7 +56,12 @@ export class RegistryMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.refused = new Counter({ name: 'registry_requests_refused_total', help: 'Requests refused by a limit, by the limit\'s code (see README, Limits).', labelNames: ['limit'], registers });
+    this.refused = new Counter({
+      name: 'registry_requests_refused_total',
+      help: "Requests refused by a limit, by the limit's code (see README, Limits).",
+      labelNames: ['limit'],
+      registers,
+    });
     for (const code of Object.values(LimitCode)) this.refused.inc({ limit: code }, 0);
 
     const pools = () => this.pools();
@@ -121,7 +126,7 @@ export class RegistryMetrics {
     });
     new Gauge({
       name: 'registry_rollup_tracking_enabled',
-      help: "1 when PostgreSQL times functions (track_functions = pl), which the rollup maintenance figures need.",
+      help: '1 when PostgreSQL times functions (track_functions = pl), which the rollup maintenance figures need.',
       registers,
       collect() {
         this.set(figures()?.tracking ? 1 : 0);
@@ -142,10 +147,10 @@ export class RegistryMetrics {
       });
     rollup(
       'registry_rollup_maintenance_seconds_total',
-      'Time spent in the rollup triggers\' functions since PostgreSQL\'s statistics were reset (pg_stat_user_functions.total_time; rollup_flush is the deferred recomputation of funds and tiers at commit and includes fund_rollup_refresh and tier_rollup_refresh).',
+      "Time spent in the rollup triggers' functions since PostgreSQL's statistics were reset (pg_stat_user_functions.total_time; rollup_flush is the deferred recomputation of funds and tiers at commit and includes fund_rollup_refresh and tier_rollup_refresh).",
       (r) => r.totalMs / 1000,
     );
-    rollup('registry_rollup_maintenance_calls_total', 'Calls of the rollup triggers\' functions (pg_stat_user_functions.calls).', (r) => r.calls);
+    rollup('registry_rollup_maintenance_calls_total', "Calls of the rollup triggers' functions (pg_stat_user_functions.calls).", (r) => r.calls);
     const imports = (name: string, help: string, set: (c: Counter<string>, i: DatabaseFigures['imports']) => void, labelNames: string[] = []) =>
       new Counter({
         name,
@@ -159,7 +164,11 @@ export class RegistryMetrics {
           set(this, f.imports);
         },
       });
-    imports('registry_import_runs_total', 'Committed import runs (npm run import, npm run seed, the seed at first start): IMPORT entries of the audit log.', (c, i) => c.inc(i.runs));
+    imports(
+      'registry_import_runs_total',
+      'Committed import runs (npm run import, npm run seed, the seed at first start): IMPORT entries of the audit log.',
+      (c, i) => c.inc(i.runs),
+    );
     imports(
       'registry_import_rows_total',
       'Rows of committed import runs, by result (created, updated, unchanged), from the IMPORT entries of the audit log.',

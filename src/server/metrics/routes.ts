@@ -47,9 +47,15 @@ export function hasMetricsKey(header: string | undefined, key: string | undefine
 }
 
 /** Answers a scrape: 401 without the key (when one is set), else the metrics as Prometheus text. */
-async function scrape(metrics: RegistryMetrics, key: string | undefined, authorization: string | undefined): Promise<{ status: number; type: string; body: string; headers?: Record<string, string> }> {
+async function scrape(
+  metrics: RegistryMetrics,
+  key: string | undefined,
+  authorization: string | undefined,
+): Promise<{ status: number; type: string; body: string; headers?: Record<string, string> }> {
   if (!hasMetricsKey(authorization, key)) {
-    const body = JSON.stringify({ errors: [{ message: 'Unauthenticated: /metrics needs Authorization: Bearer <METRICS_KEY>', extensions: { code: 'UNAUTHENTICATED' } }] });
+    const body = JSON.stringify({
+      errors: [{ message: 'Unauthenticated: /metrics needs Authorization: Bearer <METRICS_KEY>', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     return { status: 401, type: 'application/json; charset=utf-8', body, headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } };
   }
   return { status: 200, type: metrics.contentType, body: await metrics.render() };
@@ -59,7 +65,10 @@ async function scrape(metrics: RegistryMetrics, key: string | undefined, authori
 export function metricsRoute(metrics: RegistryMetrics, key: string): RequestHandler {
   return async (req, res) => {
     const answer = await scrape(metrics, key, req.headers.authorization);
-    res.status(answer.status).set({ 'Content-Type': answer.type, 'Cache-Control': 'no-store', ...answer.headers }).send(answer.body);
+    res
+      .status(answer.status)
+      .set({ 'Content-Type': answer.type, 'Cache-Control': 'no-store', ...answer.headers })
+      .send(answer.body);
   };
 }
 
@@ -72,7 +81,10 @@ export async function startMetricsListener(metrics: RegistryMetrics, config: Met
       return;
     }
     scrape(metrics, config.key, req.headers.authorization).then(
-      (answer) => res.writeHead(answer.status, { 'Content-Type': answer.type, 'Cache-Control': 'no-store', ...answer.headers }).end(req.method === 'HEAD' ? undefined : answer.body),
+      (answer) =>
+        res
+          .writeHead(answer.status, { 'Content-Type': answer.type, 'Cache-Control': 'no-store', ...answer.headers })
+          .end(req.method === 'HEAD' ? undefined : answer.body),
       () => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('metrics failed\n'),
     );
   });

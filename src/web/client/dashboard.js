@@ -273,14 +273,43 @@
       const total = Number(s.amount);
       const illus = Number(s.illustrativeAmount);
       return (
-        '来源（按金额计）：引用来源 ' + pct(total - illus, total) + '，示意数据 ' + pct(illus, total) +
-        '；共 ' + s.records + ' 条记录，其中示意 ' + s.illustrativeRecords + ' 条。' +
-        ' Sources by amount: cited ' + pct(total - illus, total) + ', illustrative ' + pct(illus, total) + ' (' + s.records + ' records, ' + s.illustrativeRecords + ' illustrative).'
+        '来源（按金额计）：引用来源 ' +
+        pct(total - illus, total) +
+        '，示意数据 ' +
+        pct(illus, total) +
+        '；共 ' +
+        s.records +
+        ' 条记录，其中示意 ' +
+        s.illustrativeRecords +
+        ' 条。' +
+        ' Sources by amount: cited ' +
+        pct(total - illus, total) +
+        ', illustrative ' +
+        pct(illus, total) +
+        ' (' +
+        s.records +
+        ' records, ' +
+        s.illustrativeRecords +
+        ' illustrative).'
       );
     }
     return (
-      '来源（按记录计）：引用来源 ' + cited + ' 条（' + pct(cited, s.records) + '），示意数据 ' + s.illustrativeRecords + ' 条（' + pct(s.illustrativeRecords, s.records) + '）。' +
-      ' Sources by record: cited ' + cited + ', illustrative ' + s.illustrativeRecords + ' of ' + s.records + '.'
+      '来源（按记录计）：引用来源 ' +
+      cited +
+      ' 条（' +
+      pct(cited, s.records) +
+      '），示意数据 ' +
+      s.illustrativeRecords +
+      ' 条（' +
+      pct(s.illustrativeRecords, s.records) +
+      '）。' +
+      ' Sources by record: cited ' +
+      cited +
+      ', illustrative ' +
+      s.illustrativeRecords +
+      ' of ' +
+      s.records +
+      '.'
     );
   }
 
@@ -341,7 +370,12 @@ query DashboardFunds($period: PeriodInput!, $schemes: [PairingScheme!], $within:
           itemStyle: { color: PALETTE[i % PALETTE.length], opacity: m.opacity },
           data: towns.map((t) => {
             const g = cell(m, t, y);
-            return { value: num(shift(yuan(m, g), 4)), yuan: yuan(m, g), projects: g ? g[m.projects] : 0, share: g && g.landedShare != null ? g.landedShare : null };
+            return {
+              value: num(shift(yuan(m, g), 4)),
+              yuan: yuan(m, g),
+              projects: g ? g[m.projects] : 0,
+              share: g && g.landedShare != null ? g.landedShare : null,
+            };
           }),
         });
       });
@@ -372,7 +406,14 @@ query DashboardFunds($period: PeriodInput!, $schemes: [PairingScheme!], $within:
               items
                 .map(
                   (it) =>
-                    '<br>' + it.marker + it.seriesName + '：' + money(it.data.yuan) + '（' + it.data.projects + ' 个项目）' +
+                    '<br>' +
+                    it.marker +
+                    it.seriesName +
+                    '：' +
+                    money(it.data.yuan) +
+                    '（' +
+                    it.data.projects +
+                    ' 个项目）' +
                     (/落地/.test(it.seriesName) && it.data.share != null ? '，到位率 ' + it.data.share + '%' : ''),
                 )
                 .join(''),
@@ -383,7 +424,8 @@ query DashboardFunds($period: PeriodInput!, $schemes: [PairingScheme!], $within:
         }
       : empty('所选区域不含山区镇 No mountain town in this area');
     const header = ['镇 town', '区划代码 code', '年度 year'];
-    for (const m of FUND_MEASURES) header.push(m.label + '（元） ' + m.key + ' (yuan)', m.label + '（万元） ' + m.key + ' (10k yuan)', m.label + '项目数 ' + m.key + ' projects');
+    for (const m of FUND_MEASURES)
+      header.push(m.label + '（元） ' + m.key + ' (yuan)', m.label + '（万元） ' + m.key + ' (10k yuan)', m.label + '项目数 ' + m.key + ' projects');
     header.push('到位率（%） landed share (%)');
     return { option, csv: { header, rows }, sources: data.funds.sources, weigh: 'amount' };
   }
@@ -445,7 +487,18 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
           const t = g && g.tiers.find((x) => x.tier === tier);
           return t ? t.signedAmount : '0';
         };
-        rows.push([p.name, p.code, q, g ? g.projectCount : 0, count(g, 'YI_1'), count(g, 'YI_10'), count(g, 'YI_50'), amount('YI_1'), amount('YI_10'), amount('YI_50')]);
+        rows.push([
+          p.name,
+          p.code,
+          q,
+          g ? g.projectCount : 0,
+          count(g, 'YI_1'),
+          count(g, 'YI_10'),
+          count(g, 'YI_50'),
+          amount('YI_1'),
+          amount('YI_10'),
+          amount('YI_50'),
+        ]);
       }
     }
     const option = platforms.length
@@ -476,7 +529,18 @@ query DashboardProjectTiers($signed: PeriodInput!, $schemes: [PairingScheme!], $
     return {
       option,
       csv: {
-        header: ['平台 platform', '区划代码 code', '季度 quarter', '签约项目数 projects', '≥1亿 count', '≥10亿 count', '≥50亿 count', '≥1亿 签约额（亿元）', '≥10亿 签约额（亿元）', '≥50亿 签约额（亿元）'],
+        header: [
+          '平台 platform',
+          '区划代码 code',
+          '季度 quarter',
+          '签约项目数 projects',
+          '≥1亿 count',
+          '≥10亿 count',
+          '≥50亿 count',
+          '≥1亿 签约额（亿元）',
+          '≥10亿 签约额（亿元）',
+          '≥50亿 签约额（亿元）',
+        ],
         rows,
       },
       // Note: with an area that is neither a platform nor under one, the chart has no group and the
@@ -512,7 +576,15 @@ query DashboardCollectiveIncome($from: Int!, $to: Int!, $within: [String!]) {
     setPlaygroundLink(c, INCOME_QUERY, variables);
     const data = await gql(INCOME_QUERY, variables);
     const list = data.collectiveIncomeSeries.years.map((s) => Object.assign(s, { yi: shift(s.total, 8) }));
-    const rows = list.map((s) => [s.year, s.villageCount ? s.total : '', s.villageCount ? s.yi : '', s.villageCount, s.growthRate == null ? '' : s.growthRate, s.comparableVillageCount, s.complete ? '是 yes' : '否 no']);
+    const rows = list.map((s) => [
+      s.year,
+      s.villageCount ? s.total : '',
+      s.villageCount ? s.yi : '',
+      s.villageCount,
+      s.growthRate == null ? '' : s.growthRate,
+      s.comparableVillageCount,
+      s.complete ? '是 yes' : '否 no',
+    ]);
     const option = {
       legend,
       grid: baseGrid,
@@ -539,7 +611,14 @@ query DashboardCollectiveIncome($from: Int!, $to: Int!, $within: [String!]) {
       ],
       series: [
         { name: '经营性收入（亿元）', type: 'bar', itemStyle: { color: PALETTE[0] }, data: list.map((s) => (s.villageCount ? num(s.yi) : null)) },
-        { name: '同比增长率（%）', type: 'line', yAxisIndex: 1, itemStyle: { color: PALETTE[1] }, connectNulls: false, data: list.map((s) => num(s.growthRate)) },
+        {
+          name: '同比增长率（%）',
+          type: 'line',
+          yAxisIndex: 1,
+          itemStyle: { color: PALETTE[1] },
+          connectNulls: false,
+          data: list.map((s) => num(s.growthRate)),
+        },
       ],
     };
     return {
@@ -547,10 +626,20 @@ query DashboardCollectiveIncome($from: Int!, $to: Int!, $within: [String!]) {
       years: list,
       sources: data.collectiveIncomeSeries.sources,
       weigh: 'amount',
-      csv: { header: ['年度 year', '经营性收入（元） income (yuan)', '经营性收入（亿元） income (100M yuan)', '村数 villages', '同比增长率（%） growth (%)', '可比村数 comparable villages', '数据完整 complete'], rows },
+      csv: {
+        header: [
+          '年度 year',
+          '经营性收入（元） income (yuan)',
+          '经营性收入（亿元） income (100M yuan)',
+          '村数 villages',
+          '同比增长率（%） growth (%)',
+          '可比村数 comparable villages',
+          '数据完整 complete',
+        ],
+        rows,
+      },
     };
   }
-
 
   // ---------- 4. fastest- and slowest-growing villages ----------
 
@@ -584,7 +673,8 @@ fragment Ranking on CollectiveIncomeSummary {
     // The API ranks and cuts: ten groups from each end, villages without a growth rate last (left out
     // here). With fewer than twenty comparable villages the two ends overlap: each village is shown once.
     const ranked = (r) => r.groups.filter((g) => g.area && g.growthRate != null);
-    for (const g of [...data.fastest.groups, ...data.slowest.groups]) Object.assign(g, { wan: shift(g.total, 4), previousWan: shift(g.previousTotal, 4), changeWan: shift(g.change, 4) });
+    for (const g of [...data.fastest.groups, ...data.slowest.groups])
+      Object.assign(g, { wan: shift(g.total, 4), previousWan: shift(g.previousTotal, 4), changeWan: shift(g.change, 4) });
     const fastest = ranked(data.fastest);
     const shown = new Set(fastest.map((g) => g.area.code));
     const slowest = ranked(data.slowest).filter((g) => !shown.has(g.area.code));
@@ -609,7 +699,18 @@ fragment Ranking on CollectiveIncomeSummary {
           tooltip: {
             trigger: 'item',
             formatter: (p) =>
-              label(p.data.g) + '<br>增长率：' + p.data.g.growthRate + '%<br>' + year + '年：' + fmt(num(p.data.g.wan)) + ' 万元<br>' + (year - 1) + '年：' + fmt(num(p.data.g.previousWan)) + ' 万元',
+              label(p.data.g) +
+              '<br>增长率：' +
+              p.data.g.growthRate +
+              '%<br>' +
+              year +
+              '年：' +
+              fmt(num(p.data.g.wan)) +
+              ' 万元<br>' +
+              (year - 1) +
+              '年：' +
+              fmt(num(p.data.g.previousWan)) +
+              ' 万元',
           },
           grid: [
             { left: '2%', width: '44%', top: 56, bottom: 24, containLabel: true },
@@ -624,12 +725,46 @@ fragment Ranking on CollectiveIncomeSummary {
         }
       : empty(year + '年没有可比较的村（需要当年和上年的数据） No village has figures for ' + year + ' and ' + (year - 1));
     const rows = [];
-    fastest.forEach((g, i) => rows.push(['增长最快 fastest', i + 1, g.area.name, g.area.code, g.area.parent ? g.area.parent.name : '', g.growthRate, g.wan, g.previousWan, g.changeWan]));
-    slowest.forEach((g, i) => rows.push(['增长最慢 slowest', i + 1, g.area.name, g.area.code, g.area.parent ? g.area.parent.name : '', g.growthRate, g.wan, g.previousWan, g.changeWan]));
+    fastest.forEach((g, i) =>
+      rows.push([
+        '增长最快 fastest',
+        i + 1,
+        g.area.name,
+        g.area.code,
+        g.area.parent ? g.area.parent.name : '',
+        g.growthRate,
+        g.wan,
+        g.previousWan,
+        g.changeWan,
+      ]),
+    );
+    slowest.forEach((g, i) =>
+      rows.push([
+        '增长最慢 slowest',
+        i + 1,
+        g.area.name,
+        g.area.code,
+        g.area.parent ? g.area.parent.name : '',
+        g.growthRate,
+        g.wan,
+        g.previousWan,
+        g.changeWan,
+      ]),
+    );
     return {
       option,
       csv: {
-        header: ['排名 list', '名次 rank', '村 village', '区划代码 code', '镇街 town', '增长率（%） growth (%)', year + '年（万元）', year - 1 + '年（万元）', '增量（万元） change'],
+        header: [
+          '排名 list',
+          '名次 rank',
+          '村 village',
+          '区划代码 code',
+          '镇街 town',
+          '增长率（%） growth (%)',
+          year + '年（万元）',
+          year - 1 + '年（万元）',
+          '增量（万元） change',
+        ],
         rows,
       },
       sources: data.fastest.sources,
@@ -670,8 +805,15 @@ query ${name}($within: [String!]) {
           const s = list[items[0].dataIndex];
           return (
             names[items[0].dataIndex] +
-            '<br>工坊 ' + s.workshopCount + ' 个，带动就业 ' + s.jobsCreated + ' 人（其中低收入 ' + s.lowIncomeJobs + ' 人）' +
-            '<br>人均年增收：' + (s.gain == null ? '—' : fmt(num(s.gain), 0) + ' 元（' + s.gainWan + ' 万元）')
+            '<br>工坊 ' +
+            s.workshopCount +
+            ' 个，带动就业 ' +
+            s.jobsCreated +
+            ' 人（其中低收入 ' +
+            s.lowIncomeJobs +
+            ' 人）' +
+            '<br>人均年增收：' +
+            (s.gain == null ? '—' : fmt(num(s.gain), 0) + ' 元（' + s.gainWan + ' 万元）')
           );
         },
       },
@@ -687,7 +829,14 @@ query ${name}($within: [String!]) {
     };
   }
 
-  const workshopCsvHeader = (first) => [first, '工坊数 workshops', '带动就业 jobs', '其中低收入 low-income jobs', '人均年增收（元） income gain per person (yuan)', '人均年增收（万元）'];
+  const workshopCsvHeader = (first) => [
+    first,
+    '工坊数 workshops',
+    '带动就业 jobs',
+    '其中低收入 low-income jobs',
+    '人均年增收（元） income gain per person (yuan)',
+    '人均年增收（万元）',
+  ];
 
   async function buildWorkshopTypes(c, f) {
     const variables = { within: f.area ? [f.area] : null };
@@ -699,7 +848,10 @@ query ${name}($within: [String!]) {
     const names = WORKSHOP_TYPES.map(([, zh]) => zh);
     return {
       option: workshopOption(names, list),
-      csv: { header: workshopCsvHeader('类型 type'), rows: list.map((s, i) => [names[i], s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]) },
+      csv: {
+        header: workshopCsvHeader('类型 type'),
+        rows: list.map((s, i) => [names[i], s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]),
+      },
       sources: data.workshopSummary.sources,
       weigh: 'records',
     };
@@ -724,7 +876,15 @@ query ${name}($within: [String!]) {
       option: workshopOption(names, list),
       csv: {
         header: ['镇街 town', '区划代码 code'].concat(workshopCsvHeader('').slice(1)),
-        rows: list.map((s, i) => [names[i], places[i].code, s.workshopCount, s.jobsCreated, s.lowIncomeJobs, s.gain == null ? '' : s.gain, s.gainWan == null ? '' : s.gainWan]),
+        rows: list.map((s, i) => [
+          names[i],
+          places[i].code,
+          s.workshopCount,
+          s.jobsCreated,
+          s.lowIncomeJobs,
+          s.gain == null ? '' : s.gain,
+          s.gainWan == null ? '' : s.gainWan,
+        ]),
       },
       sources: data.workshopSummary.sources,
       weigh: 'records',
@@ -829,12 +989,25 @@ query ${name}($within: [String!]) {
         card.appendChild(el('h3', null, ind.nameZh)).appendChild(el('span', null, ' ' + ind.nameEn)).lang = 'en';
         card.appendChild(el('p', 'value', v ? v.display : '—'));
         if (v) {
-          const q = el('p', 'qualifier', QUALIFIER_TEXT[v.qualifier] + (v.qualifierWord ? '（' + v.qualifierWord + '）' : '') + (v.derived ? ' · 推算 derived' : ''));
+          const q = el(
+            'p',
+            'qualifier',
+            QUALIFIER_TEXT[v.qualifier] + (v.qualifierWord ? '（' + v.qualifierWord + '）' : '') + (v.derived ? ' · 推算 derived' : ''),
+          );
           q.dataset.qualifier = v.qualifier;
           card.appendChild(q);
           card.appendChild(el('p', 'period', v.periodLabel + ' · ' + v.area.name));
           const g = v.growth;
-          const trend = el('p', 'trend', g && g.display ? '同比 ' + g.display + (g.basedOnDerived ? '（上年值为推算 earlier value derived）' : '') + (g.qualified ? '（含约数，仅供参考 indicative）' : '') : '同比 — no value a year earlier');
+          const trend = el(
+            'p',
+            'trend',
+            g && g.display
+              ? '同比 ' +
+                  g.display +
+                  (g.basedOnDerived ? '（上年值为推算 earlier value derived）' : '') +
+                  (g.qualified ? '（含约数，仅供参考 indicative）' : '')
+              : '同比 — no value a year earlier',
+          );
           trend.dataset.trend = g && g.display ? (g.display.charAt(0) === '-' ? 'down' : g.display.charAt(0) === '+' ? 'up' : 'flat') : 'none';
           card.appendChild(trend);
           card.appendChild(el('p', 'source', '来源 source: ' + v.source));

@@ -4,12 +4,12 @@
 import 'graphiql/style.css';
 import '@graphiql/plugin-explorer/style.css';
 import './playground.css';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createRoot } from 'react-dom/client';
-import { GraphiQL } from 'graphiql';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { pick, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
+import { GraphiQL } from 'graphiql';
 import { parse } from 'graphql';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
 
 const KEY_STORAGE = 'yuhang-registry:api-key';
 const ASSETS = document.querySelector('meta[name="yhr-assets"]')?.getAttribute('content') ?? 'assets/playground/';
@@ -122,7 +122,8 @@ function QuestionsPanel({ questions }) {
     <div className="yhr-questions">
       <div className="graphiql-doc-explorer-title">问题 Questions</div>
       <p className="yhr-hint">
-        点 ▶ 运行一个问题，结果显示在右侧。 Click ▶ to run a question; the answer appears on the right. 问题来自 <code>queries/</code> 文件夹 (from the queries/ folder).
+        点 ▶ 运行一个问题，结果显示在右侧。 Click ▶ to run a question; the answer appears on the right. 问题来自 <code>queries/</code> 文件夹 (from the queries/
+        folder).
       </p>
       <ol className="yhr-question-list">
         {questions.map((q) => (
